@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from directory import views as directory_views
+from directory.admin_site import restrict_admin_to_administrators
+
+restrict_admin_to_administrators(admin.site)
+
+urlpatterns = [
+    path("", directory_views.home, name="home"),
+    path("", include("directory.urls")),
+    path("admin/", admin.site.urls),
+]

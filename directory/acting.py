@@ -1,0 +1,54 @@
+"""Which organisation and role a signed-in user acts for in this session."""
+
+from dataclasses import dataclass
+
+from .models import Membership, Organisation, Role
+
+SESSION_KEY = "acting_membership_id"
+
+
+@dataclass(frozen=True)
+class Acting:
+    membership: Membership | None
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.membership.organisation if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    def has_role(self, *roles) -> bool:
+        return self.role in roles
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role in (Role.SECRETARIAT, Role.ADMIN)
+
+
+def resolve(request) -> Acting:
+    """The membership chosen in the session, or the only one the user has."""
+    user = request.user
+    if not user.is_authenticated:
+        return Acting(None)
+    memberships = list(user.active_memberships())
+    chosen = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if membership.pk == chosen:
+            return Acting(membership)
+    if len(memberships) == 1:
+        request.session[SESSION_KEY] = memberships[0].pk
+        return Acting(memberships[0])
+    return Acting(None)
+
+
+def acting_role(user) -> str | None:
+    """The role the user acts in (set on the user by the middleware), for querysets' visible_to."""
+    acting = getattr(user, "acting", None)
+    return acting.role if acting else None
+
+
+def acting_organisation(user):
+    acting = getattr(user, "acting", None)
+    return acting.organisation if acting else None

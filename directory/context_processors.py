@@ -1,0 +1,27 @@
+from django.urls import reverse
+
+from .navigation import sections_for
+
+SITE_CONFIG = {
+    "site_title": "Prévex",
+    "site_tagline": "Prévention des expulsions locatives — CCAPEX de la Côte-d'Or",
+    "header_brand_html": "Préfet<br>de la Côte-d'Or",
+    "footer_brand_html": "Préfet<br>de la Côte-d'Or",
+    "footer_description": "Prévex est l'outil de la CCAPEX de la Côte-d'Or et de ses partenaires pour prévenir les expulsions locatives.",
+    "accessibility_status": "NOT",
+}
+
+
+def shell(request):
+    """The header and navigation: service name, acting organisation, sections of the role."""
+    context = {"SITE_CONFIG": SITE_CONFIG}
+    acting = getattr(request, "acting", None)
+    if acting is None or not request.user.is_authenticated:
+        return context
+    current = request.resolver_match.view_name if request.resolver_match else None
+    context["acting"] = acting
+    context["nav_sections"] = [
+        {"label": label, "url": reverse(name), "current": name == current}
+        for label, name in sections_for(acting.role)
+    ]
+    return context

@@ -1,0 +1,91 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import formats, timezone
+
+from dsfr.forms import DsfrBoundField
+from dsfr.utils import dsfr_input_class_attr
+
+from . import services
+from .models import User
+
+
+class DsfrFormMixin:
+    """The French State's form look (django-dsfr) for every Prévex form, plain or model form.
+
+    Optional fields are marked (the DSFR's current recommendation), without django-dsfr's
+    transitional warning.
+    """
+
+    template_name = "dsfr/form_snippet.html"
+    bound_field_class = DsfrBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+    def get_context(self):
+        context = super().get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+
+class DsfrForm(DsfrFormMixin, forms.Form):
+    pass
+
+
+class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
+    pass
+
+
+class SignInForm(DsfrFormMixin, AuthenticationForm):
+    """E-mail and password; five failures in a row lock the account for a while."""
+
+    username = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    password = forms.CharField(label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    error_messages = {
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé.",
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        password = self.cleaned_data.get("password")
+        if not email or not password:
+            return self.cleaned_data
+        self._refuse_if_locked(email)
+        self.user_cache = authenticate(self.request, username=email, password=password)
+        if self.user_cache is None:
+            user = services.record_failed_login(email=email)
+            self._refuse_if_locked(email, just_locked=user is not None and user.is_locked())
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
+        services.record_successful_login(user=self.user_cache)
+        return self.cleaned_data
+
+    def _refuse_if_locked(self, email, just_locked=False):
+        user = User.objects.filter(email__iexact=email).only("locked_until").first()
+        if user is not None and user.is_locked():
+            until = formats.time_format(timezone.localtime(user.locked_until), "H:i")
+            lead = "Trop de tentatives échouées. " if just_locked else ""
+            raise forms.ValidationError(
+                f"{lead}Votre compte est verrouillé jusqu'à {until} après 5 tentatives de connexion échouées. "
+                "Réessayez plus tard ou réinitialisez votre mot de passe.",
+                code="locked",
+            )
+
+
+class ChooseOrganisationForm(DsfrForm):
+    membership = forms.ChoiceField(label="Organisme pour lequel vous agissez", widget=forms.RadioSelect)
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = {str(m.pk): m for m in memberships}
+        self.fields["membership"].choices = [
+            (str(m.pk), f"{m.organisation.name} — {m.get_role_display()}") for m in memberships
+        ]
+
+    def clean_membership(self):
+        return self.memberships[self.cleaned_data["membership"]]

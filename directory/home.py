@@ -1,0 +1,15 @@
+"""The home page's blocks, as a table: each app registers what a role sees first."""
+
+from django.template.loader import render_to_string
+
+# (template, roles, context function taking the request)
+BLOCKS = []
+
+
+def blocks_for(request):
+    role = request.acting.role
+    return [
+        render_to_string(template, context(request), request=request)
+        for template, roles, context in BLOCKS
+        if role in roles
+    ]

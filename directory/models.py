@@ -1,0 +1,203 @@
+"""Who the users are, which organisation they act for, and the département's places."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address."""
+
+    email = models.EmailField("adresse électronique", unique=True)
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField("accès à l'administration technique", default=False)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    failed_login_count = models.PositiveSmallIntegerField("échecs de connexion", default=0)
+    locked_until = models.DateTimeField("verrouillé jusqu'au", null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name
+
+    def is_locked(self, now=None):
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    def active_memberships(self, on=None):
+        return self.memberships.active(on).select_related("organisation")
+
+
+class Commune(models.Model):
+    """A French commune (INSEE code), from Etalab's découpage administratif."""
+
+    insee_code = models.CharField("code INSEE", max_length=5, unique=True)
+    name = models.CharField("nom", max_length=100)
+    postal_codes = models.CharField("codes postaux", max_length=200, help_text="séparés par des espaces")
+    departement_code = models.CharField("département", max_length=3, db_index=True)
+    arrondissement_code = models.CharField("code arrondissement", max_length=4, blank=True)
+    arrondissement_name = models.CharField("arrondissement", max_length=100, blank=True)
+    epci_siren = models.CharField("SIREN de l'EPCI", max_length=9, blank=True, db_index=True)
+    epci_name = models.CharField("EPCI", max_length=150, blank=True)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.insee_code})"
+
+    @property
+    def postal_code_list(self):
+        return self.postal_codes.split()
+
+
+class Territory(models.Model):
+    class Kind(models.TextChoices):
+        ARRONDISSEMENT = "arrondissement", "Arrondissement"
+        SOLIDARITY_AGENCY = "agence_solidarites", "Agence solidarités"
+        EPCI = "epci", "EPCI"
+        SECTOR = "secteur", "Secteur"
+
+    code = models.SlugField("code", max_length=60, unique=True)
+    name = models.CharField("nom", max_length=150)
+    kind = models.CharField("type", max_length=30, choices=Kind.choices)
+    departement_code = models.CharField("département", max_length=3)
+    communes = models.ManyToManyField(Commune, related_name="territories", verbose_name="communes", blank=True)
+
+    class Meta:
+        verbose_name = "territoire"
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "etat", "Service de l'État"
+        DEPARTEMENT = "conseil_departemental", "Conseil départemental"
+        SOLIDARITY_AGENCY = "agence_solidarites", "Agence solidarités du Conseil départemental"
+        CCAS = "ccas", "CCAS"
+        METROPOLE = "metropole", "Métropole"
+        CAF = "caf", "CAF"
+        MSA = "msa", "MSA"
+        SOCIAL_LANDLORD = "bailleur_social", "Bailleur social"
+        ASSOCIATION = "association", "Association"
+        SIAO = "siao", "SIAO"
+        ADIL = "adil", "ADIL"
+        BAILIFFS = "commissaires_justice", "Commissaires de justice"
+        BANQUE_DE_FRANCE = "banque_de_france", "Banque de France"
+        POLICE = "police", "Police nationale"
+        GENDARMERIE = "gendarmerie", "Gendarmerie nationale"
+        OTHER = "autre", "Autre"
+
+    code = models.SlugField("code", max_length=60, unique=True)
+    kind = models.CharField("type", max_length=30, choices=Kind.choices)
+    name = models.CharField("nom", max_length=200)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    email = models.EmailField("adresse fonctionnelle", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    territory = models.ForeignKey(
+        Territory, verbose_name="territoire desservi", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="organisations",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name="organisme de rattachement", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    has_social_workers = models.BooleanField("dispose de travailleurs sociaux", default=False)
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "organisme"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Secrétariat de la CCAPEX"
+    SOCIAL_WORKER = "social_worker", "Travailleur social"
+    COMMISSION_MEMBER = "commission_member", "Membre de commission"
+    PARTNER = "partner", "Partenaire"
+    ADMIN = "admin", "Administrateur"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)),
+            organisation__is_active=True,
+        )
+
+
+class Membership(models.Model):
+    """A user acts for an organisation in a role, between two dates."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="organisme"
+    )
+    role = models.CharField("rôle", max_length=30, choices=Role.choices)
+    start_date = models.DateField("début", default=timezone.localdate)
+    end_date = models.DateField("fin", null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "appartenance"
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"

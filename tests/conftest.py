@@ -1,0 +1,96 @@
+"""The personas of style.md, as fixtures every view test uses.
+
+- secretariat: the CCAPEX secretariat (DDETS), sees every case;
+- social_worker: a social worker of the CCAS de Dijon, sees the cases referred to the CCAS;
+- other_social_worker: a social worker of another organisation (CCAS de Beaune), sees nothing of Dijon's;
+- commission_member: a member for the CAF, sees the agendas of their sessions only;
+- administrator: configures Prévex.
+"""
+
+import pytest
+from django.test import Client
+
+from directory.models import Role
+from tests.factories import CommuneFactory, OrganisationFactory, member
+
+
+@pytest.fixture
+def dijon(db):
+    return CommuneFactory()
+
+
+@pytest.fixture
+def ddets(db):
+    return OrganisationFactory(ddets=True)
+
+
+@pytest.fixture
+def ccas_dijon(db):
+    return OrganisationFactory(ccas=True, code="ccas-dijon", name="CCAS de Dijon")
+
+
+@pytest.fixture
+def ccas_beaune(db):
+    return OrganisationFactory(ccas=True, code="ccas-beaune", name="CCAS de Beaune")
+
+
+@pytest.fixture
+def caf(db):
+    return OrganisationFactory(caf=True)
+
+
+@pytest.fixture
+def secretariat(ddets):
+    return member(role=Role.SECRETARIAT, organisation=ddets, email="secretariat@example.org", first_name="Sophie")
+
+
+@pytest.fixture
+def social_worker(ccas_dijon):
+    return member(role=Role.SOCIAL_WORKER, organisation=ccas_dijon, email="ts.dijon@example.org")
+
+
+@pytest.fixture
+def other_social_worker(ccas_beaune):
+    return member(role=Role.SOCIAL_WORKER, organisation=ccas_beaune, email="ts.beaune@example.org")
+
+
+@pytest.fixture
+def commission_member(caf):
+    return member(role=Role.COMMISSION_MEMBER, organisation=caf, email="membre.caf@example.org")
+
+
+@pytest.fixture
+def administrator(ddets):
+    user = member(role=Role.ADMIN, organisation=ddets, email="admin@example.org", is_staff=True, is_superuser=True)
+    return user
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def secretariat_client(secretariat):
+    return client_for(secretariat)
+
+
+@pytest.fixture
+def social_worker_client(social_worker):
+    return client_for(social_worker)
+
+
+@pytest.fixture
+def other_social_worker_client(other_social_worker):
+    return client_for(other_social_worker)
+
+
+@pytest.fixture
+def commission_member_client(commission_member):
+    return client_for(commission_member)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return client_for(administrator)

@@ -1,0 +1,24 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
+
+
+@pytest.mark.parametrize(
+    "persona", ["secretariat_client", "social_worker_client", "commission_member_client", "administrator_client"]
+)
+def test_each_persona_sees_its_home_with_its_organisation(persona, request):
+    client = request.getfixturevalue(persona)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'data-testid="acting-organisation"' in response.content.decode()
+
+
+def test_admin_is_for_administrators_only(secretariat_client, administrator_client):
+    assert secretariat_client.get("/admin/").status_code == 302
+    assert administrator_client.get("/admin/").status_code == 200
