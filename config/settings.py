@@ -95,7 +95,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"]["TEST"] = {"NAME": "test_prevex"}
+    DATABASES["default"]["TEST"] = {"NAME": _read("TEST_DATABASE_NAME", env.str, default="test_prevex")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
