@@ -27,10 +27,21 @@ def _read(name, reader, **kwargs):
         raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {exc}") from exc
 
 
-DEBUG = _read("DEBUG", env.bool, default=True)
+_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
+def _strict_bool(name, default):
+    """A yes/no variable: a value that is neither (DEBUG=peut-etre) is refused, not read as False."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in _BOOLEANS:
+        raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {raw!r} n'est ni vrai ni faux.")
+    return _BOOLEANS[raw]
+
+
+DEBUG = _read("DEBUG", _strict_bool, default=True)
 _INSECURE_DEV_KEY = "django-insecure-prevex-embedded-mode-only"
 SECRET_KEY = _read("SECRET_KEY", env.str, default=_INSECURE_DEV_KEY if DEBUG else None)
-if not DEBUG and (SECRET_KEY == _INSECURE_DEV_KEY or len(SECRET_KEY) < 50):
+if not DEBUG and (SECRET_KEY == _INSECURE_DEV_KEY or len(SECRET_KEY or "") < 50):
     raise ImproperlyConfigured("Variable d'environnement SECRET_KEY invalide : 50 caractères au moins en production.")
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
@@ -93,6 +104,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DATABASES = {
     "default": _read("DATABASE_URL", env.db_url, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    raise ImproperlyConfigured("Variable d'environnement DATABASE_URL invalide : postgres://… ou sqlite:///… attendu.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["TEST"] = {"NAME": _read("TEST_DATABASE_NAME", env.str, default="test_prevex")}
@@ -169,7 +182,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, default=True)
+    SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", _strict_bool, default=True)
     SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

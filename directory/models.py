@@ -69,6 +69,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Commune(models.Model):
     """A French commune (INSEE code), from Etalab's découpage administratif."""
 
+    class PoliceZone(models.TextChoices):
+        # Who assesses public-order risks at the réquisition stage (Charte II.B étape 5).
+        POLICE = "police", "Police nationale"
+        GENDARMERIE = "gendarmerie", "Gendarmerie nationale"
+
     insee_code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=100)
     postal_codes = models.CharField("codes postaux", max_length=200, help_text="séparés par des espaces")
@@ -78,6 +83,9 @@ class Commune(models.Model):
     epci_siren = models.CharField("SIREN de l'EPCI", max_length=9, blank=True, db_index=True)
     epci_name = models.CharField("EPCI", max_length=150, blank=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
+    police_zone = models.CharField(
+        "zone de police ou de gendarmerie", max_length=20, choices=PoliceZone.choices, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -146,6 +154,10 @@ class Organisation(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="organisme de rattachement", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="children",
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name="commune (CCAS)", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="organisations",
     )
     has_social_workers = models.BooleanField("dispose de travailleurs sociaux", default=False)
     is_active = models.BooleanField("actif", default=True)

@@ -33,3 +33,17 @@ def record_failed_login(*, email: str) -> User | None:
 def record_successful_login(*, user: User) -> None:
     if user.failed_login_count or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+
+
+def release_expired_locks(*, now=None) -> int:
+    """Clear the sign-in locks that have expired and reset their failure count; idempotent.
+
+    A lock already stops applying at `locked_until` (User.is_locked); this keeps the rows clean so that
+    an expired lock never shows in the admin as if it still held. Returns the number of accounts released.
+    """
+    released = User.objects.filter(locked_until__lte=now or timezone.now()).update(
+        locked_until=None, failed_login_count=0
+    )
+    if released:
+        logger.info("event=expired_locks_released count=%s", released)
+    return released

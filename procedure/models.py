@@ -1,0 +1,229 @@
+"""The eviction procedure: its acts and facts (events), its tasks, and what was read and changed.
+
+The current stage and status are derived from the events (see rules.py), never stored twice.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from directory.models import Organisation
+from households.models import Household, Landlord, Lease
+
+from . import access
+
+
+class Stage(models.TextChoices):
+    """The stages of the procedure (Charte II.B), in legal order; values are the import codes."""
+
+    UNPAID_RENT = "impaye", "Impayé (prévention)"
+    PAYMENT_ORDER = "commandement_de_payer", "Commandement de payer"
+    SUMMONS = "assignation", "Assignation"
+    HEARING = "audience", "Audience"
+    JUDGMENT = "jugement", "Jugement"
+    ORDER_TO_VACATE = "commandement_de_quitter_les_lieux", "Commandement de quitter les lieux"
+    POLICE_REQUEST = "requisition_force_publique", "Réquisition de la force publique"
+    POLICE_ASSISTANCE = "concours_force_publique", "Concours de la force publique"
+    EVICTION = "expulsion", "Expulsion"
+    DEPARTURE = "depart", "Départ du ménage"
+
+
+class EventKind(models.TextChoices):
+    """Every dated fact recorded on a procedure: the acts (same codes as Stage) and the facts
+    that change its course."""
+
+    UNPAID_RENT = "impaye", "Impayé constaté"
+    PAYMENT_ORDER = "commandement_de_payer", "Commandement de payer"
+    SUMMONS = "assignation", "Assignation"
+    HEARING = "audience", "Audience"
+    JUDGMENT = "jugement", "Jugement"
+    ORDER_TO_VACATE = "commandement_de_quitter_les_lieux", "Commandement de quitter les lieux"
+    POLICE_REQUEST = "requisition_force_publique", "Réquisition de la force publique"
+    POLICE_ASSISTANCE = "concours_force_publique", "Décision sur le concours de la force publique"
+    EVICTION = "expulsion", "Expulsion effective"
+    DEPARTURE = "depart", "Départ volontaire, restitution des clés"
+    REPAYMENT_PLAN = "plan_apurement", "Plan d'apurement"
+    REPAYMENT_PLAN_KEPT = "plan_apurement_respecte", "Plan d'apurement respecté"
+    REPAYMENT_PLAN_BROKEN = "plan_apurement_non_respecte", "Plan d'apurement non respecté"
+    SOCIAL_COHESION_PROTOCOL = "pcs", "Protocole de cohésion sociale"
+    NEW_LEASE = "nouveau_bail", "Nouveau bail"
+    OVER_INDEBTEDNESS = "surendettement", "Dépôt d'un dossier de surendettement"
+    DALO_APPEAL = "recours_dalo", "Recours DALO"
+    DALO_PRIORITY = "dalo_prioritaire", "Reconnaissance prioritaire DALO"
+    REHOUSING = "relogement", "Relogement"
+    FSL_AID = "aide_fsl", "Aide FSL"
+    CLOSURE = "cloture", "Clôture du dossier"
+
+
+class JudgmentOutcome(models.TextChoices):
+    TERMINATION = "resiliation", "Résiliation du bail"
+    TERMINATION_SUSPENDED = "resiliation_delais", "Résiliation suspendue par des délais de paiement"
+    REJECTED = "rejet", "Demande rejetée"
+    STRUCK_OUT = "radiation", "Radiation"
+
+
+class PoliceDecision(models.TextChoices):
+    GRANTED = "accorde", "Concours accordé"
+    REFUSED = "refuse", "Concours refusé"
+
+
+class Outcome(models.TextChoices):
+    """How a case ends (domain.md)."""
+
+    DEBT_CLEARED = "dette_soldee", "Dette soldée, bail maintenu"
+    NEW_LEASE = "nouveau_bail", "Nouveau bail après résiliation"
+    REHOUSED = "reloge", "Ménage relogé"
+    LEFT = "depart", "Départ du ménage, clés restituées"
+    EVICTED = "expulsion", "Expulsion avec le concours de la force publique"
+    ABANDONED = "abandon", "Procédure abandonnée par le bailleur"
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        condition = access.procedure_filter(user)
+        return self if condition is None else self.filter(condition)
+
+
+class Procedure(models.Model):
+    """One household, one lease, one landlord; `reference` is the EXPLOC or bailiff's number."""
+
+    reference = models.CharField("référence", max_length=60, unique=True)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="procedures", verbose_name="ménage")
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="procedures", verbose_name="bail")
+    landlord = models.ForeignKey(Landlord, on_delete=models.PROTECT, related_name="procedures", verbose_name="bailleur")
+    debt = models.DecimalField("dette (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    opened_at = models.DateTimeField("ouvert le", auto_now_add=True)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "procédure"
+        ordering = ["-opened_at"]
+
+    def __str__(self):
+        return self.reference
+
+
+class ProcedureEvent(models.Model):
+    """A dated act or fact; recording the same one twice (same kind and date) is a no-op."""
+
+    class Source(models.TextChoices):
+        MANUAL = "saisie", "Saisie"
+        IMPORT = "import", "Import"
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="events", verbose_name="procédure")
+    kind = models.CharField("acte ou fait", max_length=40, choices=EventKind.choices)
+    date = models.DateField("date")
+    hearing_date = models.DateField("date d'audience", null=True, blank=True)
+    judgment_outcome = models.CharField("issue du jugement", max_length=30, choices=JudgmentOutcome.choices, blank=True)
+    police_decision = models.CharField("décision", max_length=10, choices=PoliceDecision.choices, blank=True)
+    closure_reason = models.CharField("motif de clôture", max_length=20, choices=Outcome.choices, blank=True)
+    debt = models.DecimalField("dette à la date de l'acte (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    note = models.TextField("observations", blank=True)
+    source = models.CharField("origine", max_length=10, choices=Source.choices, default=Source.MANUAL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="enregistré par"
+    )
+    recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "acte"
+        ordering = ["date", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "kind", "date"], name="event_unique_per_day"),
+        ]
+        indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["procedure", "date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+
+class Task(models.Model):
+    """An action the Charte or the law asks of someone, created when an act is recorded."""
+
+    class Status(models.TextChoices):
+        OPEN = "a_faire", "À faire"
+        DONE = "faite", "Faite"
+        SET_ASIDE = "ecartee", "Écartée"
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="tasks", verbose_name="procédure")
+    event = models.ForeignKey(
+        ProcedureEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks", verbose_name="acte"
+    )
+    kind = models.CharField("action", max_length=60)
+    title = models.CharField("intitulé", max_length=250)
+    legal_reference = models.CharField("référence", max_length=120, blank=True)
+    due_date = models.DateField("échéance", null=True, blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.OPEN)
+    set_aside_reason = models.CharField("motif", max_length=250, blank=True)
+    assigned_to = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name="organisme"
+    )
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tâche"
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "event", "kind"], name="task_unique_per_event"),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return self.title
+
+
+class WinterTruce(models.Model):
+    """A dated winter-truce period (CPCE L.412-6), which an administrator may extend.
+
+    When no period is recorded for a winter, the default of rules.py applies (1 Nov – 31 Mar).
+    """
+
+    starts_on = models.DateField("début")
+    ends_on = models.DateField("fin")
+    reference = models.CharField("référence", max_length=250, default="CPCE L.412-6")
+
+    class Meta:
+        verbose_name = "trêve hivernale"
+        verbose_name_plural = "trêves hivernales"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="truce_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"Trêve du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"
+
+
+class AccessLog(models.Model):
+    """Every opening of a case: who, for which organisation, which procedure, when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur")
+    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="organisme")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="access_logs", verbose_name="procédure")
+    context = models.CharField("page", max_length=60, default="dossier")
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "consultation"
+        ordering = ["-at"]
+
+
+class ChangeLog(models.Model):
+    """Every change to a household, lease or procedure: who, when, before and after."""
+
+    procedure = models.ForeignKey(Procedure, null=True, on_delete=models.CASCADE, related_name="changes", verbose_name="procédure")
+    household = models.ForeignKey(Household, null=True, on_delete=models.CASCADE, related_name="changes", verbose_name="ménage")
+    object_type = models.CharField("objet", max_length=30)
+    object_id = models.PositiveBigIntegerField("identifiant")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par")
+    at = models.DateTimeField("le", auto_now_add=True)
+    changes = models.JSONField("modifications", default=dict)
+
+    class Meta:
+        verbose_name = "modification"
+        ordering = ["-at"]

@@ -1,0 +1,35 @@
+"""Where the other apps plug into the case page, its timeline and the work queue.
+
+Each app registers its functions in its AppConfig.ready(), so that procedure knows nothing of
+referrals, letters or commissions:
+
+- TIMELINE_SOURCES: fn(procedure, user) -> iterable of TimelineEntry, merged by date on the case page;
+- CASE_PANELS: (template name, fn(request, procedure) -> context dict), rendered on the case page
+  in order, below the household, lease and deadlines;
+- WORK_QUEUE_SECTIONS: (template name, fn(request) -> context dict), rendered on the secretariat's
+  work queue below its tasks (overdue referrals, overdue recommendations…).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+TIMELINE_SOURCES = []
+CASE_PANELS = []
+WORK_QUEUE_SECTIONS = []
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime | datetime.date
+    title: str
+    detail: str = ""
+    who: str = ""
+    url: str = ""
+    kind: str = "event"  # event, task, change, referral, letter, commission…
+    badges: tuple = field(default_factory=tuple)
+
+
+def register(registry, item):
+    if item not in registry:
+        registry.append(item)
+    return item
