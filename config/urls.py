@@ -9,5 +9,6 @@ restrict_admin_to_administrators(admin.site)
 urlpatterns = [
     path("", directory_views.home, name="home"),
     path("", include("directory.urls")),
+    path("", include("procedure.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -94,3 +94,6 @@ def commission_member_client(commission_member):
 @pytest.fixture
 def administrator_client(administrator):
     return client_for(administrator)
+
+
+pytest_plugins = ["tests.conftest_celery"]

@@ -37,14 +37,14 @@ def _test_database_url():
     return f"postgres://{credentials}@{host}/{db['TEST']['NAME']}"
 
 
-def _wait_for_ping(process, nodename):
+def _wait_for_ping(process, nodename, log):
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"Le worker Celery s'est arrêté au démarrage (code {process.returncode}).")
+            break
         if celery_app.control.ping(destination=[nodename], timeout=1):
             return
-    raise RuntimeError(f"Le worker Celery {nodename} ne répond pas après {START_TIMEOUT} s.")
+    raise RuntimeError(f"The Celery worker {nodename} did not answer:\n{log.read_text()[-3000:]}")
 
 
 def _stop(process):
@@ -57,19 +57,21 @@ def _stop(process):
 
 
 @pytest.fixture(scope="session")
-def _celery_worker_session(django_db_setup, django_db_blocker):
+def _celery_worker_session(django_db_setup, tmp_path_factory):
     if settings.CELERY_TASK_ALWAYS_EAGER:
         yield None
         return
     test_db = settings.DATABASES["default"]["TEST"]["NAME"]
     queue = f"prevex-{test_db}-{os.getpid()}"
     nodename = f"{queue}@{socket.gethostname()}"
-    env = {**os.environ, "DATABASE_URL": _test_database_url(), "CELERY_TASK_DEFAULT_QUEUE": queue}
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
     command += ["--queues", queue, "--hostname", nodename, "--without-gossip", "--without-mingle"]
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        _wait_for_ping(process, nodename)
+        _wait_for_ping(process, nodename, log)
         yield queue
     finally:
         _stop(process)
@@ -83,7 +85,6 @@ def celery_worker_process(_celery_worker_session, transactional_db):
         yield None
         return
     previous = celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
     try:
         yield queue
@@ -94,10 +95,8 @@ def celery_worker_process(_celery_worker_session, transactional_db):
 @pytest.fixture(autouse=True)
 def _tasks_in_process_unless_worker(request):
     """Tests without the worker run their tasks in-process, as in the embedded mode."""
-    if "celery_worker_process" in request.fixturenames:
-        yield
-        return
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER or (
+        "celery_worker_process" not in request.fixturenames
+    )
     yield
-    celery_app.conf.task_always_eager = previous
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

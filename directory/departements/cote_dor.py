@@ -172,4 +172,4 @@ ORGANISATIONS = [
 ]
 
 # Placeholder functional e-mail set when an organisation is created (never overwritten).
-DEMO_EMAIL_DOMAIN = "demo.prevex.fr"
+PLACEHOLDER_EMAIL_DOMAIN = "demo.prevex.fr"

@@ -1,0 +1,35 @@
+"""`manage.py setup_departement 21`: a département's communes, territories and organisations."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from directory import departements
+
+
+class Command(BaseCommand):
+    help = "Charge ou met à jour les communes, territoires et organismes d'un département (relançable)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("departement", help="code du département, par exemple 21")
+
+    def handle(self, *args, departement, **options):
+        code = departement.strip().upper().zfill(2)
+        try:
+            summary = departements.setup_departement(code)
+        except departements.UnknownDepartement as error:
+            raise CommandError(f"Aucune commune du département « {code} » dans le fichier des communes.") from error
+        self._report(code, summary)
+
+    def _report(self, code, summary):
+        for label, tally, created, updated in [
+            ("communes", summary.communes, "créées", "mises à jour"),
+            ("territoires", summary.territories, "créés", "mis à jour"),
+            ("organismes", summary.organisations, "créés", "mis à jour"),
+        ]:
+            self.stdout.write(f"{tally.total} {label} : {tally.created} {created}, {tally.updated} {updated}.")
+        self.stdout.write(f"{summary.communes_added_to_territories} communes ajoutées à des territoires.")
+        if not departements.has_reference_data(code):
+            self.stdout.write(
+                f"Département {code} : seuls les communes et les arrondissements sont chargés ; les autres "
+                "territoires et les organismes sont à saisir par un administrateur."
+            )
+        self.stdout.write(self.style.SUCCESS(f"Département {code} prêt."))

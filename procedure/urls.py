@@ -1,0 +1,6 @@
+from .views.case import urlpatterns as case_urlpatterns
+from .views.lists import urlpatterns as list_urlpatterns
+
+app_name = "procedure"
+
+urlpatterns = list_urlpatterns + case_urlpatterns
