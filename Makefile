@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test quality worker beat
+.PHONY: install run test quality worker beat bench
 
 # The virtual environment, created once; dependencies reinstalled only when pyproject.toml changes.
 $(BIN)/python:
@@ -37,3 +37,7 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A config beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# The benchmark (bench/): a département-size then a nation-size data set on PostgreSQL.
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench

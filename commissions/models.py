@@ -1,0 +1,398 @@
+"""The CCAPEX's formations as configuration, the saisines, the sessions and their agendas, the
+opinions and the recommendations followed up to their end.
+
+Charte II.A (formations), fiche action 4 (formations are to change: configuration, not code);
+décret n° 2026-83 (central CCAPEX, local CCAPEX, territorial sub-commissions).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from directory.models import Organisation, Territory
+from households.models import HousingSector
+from procedure.models import Procedure, Stage
+
+DEFAULT_ACCESS_DAYS = 30
+
+
+def access_days() -> int:
+    """How long after a session its members may read its cases (COMMISSION_ACCESS_DAYS)."""
+    return getattr(settings, "COMMISSION_ACCESS_DAYS", DEFAULT_ACCESS_DAYS)
+
+
+class CommissionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Commission(models.Model):
+    """A formation of the CCAPEX (Charte II.A), which an administrator creates, merges or retires."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "pleniere", "CCAPEX plénière"
+        CENTRAL = "centralisee", "CCAPEX centralisée"
+        TERRITORIAL = "territorialisee", "CCAPEX territorialisée"
+        MEDIATION = "mediation", "Commission de médiation pré-expulsion"
+        TECHNICAL = "technique", "Commission technique d'examen des situations individuelles"
+
+    class Level(models.TextChoices):
+        # Décret 2026-83: one central CCAPEX, local CCAPEX, territorial sub-commissions.
+        CENTRAL = "centrale", "CCAPEX centrale"
+        LOCAL = "locale", "CCAPEX locale"
+        SUB_COMMISSION = "sous_commission", "Sous-commission territoriale"
+
+    class Rhythm(models.TextChoices):
+        MONTHLY = "mensuel", "Tous les mois"
+        EVERY_2_MONTHS = "bimestriel", "Tous les 2 mois"
+        EVERY_3_MONTHS = "trimestriel", "Tous les 3 mois"
+        SIX_TO_EIGHT = "6_8_par_an", "6 à 8 fois par an"
+        YEARLY = "annuel", "Une fois par an"
+
+    code = models.SlugField("code", max_length=60, unique=True)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("formation", max_length=20, choices=Kind.choices)
+    level = models.CharField("niveau", max_length=20, choices=Level.choices)
+    territory = models.ForeignKey(
+        Territory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commissions",
+        verbose_name="territoire",
+        help_text="Vide : tout le département.",
+    )
+    co_chairs = models.ManyToManyField(
+        Organisation, blank=True, related_name="chaired_commissions", verbose_name="présidence"
+    )
+    households_attend = models.BooleanField("en présence des ménages", default=False)
+    rhythm = models.CharField("rythme des séances", max_length=20, choices=Rhythm.choices)
+    capacity = models.PositiveSmallIntegerField(
+        "situations par séance", null=True, blank=True, help_text="Vide : pas de limite."
+    )
+    stages = models.JSONField(
+        "étapes examinées", default=list, blank=True, help_text="Vide : toutes les étapes."
+    )
+    sectors = models.JSONField("parcs examinés", default=list, blank=True, help_text="Vide : les deux parcs.")
+    place = models.CharField("lieu habituel", max_length=250, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    retired_on = models.DateField("supprimée le", null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        verbose_name="fusionnée dans",
+    )
+
+    objects = CommissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commission"
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def stage_labels(self):
+        return [Stage(value).label for value in self.stages if value in Stage.values]
+
+    def sector_labels(self):
+        return [HousingSector(value).label for value in self.sectors if value in HousingSector.values]
+
+
+class CommissionMember(models.Model):
+    """A member organisation of a commission, with its named representative when there is one.
+    Only a named representative reads the commission's agendas (Code pénal 226-13)."""
+
+    class Role(models.TextChoices):
+        CO_CHAIR = "copresidence", "Coprésidence"
+        MEMBER = "membre", "Membre"
+        SECRETARIAT = "secretariat", "Secrétariat"
+
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="members", verbose_name="commission"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="commission_seats", verbose_name="organisme"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="commission_seats",
+        verbose_name="représentant nommé",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = "membre de commission"
+        verbose_name_plural = "membres de commission"
+        ordering = ["commission", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "organisation"],
+                condition=Q(user__isnull=True),
+                name="commission_member_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["commission", "organisation", "user"], name="commission_member_unique_user"
+            ),
+        ]
+
+    def __str__(self):
+        who = f" ({self.user})" if self.user_id else ""
+        return f"{self.organisation}{who} — {self.commission}"
+
+
+class ReviewRequest(models.Model):
+    """A saisine: a request that a commission examine a case, with its reason."""
+
+    class Source(models.TextChoices):
+        SECRETARIAT = "secretariat", "Secrétariat"
+        PARTNER = "partenaire", "Partenaire"
+        SUGGESTED = "suggestion", "Suggérée par Prévex"
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", "En attente d'examen"
+        SCHEDULED = "inscrite", "Inscrite à l'ordre du jour"
+        EXAMINED = "examinee", "Examinée"
+        WITHDRAWN = "retiree", "Retirée"
+
+    OPEN_STATUSES = (Status.PENDING, Status.SCHEDULED)
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="review_requests", verbose_name="procédure"
+    )
+    commission = models.ForeignKey(
+        Commission, on_delete=models.PROTECT, related_name="review_requests", verbose_name="commission"
+    )
+    source = models.CharField("origine", max_length=20, choices=Source.choices)
+    stage = models.CharField("étape à la saisine", max_length=40, choices=Stage.choices, blank=True)
+    reason = models.TextField("motif")
+    status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="demandée par",
+    )
+    requesting_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="organisme demandeur",
+    )
+    created_at = models.DateTimeField("reçue le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "saisine"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "commission"],
+                condition=Q(status__in=["en_attente", "inscrite"]),
+                name="review_request_one_open_per_commission",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Saisine {self.commission} — {self.procedure}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def open_to_members(self, today=None):
+        """Published sessions, until COMMISSION_ACCESS_DAYS after the session."""
+        today = today or timezone.localdate()
+        since = today - datetime.timedelta(days=access_days())
+        return self.exclude(status=Session.Status.PLANNED).filter(date__gte=since)
+
+    def sat_on_by(self, user, organisation):
+        """Sessions of the commissions where the user is the organisation's named representative."""
+        return self.filter(commission__members__user=user, commission__members__organisation=organisation)
+
+
+class Session(models.Model):
+    """A séance of a commission."""
+
+    class Status(models.TextChoices):
+        PLANNED = "prevue", "Prévue"
+        PUBLISHED = "publiee", "Ordre du jour publié"
+        HELD = "tenue", "Tenue"
+        CLOSED = "close", "Close"
+
+    commission = models.ForeignKey(
+        Commission, on_delete=models.PROTECT, related_name="sessions", verbose_name="commission"
+    )
+    date = models.DateField("date")
+    starts_at = models.TimeField("heure", null=True, blank=True)
+    place = models.CharField("lieu", max_length=250, blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PLANNED)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    members_notified_at = models.DateTimeField("membres prévenus le", null=True, blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "date"], name="session_unique_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.commission} — {self.date:%d/%m/%Y}"
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.PLANNED, self.Status.PUBLISHED)
+
+    def members_access_until(self):
+        return self.date + datetime.timedelta(days=access_days())
+
+
+class AgendaItem(models.Model):
+    """A case on a session's agenda (ordre du jour), then the commission's opinion on it."""
+
+    class Attendance(models.TextChoices):
+        PRESENT = "present", "Ménage présent"
+        REPRESENTED = "represente", "Ménage représenté"
+        ABSENT = "absent", "Ménage absent"
+        EXCUSED = "excuse", "Ménage excusé"
+        NOT_INVITED = "non_invite", "Ménage non convoqué"
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="items", verbose_name="séance"
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="agenda_items", verbose_name="procédure"
+    )
+    review_request = models.OneToOneField(
+        ReviewRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_item",
+        verbose_name="saisine",
+    )
+    order = models.PositiveSmallIntegerField("ordre")
+    presenter = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="présenté par",
+    )
+    household_invited = models.BooleanField("ménage convoqué", default=False)
+    convocation_at = models.DateTimeField("convocation faite le", null=True, blank=True)
+    attendance = models.CharField("présence", max_length=20, choices=Attendance.choices, blank=True)
+    opinion = models.TextField("avis de la commission", blank=True)
+    decided_at = models.DateTimeField("avis rendu le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "point de l'ordre du jour"
+        verbose_name_plural = "points de l'ordre du jour"
+        ordering = ["session", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "procedure"], name="agenda_item_once_per_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.procedure}"
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Recommendation.Status.OPEN)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Recommendation(models.Model):
+    """A préconisation of the commission, with the organisation responsible and a due date,
+    followed up until it is done, not done (with the reason) or obsolete (Charte II.A: "Assurer le
+    suivi des dossiers")."""
+
+    class Kind(models.TextChoices):
+        DSF = "dsf", "Diagnostic social et financier (DSF)"
+        CCAPEX_DIAGNOSIS = "diagnostic_ccapex", "Diagnostic CCAPEX"
+        ANTICIPATION_VISIT = "visite_anticipation", "Visite anticipation"
+        ASLL = "asll", "Mesure ASLL"
+        MASP = "masp", "MASP"
+        MLDA = "mlda", "Mesure Logement d'abord (MLDA)"
+        FSL = "fsl", "Aide du FSL"
+        REPAYMENT_PLAN = "plan_apurement", "Plan d'apurement"
+        PCS = "pcs", "Protocole de cohésion sociale (PCS)"
+        REHOUSING_POOL = "vivier_relogement", "Inscription au vivier de relogement"
+        DALO_OPINION = "avis_dalo", "Avis à la commission DALO sur la priorité"
+        SIAO = "orientation_siao", "Orientation vers le SIAO"
+        KEEP_BENEFIT = "maintien_aide_logement", "Maintien de l'aide au logement"
+        SUSPEND_BENEFIT = "suspension_aide_logement", "Suspension de l'aide au logement"
+        CONTINUE_PROCEDURE = "poursuite_procedure", "Poursuite de la procédure"
+        OTHER = "autre", "Autre"
+
+    class Status(models.TextChoices):
+        OPEN = "en_cours", "En cours"
+        DONE = "realisee", "Réalisée"
+        NOT_DONE = "non_realisee", "Non réalisée"
+        OBSOLETE = "sans_objet", "Sans objet"
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="recommendations", verbose_name="point"
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="recommendations", verbose_name="procédure"
+    )
+    kind = models.CharField("préconisation", max_length=30, choices=Kind.choices)
+    detail = models.CharField("précisions", max_length=500, blank=True)
+    responsible = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name="organisme chargé",
+    )
+    due_date = models.DateField("échéance")
+    status = models.CharField("suivi", max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome_note = models.CharField("motif ou observations", max_length=500, blank=True)
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recommendations",
+        verbose_name="orientation",
+    )
+    created_at = models.DateTimeField("décidée le", default=timezone.now)
+    closed_at = models.DateTimeField("suivi clos le", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="par",
+    )
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "préconisation"
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.procedure}"
+
+    def is_overdue(self, today=None):
+        return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())

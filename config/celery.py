@@ -20,4 +20,19 @@ app.conf.beat_schedule = {
         "task": "directory.tasks.expire_locks",
         "schedule": crontab(minute="*/15"),
     },
+    # SIAO and CAF weekly lists, Monday 07:00 Europe/Paris (CELERY_TIMEZONE), Charte étapes 2 et 6.
+    "weekly-lists-monday": {
+        "task": "letters.tasks.run_weekly_lists",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
+    # Referrals: each organisation's digest of what falls due, every working day at 07:30;
+    # the outbox's pending e-mails queued again every 10 minutes (referrals/tasks.py).
+    "referral-digests": {
+        "task": "referrals.tasks.send_referral_digests",
+        "schedule": crontab(minute=30, hour=7, day_of_week="1-5"),
+    },
+    "referral-outbox-flush": {
+        "task": "referrals.tasks.flush_outbox",
+        "schedule": crontab(minute="*/10"),
+    },
 }

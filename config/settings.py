@@ -27,14 +27,15 @@ def _read(name, reader, **kwargs):
         raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {exc}") from exc
 
 
-_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True}
+_BOOLEANS |= {"false": False, "no": False, "off": False, "0": False}
 
 
 def _strict_bool(name, default):
     """A yes/no variable: a value that is neither (DEBUG=peut-etre) is refused, not read as False."""
     raw = env.str(name, default=str(default)).strip().lower()
     if raw not in _BOOLEANS:
-        raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {raw!r} n'est ni vrai ni faux.")
+        raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {raw!r} n'est ni oui ni non.")
     return _BOOLEANS[raw]
 
 
@@ -42,7 +43,9 @@ DEBUG = _read("DEBUG", _strict_bool, default=True)
 _INSECURE_DEV_KEY = "django-insecure-prevex-embedded-mode-only"
 SECRET_KEY = _read("SECRET_KEY", env.str, default=_INSECURE_DEV_KEY if DEBUG else None)
 if not DEBUG and (SECRET_KEY == _INSECURE_DEV_KEY or len(SECRET_KEY or "") < 50):
-    raise ImproperlyConfigured("Variable d'environnement SECRET_KEY invalide : 50 caractères au moins en production.")
+    raise ImproperlyConfigured(
+        "Variable d'environnement SECRET_KEY invalide : 50 caractères au moins en production."
+    )
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 SITE_URL = _read("SITE_URL", env.url, default="http://127.0.0.1:8000").geturl().rstrip("/")
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's radio and checkbox snippets load it
     "django_filters",
     "django_celery_beat",
     "directory",
@@ -105,7 +109,9 @@ DATABASES = {
     "default": _read("DATABASE_URL", env.db_url, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
-    raise ImproperlyConfigured("Variable d'environnement DATABASE_URL invalide : postgres://… ou sqlite:///… attendu.")
+    raise ImproperlyConfigured(
+        "Variable d'environnement DATABASE_URL invalide : postgres:// ou sqlite:// attendu"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["TEST"] = {"NAME": _read("TEST_DATABASE_NAME", env.str, default="test_prevex")}
@@ -201,3 +207,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Commission members read the cases of a published agenda until this many days after the session.
+COMMISSION_ACCESS_DAYS = _read("COMMISSION_ACCESS_DAYS", env.int, default=30)

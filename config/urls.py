@@ -10,5 +10,9 @@ urlpatterns = [
     path("", directory_views.home, name="home"),
     path("", include("directory.urls")),
     path("", include("procedure.urls")),
+    path("courriers/", include("letters.urls")),
+    path("indicateurs/", include("indicators.urls")),
+    path("orientations/", include("referrals.urls")),
+    path("commissions/", include("commissions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,8 +2,14 @@
 
 from django.template.loader import render_to_string
 
+from procedure.views.lists import home_work_queue
+
+from .navigation import SECRETARIAT
+
 # (template, roles, context function taking the request)
-BLOCKS = []
+BLOCKS = [
+    ("procedure/_list_home_work_queue.html", SECRETARIAT, home_work_queue),
+]
 
 
 def blocks_for(request):

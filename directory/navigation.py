@@ -10,6 +10,16 @@ SECRETARIAT = (Role.SECRETARIAT, Role.ADMIN)
 SECTIONS = [
     # (label, url name, roles)
     ("Accueil", "home", tuple(Role.values)),
+    ("File de travail", "procedure:work_queue", SECRETARIAT),
+    ("Procédures", "procedure:list", SECRETARIAT),
+    ("Importer des actes", "procedure:import", SECRETARIAT),
+    ("Courriers", "letters:index", SECRETARIAT),
+    ("Listes hebdomadaires", "letters:weekly_lists", SECRETARIAT),
+    ("Indicateurs", "indicators:dashboard", SECRETARIAT),
+    ("Demandes reçues", "referrals:inbox", (Role.SOCIAL_WORKER, Role.PARTNER)),
+    ("Orientations", "referrals:inbox", SECRETARIAT),
+    ("Commissions", "commissions:index", SECRETARIAT),
+    ("Mes séances", "commissions:member_sessions", (Role.COMMISSION_MEMBER,)),
     ("Administration", "admin:index", (Role.ADMIN,)),
 ]
 

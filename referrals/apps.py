@@ -5,3 +5,15 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "referrals"
     verbose_name = "Orientations"
+
+    def ready(self):
+        from procedure import access, extensions
+
+        from . import panels
+
+        access.register_grant(panels.referral_grant)
+        extensions.register(extensions.CASE_PANELS, ("referrals/case_panel.html", panels.case_panel))
+        extensions.register(
+            extensions.WORK_QUEUE_SECTIONS, ("referrals/work_queue_section.html", panels.work_queue_section)
+        )
+        extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)

@@ -76,7 +76,9 @@ def set_police_zones(departement_code: str, police_insee_codes: set[str]) -> Non
 
 def arrondissement_territories(departement_code: str, rows: list[dict]) -> list[dict]:
     """One territory per arrondissement of the CSV, coded "<département>-arr-<arrondissement>"."""
-    names = {row["arrondissement_code"]: row["arrondissement_name"] for row in rows if row["arrondissement_code"]}
+    names = {
+        row["arrondissement_code"]: row["arrondissement_name"] for row in rows if row["arrondissement_code"]
+    }
     return [
         {
             "code": f"{departement_code}-arr-{code}",

@@ -1,1 +1,379 @@
-urlpatterns = []
+"""The case page and the forms of the case file: record an act, close a task, open a case,
+edit the household and the lease.
+
+A case the user may not see is a 404 (it is reached only through `visible_to`); one they may see
+but not change is a 403.
+"""
+
+import copy
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from households.forms import HouseholdForm, LeaseForm
+from households.models import Household, Lease, Person
+
+from .. import extensions, rules, services
+from ..forms import CaseCreateForm, RecordEventForm, SetAsideTaskForm
+from ..models import ChangeLog, Procedure, Stage, Task
+
+# The stepper's steps (Charte II.B, étapes 1 to 6, the hearing and judgment shown apart from
+# the assignation): each groups the stages it covers.
+STEPS = (
+    ("Impayé", (Stage.UNPAID_RENT,)),
+    ("Commandement de payer", (Stage.PAYMENT_ORDER,)),
+    ("Assignation", (Stage.SUMMONS,)),
+    ("Audience et jugement", (Stage.HEARING, Stage.JUDGMENT)),
+    ("Commandement de quitter les lieux", (Stage.ORDER_TO_VACATE,)),
+    ("Réquisition de la force publique", (Stage.POLICE_REQUEST,)),
+    ("Concours de la force publique", (Stage.POLICE_ASSISTANCE, Stage.EVICTION, Stage.DEPARTURE)),
+)
+
+
+def _visible_procedures(user):
+    return Procedure.objects.visible_to(user).select_related(
+        "household", "lease__commune", "landlord__organisation"
+    )
+
+
+def _get_case(request, pk):
+    return get_object_or_404(_visible_procedures(request.user), pk=pk)
+
+
+def _require_secretariat(request):
+    if not request.acting.is_secretariat:
+        raise PermissionDenied("Seul le secrétariat de la CCAPEX peut modifier ce dossier.")
+
+
+# ---------------------------------------------------------------- the case page
+
+
+def detail(request, pk):
+    procedure = _get_case(request, pk)
+    form = RecordEventForm() if request.acting.is_secretariat else None
+    return _render_case(request, procedure, form)
+
+
+def _render_case(request, procedure, form, status=200):
+    services.log_access(user=request.user, procedure=procedure, context="dossier")
+    context = _case_context(request, procedure)
+    context["record_form"] = form
+    return render(request, "procedure/detail.html", context, status=status)
+
+
+def _case_context(request, procedure):
+    events = list(procedure.events.select_related("recorded_by"))
+    tasks = list(procedure.tasks.select_related("closed_by", "assigned_to", "event"))
+    changes = list(_changes(procedure))
+    persons = list(Person.objects.filter(household_id=procedure.household_id))
+    stage = rules.current_stage(events)
+    return {
+        "title": f"Dossier {procedure.reference}",
+        "procedure": procedure,
+        "household": procedure.household,
+        "persons": persons,
+        "lease": procedure.lease,
+        "landlord": procedure.landlord,
+        "stage": stage,
+        "closed": rules.is_closed(events),
+        "stepper": stepper(stage),
+        "deadlines": services.next_deadlines(procedure, events=events),
+        "anomalies": services.anomalies(procedure, events=events),
+        "today": timezone.localdate(),
+        "open_tasks": [task for task in tasks if task.status == Task.Status.OPEN],
+        "timeline": timeline(procedure, request.user, events=events, tasks=tasks, changes=changes),
+        "panels": _panels(request, procedure),
+        "is_secretariat": request.acting.is_secretariat,
+        "set_aside_form": SetAsideTaskForm(),
+    }
+
+
+def _changes(procedure):
+    """The procedure's changes and those of its household and lease (logged without a procedure)."""
+    of_household = Q(household_id=procedure.household_id, procedure__isnull=True)
+    return ChangeLog.objects.filter(Q(procedure=procedure) | of_household).select_related("user")
+
+
+def stepper(stage):
+    """The DSFR stepper's data: "Étape N sur 7", the current step and the next one."""
+    index = next((i for i, (_, stages) in enumerate(STEPS) if stage in stages), None)
+    if index is None:
+        return {"current": 0, "total": len(STEPS), "title": "Aucun acte enregistré", "next": STEPS[0][0]}
+    following = STEPS[index + 1][0] if index + 1 < len(STEPS) else ""
+    return {"current": index + 1, "total": len(STEPS), "title": STEPS[index][0], "next": following}
+
+
+def _panels(request, procedure):
+    """The other apps' panels, each rendered with its own context."""
+    return [
+        render_to_string(template, fn(request, procedure), request) for template, fn in extensions.CASE_PANELS
+    ]
+
+
+# ---------------------------------------------------------------- the timeline
+
+
+def timeline(procedure, user, *, events, tasks, changes):
+    """Every event, task, change and the other apps' entries, merged by date, newest first."""
+    entries = [_event_entry(event) for event in events]
+    entries.extend(_created_tasks_entries(tasks))
+    for task in tasks:
+        entries.extend(_closed_task_entries(task))
+    entries.extend(_change_entry(change) for change in changes)
+    for source in extensions.TIMELINE_SOURCES:
+        entries.extend(source(procedure, user))
+    return sorted(entries, key=lambda entry: _sort_key(entry.at), reverse=True)
+
+
+def _sort_key(at):
+    if isinstance(at, datetime.datetime):
+        return timezone.localtime(at) if timezone.is_aware(at) else timezone.make_aware(at)
+    return timezone.make_aware(datetime.datetime.combine(at, datetime.time.max))
+
+
+def _who(user):
+    return user.get_full_name() if user else ""
+
+
+def _event_entry(event):
+    details = [
+        f"Audience le {event.hearing_date:%d/%m/%Y}" if event.hearing_date else "",
+        event.get_judgment_outcome_display(),
+        event.get_police_decision_display(),
+        event.get_closure_reason_display(),
+        f"Dette : {event.debt} €" if event.debt is not None else "",
+        event.note,
+    ]
+    return extensions.TimelineEntry(
+        at=event.date,
+        title=event.get_kind_display(),
+        detail=" · ".join(part for part in details if part),
+        who=_who(event.recorded_by) or event.get_source_display(),
+        kind="event",
+        badges=(event.get_source_display(),),
+    )
+
+
+def _created_tasks_entries(tasks):
+    """One entry per act for the tasks it created (they are created together)."""
+    by_event = {}
+    for task in tasks:
+        by_event.setdefault(task.event_id, []).append(task)
+    for created in by_event.values():
+        lines = [
+            f"{task.title} (échéance {task.due_date:%d/%m/%Y})" if task.due_date else task.title
+            for task in created
+        ]
+        origin = f" après {created[0].event}" if created[0].event else ""
+        yield extensions.TimelineEntry(
+            at=min(task.created_at for task in created),
+            title=f"{_tasks_created(len(created))}{origin}",
+            detail=" ; ".join(lines),
+            kind="task",
+        )
+
+
+def _tasks_created(count):
+    return "1 tâche créée" if count == 1 else f"{count} tâches créées"
+
+
+def _closed_task_entries(task):
+    if task.status != Task.Status.OPEN and task.closed_at:
+        done = task.status == Task.Status.DONE
+        yield extensions.TimelineEntry(
+            at=task.closed_at,
+            title=f"Tâche {'faite' if done else 'écartée'} : {task.title}",
+            detail="" if done else f"Motif : {task.set_aside_reason}",
+            who=_who(task.closed_by),
+            kind="task",
+        )
+
+
+CHANGED_MODELS = {"household": Household, "lease": Lease, "procedure": Procedure}
+
+
+def _change_entry(change):
+    model = CHANGED_MODELS.get(change.object_type)
+    lines = [_change_line(model, field, values) for field, values in (change.changes or {}).items()]
+    label = model._meta.verbose_name if model else change.object_type
+    return extensions.TimelineEntry(
+        at=change.at,
+        title=f"Modification : {label}",
+        detail=" · ".join(lines),
+        who=_who(change.user),
+        kind="change",
+    )
+
+
+def _change_line(model, field, values):
+    try:
+        label = model._meta.get_field(field).verbose_name if model else field
+    except Exception:  # a field since removed: show its code name
+        label = field
+    if isinstance(values, dict):
+        before, after = values.get("before", values.get("old")), values.get("after", values.get("new"))
+    elif isinstance(values, list | tuple) and len(values) == 2:
+        before, after = values
+    else:
+        before, after = "", values
+    return f"{label} : {_shown(before)} → {_shown(after)}"
+
+
+def _shown(value):
+    return "—" if value in (None, "") else str(value)
+
+
+# ---------------------------------------------------------------- recording an act, tasks
+
+
+@require_POST
+def record_event(request, pk):
+    """The secretariat records the next act; a refused act comes back with its French error."""
+    procedure = _get_case(request, pk)
+    _require_secretariat(request)
+    form = RecordEventForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, procedure, form)
+    try:
+        event, created = services.record_event(procedure=procedure, user=request.user, **form.cleaned_data)
+    except services.EventRefused as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.messages)
+        return _render_case(request, procedure, form)
+    messages.success(request, _recorded_message(event, created))
+    return redirect("procedure:detail", pk=procedure.pk)
+
+
+def _recorded_message(event, created):
+    if not created:
+        return f"{event} était déjà enregistré : rien n'a changé."
+    titles = [task.title for task in event.tasks.all()]
+    if not titles:
+        return f"{event} enregistré."
+    return f"{event} enregistré. Tâches créées : " + " ; ".join(titles) + "."
+
+
+def _open_task(request, pk, task_pk):
+    procedure = _get_case(request, pk)
+    _require_secretariat(request)
+    task = get_object_or_404(Task.objects.filter(procedure=procedure, status=Task.Status.OPEN), pk=task_pk)
+    return procedure, task
+
+
+@require_POST
+def complete_task(request, pk, task_pk):
+    procedure, task = _open_task(request, pk, task_pk)
+    services.complete_task(task=task, user=request.user)
+    messages.success(request, f"Tâche faite : {task.title}.")
+    return redirect(reverse("procedure:detail", args=[procedure.pk]) + "#taches")
+
+
+@require_POST
+def set_aside_task(request, pk, task_pk):
+    procedure, task = _open_task(request, pk, task_pk)
+    form = SetAsideTaskForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le motif pour écarter une tâche.")
+        return redirect(reverse("procedure:detail", args=[procedure.pk]) + "#taches")
+    services.set_aside_task(task=task, user=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, f"Tâche écartée : {task.title}.")
+    return redirect(reverse("procedure:detail", args=[procedure.pk]) + "#taches")
+
+
+# ---------------------------------------------------------------- a new case
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    """A new case; likely duplicates are shown first and must be confirmed."""
+    _require_secretariat(request)
+    form = CaseCreateForm(request.POST or None, departement_code=settings.DEPARTEMENT)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["confirm_duplicate"]:
+            duplicates = _duplicates(form)
+        if not duplicates:
+            try:
+                procedure = form.save(user=request.user)
+            except services.EventRefused as refusal:
+                form.add_error(refusal.field if refusal.field in form.fields else None, refusal.messages)
+            else:
+                messages.success(
+                    request, f"Dossier {procedure.reference} créé. Enregistrez maintenant le premier acte."
+                )
+                return redirect(reverse("procedure:detail", args=[procedure.pk]) + "#enregistrer-acte")
+    context = {"form": form, "duplicates": duplicates, "title": "Nouveau dossier"}
+    return render(request, "procedure/create.html", context)
+
+
+def _duplicates(form):
+    households = services.find_duplicates(**form.duplicate_criteria())
+    procedures = Prefetch("procedures", queryset=Procedure.objects.only("pk", "reference", "household_id"))
+    return list(households.prefetch_related("persons", procedures)[:10])
+
+
+# ---------------------------------------------------------------- editing the household and the lease
+
+
+@require_http_methods(["GET", "POST"])
+def edit_household(request, pk):
+    procedure = _get_case(request, pk)
+    _require_secretariat(request)
+    household = procedure.household
+    form = HouseholdForm(request.POST or None, instance=copy.copy(household))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_household(
+                household=household,
+                data=form.changed_values(),
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            messages.success(request, "Ménage enregistré.")
+            return redirect("procedure:detail", pk=procedure.pk)
+    context = {"form": form, "procedure": procedure, "title": f"Modifier le ménage — {procedure.reference}"}
+    return render(request, "households/edit_household.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_lease(request, pk):
+    procedure = _get_case(request, pk)
+    _require_secretariat(request)
+    lease = procedure.lease
+    form = LeaseForm(request.POST or None, instance=copy.copy(lease), departement_code=settings.DEPARTEMENT)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_lease(
+                lease=lease,
+                data=form.changed_values(),
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            messages.success(request, "Bail enregistré.")
+            return redirect("procedure:detail", pk=procedure.pk)
+    context = {"form": form, "procedure": procedure, "title": f"Modifier le bail — {procedure.reference}"}
+    return render(request, "households/edit_lease.html", context)
+
+
+urlpatterns = [
+    path("procedures/nouvelle/", create, name="create"),
+    path("procedures/<int:pk>/", detail, name="detail"),
+    path("procedures/<int:pk>/acte/", record_event, name="record_event"),
+    path("procedures/<int:pk>/taches/<int:task_pk>/fait/", complete_task, name="complete_task"),
+    path("procedures/<int:pk>/taches/<int:task_pk>/ecarter/", set_aside_task, name="set_aside_task"),
+    path("procedures/<int:pk>/menage/", edit_household, name="edit_household"),
+    path("procedures/<int:pk>/bail/", edit_lease, name="edit_lease"),
+]

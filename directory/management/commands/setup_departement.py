@@ -16,7 +16,9 @@ class Command(BaseCommand):
         try:
             summary = departements.setup_departement(code)
         except departements.UnknownDepartement as error:
-            raise CommandError(f"Aucune commune du département « {code} » dans le fichier des communes.") from error
+            raise CommandError(
+                f"Aucune commune du département « {code} » dans le fichier des communes."
+            ) from error
         self._report(code, summary)
 
     def _report(self, code, summary):
@@ -25,8 +27,10 @@ class Command(BaseCommand):
             ("territoires", summary.territories, "créés", "mis à jour"),
             ("organismes", summary.organisations, "créés", "mis à jour"),
         ]:
-            self.stdout.write(f"{tally.total} {label} : {tally.created} {created}, {tally.updated} {updated}.")
-        self.stdout.write(f"{summary.communes_added_to_territories} communes ajoutées à des territoires.")
+            self.stdout.write(
+                f"{tally.total} {label} ({created} : {tally.created}, {updated} : {tally.updated})"
+            )
+        self.stdout.write(f"Communes ajoutées à des territoires : {summary.communes_added_to_territories}")
         if not departements.has_reference_data(code):
             self.stdout.write(
                 f"Département {code} : seuls les communes et les arrondissements sont chargés ; les autres "

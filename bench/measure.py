@@ -1,0 +1,96 @@
+"""Time the secretariat's pages through Django's test Client: server time (median, 95th
+percentile) and query count. Falls back to the querysets the views use if a URL is missing."""
+
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from procedure import services
+from procedure.models import Procedure, Stage, Task
+
+
+def pages(procedure):
+    """(name, url or None, fallback function) for each page measured."""
+
+    def url(name, *args, query=""):
+        try:
+            return reverse(name, args=args) + query
+        except NoReverseMatch:
+            return None
+
+    return [
+        ("file de travail", url("procedure:work_queue"), _work_queue),
+        (
+            "liste filtrée (CQL, parc public)",
+            url("procedure:list", query=f"?stage={Stage.ORDER_TO_VACATE.value}&sector=public"),
+            _filtered_list,
+        ),
+        ("recherche « martin »", url("procedure:search", query="?q=martin"), _search),
+        ("page du dossier", url("procedure:detail", procedure.pk), lambda: _case(procedure)),
+    ]
+
+
+def _work_queue():
+    return list(Task.objects.filter(status=Task.Status.OPEN).select_related("procedure__household")[:50])
+
+
+def _filtered_list():
+    queryset = services.annotate_stage(Procedure.objects.filter(lease__sector="public"))
+    return list(queryset.filter(current_stage=Stage.ORDER_TO_VACATE).select_related("household")[:50])
+
+
+def _search():
+    return list(services.search_procedures(Procedure.objects.all(), "martin")[:50])
+
+
+def _case(procedure):
+    return services.next_deadlines(procedure), services.anomalies(procedure)
+
+
+def run(user, *, repeat):
+    client = Client()
+    client.force_login(user)
+    procedure = (
+        services.annotate_stage(Procedure.objects.all()).filter(current_stage=Stage.POLICE_REQUEST).first()
+    )
+    results = []
+    for name, url, fallback in pages(procedure):
+        call = (lambda url=url: _get(client, url)) if url else fallback
+        call()  # warm-up
+        timings, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                call()
+                timings.append((time.perf_counter() - started) * 1000)
+            queries = len(captured.captured_queries)
+        results.append(
+            (name, "URL" if url else "services", statistics.median(timings), _p95(timings), queries)
+        )
+    return results
+
+
+def _get(client, url):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} : statut {response.status_code}")
+    return response
+
+
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def print_table(results):
+    print()
+    print("| procédures | page | mesure | médiane (ms) | p95 (ms) | requêtes SQL |")
+    print("| ---: | --- | --- | ---: | ---: | ---: |")
+    for size, rows in results:
+        for name, how, median, p95, queries in rows:
+            size_text = f"{size:,}".replace(",", " ")
+            print(f"| {size_text} | {name} | {how} | {median:.0f} | {p95:.0f} | {queries} |")

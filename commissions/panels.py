@@ -1,0 +1,96 @@
+"""What the commissions app adds to the procedure's pages (registered in apps.py): the access
+grant, the case panel, the work-queue section and the timeline entries."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.acting import acting_organisation, acting_role
+from directory.models import Role
+from procedure.extensions import TimelineEntry
+
+from . import services
+from .models import AgendaItem, Recommendation, ReviewRequest, Session
+
+
+def commission_grant(user) -> Q:
+    """A commission member reads the cases on the published agenda of a session of a commission
+    they sit on (as a named representative), until COMMISSION_ACCESS_DAYS after it (docs/
+    architecture.md; Code pénal 226-13: only what the examination needs)."""
+    organisation = acting_organisation(user)
+    if acting_role(user) != Role.COMMISSION_MEMBER or organisation is None:
+        return Q(pk__in=[])
+    sessions = Session.objects.open_to_members().sat_on_by(user, organisation)
+    return Q(pk__in=AgendaItem.objects.filter(session__in=sessions.values("pk")).values("procedure_id"))
+
+
+def case_panel(request, procedure) -> dict:
+    """The case's saisines, examinations and recommendations; the saisine form's link."""
+    secretariat = services.is_secretariat(request.user)
+    may_refer = secretariat or request.acting.role in services.REFERRING_ROLES
+    if not may_refer:
+        return {"panel": None}
+    return {
+        "panel": {
+            "reviews": list(procedure.review_requests.select_related("commission").order_by("-created_at")),
+            "items": list(
+                procedure.agenda_items.select_related("session__commission").order_by("-session__date")
+            ),
+            "recommendations": list(procedure.recommendations.select_related("responsible")),
+            "request_url": reverse("commissions:request_review", args=[procedure.pk]),
+            "is_secretariat": secretariat,
+            "today": timezone.localdate(),
+        }
+    }
+
+
+def work_queue_section(request) -> dict:
+    """The overdue recommendations, for the secretariat (Charte II.A: "Assurer le suivi")."""
+    if not services.is_secretariat(request.user):
+        return {"overdue_recommendations": None}
+    overdue = Recommendation.objects.overdue().select_related(
+        "responsible", "procedure__household", "agenda_item__session__commission"
+    )
+    return {"overdue_recommendations": list(overdue[:50]), "overdue_count": overdue.count()}
+
+
+def timeline_entries(procedure, user):
+    """Saisines, examinations and recommendations on the case's timeline."""
+    if not (services.is_secretariat(user) or acting_role(user) in services.REFERRING_ROLES):
+        return
+    for review in ReviewRequest.objects.filter(procedure=procedure).select_related("commission"):
+        yield TimelineEntry(
+            at=review.created_at,
+            title=f"Saisine : {review.commission}",
+            detail=review.reason,
+            kind="commission",
+            badges=(review.get_status_display(),),
+        )
+    items = AgendaItem.objects.filter(procedure=procedure, decided_at__isnull=False)
+    for item in items.select_related("session__commission"):
+        yield TimelineEntry(
+            at=item.session.date,
+            title=f"Examen en {item.session.commission}",
+            detail=item.opinion,
+            kind="commission",
+            url=reverse("commissions:session", args=[item.session_id]),
+        )
+    today = timezone.localdate()
+    for recommendation in Recommendation.objects.filter(procedure=procedure).select_related("responsible"):
+        yield _recommendation_entry(recommendation, today)
+
+
+def _recommendation_entry(recommendation, today):
+    badges = [recommendation.get_status_display()]
+    if recommendation.is_overdue(today):
+        badges.append(f"En retard depuis le {recommendation.due_date:%d/%m/%Y}")
+    detail = f"{recommendation.responsible} · échéance {recommendation.due_date:%d/%m/%Y}"
+    if recommendation.outcome_note:
+        detail += f" · {recommendation.outcome_note}"
+    return TimelineEntry(
+        at=recommendation.created_at,
+        title=f"Préconisation : {recommendation.get_kind_display()}",
+        detail=detail,
+        kind="commission",
+        badges=tuple(badges),
+    )

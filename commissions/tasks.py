@@ -1,0 +1,46 @@
+"""Background work of the commissions (thin: the rules are in services)."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from . import services
+from .models import AgendaItem, Session
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=50, time_limit=60)
+def notify_members(self, session_id) -> int:
+    """Tell the members that a session's agenda is published: a link only, no personal data.
+    Claimed by a conditional update, released on failure so that a retry sends it."""
+    session = services.claim_notification(session_id)
+    if session is None:
+        return 0
+    recipients = services.member_recipients(session)
+    url = settings.SITE_URL + reverse("commissions:member_session", args=[session.pk])
+    subject = f"Ordre du jour publié : {session.commission} du {session.date:%d/%m/%Y}"
+    body = f"L'ordre du jour de la séance est consultable dans Prévex :\n{url}\n"
+    try:
+        for email in recipients:
+            send_mail(subject, body, None, [email])
+    except Exception as error:
+        Session.objects.filter(pk=session_id).update(members_notified_at=None)
+        logger.warning("members_notification_failed session=%s", session_id)
+        raise self.retry(countdown=120, exc=error) from error
+    logger.info("members_notified session=%s recipients=%s", session_id, len(recipients))
+    return len(recipients)
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def convene_households(session_id) -> int:
+    """Generate the convocation letters of the households invited and not yet convened."""
+    items = AgendaItem.objects.filter(
+        session_id=session_id, household_invited=True, convocation_at__isnull=True
+    ).select_related("procedure")
+    done = sum(services.convene(item) for item in items)
+    logger.info("households_convened session=%s letters=%s", session_id, done)
+    return done

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "commissions"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.commission_detail, name="commission"),
+    path("<int:pk>/planifier/", views.plan, name="plan"),
+    path("saisines/", views.queue, name="queue"),
+    path("saisines/suggerer/", views.suggest, name="suggest"),
+    path("saisines/<int:pk>/retirer/", views.withdraw, name="withdraw"),
+    path("saisines/nouvelle/<int:procedure_pk>/", views.request_review, name="request_review"),
+    path("seances/<int:pk>/", views.session_detail, name="session"),
+    path("seances/<int:pk>/modifier/", views.session_edit, name="session_edit"),
+    path("seances/<int:pk>/inscrire/", views.add_item, name="add_item"),
+    path("seances/<int:pk>/publier/", views.publish, name="publish"),
+    path("seances/<int:pk>/clore/", views.close, name="close"),
+    path("seances/<int:pk>/releve.pdf", views.decision_record, name="decision_record"),
+    path("points/<int:pk>/", views.item_detail, name="item"),
+    path("points/<int:pk>/retirer/", views.remove_item, name="remove_item"),
+    path("points/<int:pk>/preconisations/", views.add_recommendation, name="add_recommendation"),
+    path("preconisations/<int:pk>/suivi/", views.close_recommendation, name="close_recommendation"),
+    path("mes-seances/", views.member_sessions, name="member_sessions"),
+    path("mes-seances/<int:pk>/", views.member_session, name="member_session"),
+    path("mes-seances/<int:session_pk>/dossiers/<int:pk>/", views.case_summary, name="case_summary"),
+]

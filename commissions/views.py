@@ -1,0 +1,422 @@
+"""The commissions' pages: the secretariat's (formations, saisines, sessions, decisions, follow-up),
+the partners' saisine form, and the members' space (their agendas and the cases' summaries).
+
+A page of the secretariat is a 403 for any other role; an object the user may not see is a 404.
+"""
+
+import functools
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from directory.models import Role
+from procedure import rules
+from procedure import services as procedure_services
+from procedure.models import Procedure
+
+from . import services
+from .forms import (
+    AddItemForm,
+    CloseRecommendationForm,
+    DecisionForm,
+    PlanSessionsForm,
+    RecommendationForm,
+    ReviewRequestForm,
+    SessionForm,
+)
+from .models import AgendaItem, Commission, Recommendation, ReviewRequest, Session
+
+
+def secretariat_only(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.acting.is_secretariat:
+            raise PermissionDenied("Réservé au secrétariat de la CCAPEX.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _refused(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# ---------------------------------------------------------------- formations
+
+
+@secretariat_only
+def index(request):
+    today = timezone.localdate()
+    commissions = Commission.objects.select_related("territory", "merged_into").annotate(
+        next_session=Min("sessions__date", filter=Q(sessions__date__gte=today)),
+        pending=Count(
+            "review_requests", filter=Q(review_requests__status=ReviewRequest.Status.PENDING), distinct=True
+        ),
+    )
+    return render(request, "commissions/index.html", {"title": "Commissions", "commissions": commissions})
+
+
+@secretariat_only
+def commission_detail(request, pk):
+    commission = get_object_or_404(Commission.objects.select_related("territory"), pk=pk)
+    sessions = services.sessions_with_counts(commission.sessions.all()).order_by("-date")
+    members = commission.members.select_related("organisation", "user")
+    return render(
+        request,
+        "commissions/commission.html",
+        {
+            "title": commission.name,
+            "commission": commission,
+            "sessions": sessions,
+            "members": members,
+            "chairs": commission.co_chairs.all(),
+            "plan_form": PlanSessionsForm(),
+        },
+    )
+
+
+@require_POST
+@secretariat_only
+def plan(request, pk):
+    commission = get_object_or_404(Commission, pk=pk)
+    form = PlanSessionsForm(request.POST)
+    if form.is_valid():
+        try:
+            planned = services.plan_sessions(commission=commission, until=form.cleaned_data["until"])
+            messages.success(request, f"{len(planned)} séance(s) prévue(s).")
+        except services.CommissionRefused as error:
+            _refused(request, error)
+    else:
+        messages.error(request, "Indiquez une date valide.")
+    return redirect("commissions:commission", pk=commission.pk)
+
+
+# ---------------------------------------------------------------- saisines
+
+
+@secretariat_only
+def queue(request):
+    reviews = services.pending_queue()
+    return render(
+        request, "commissions/queue.html", {"title": "Dossiers en attente d'examen", "reviews": reviews}
+    )
+
+
+@require_POST
+@secretariat_only
+def suggest(request):
+    created = services.suggest_review_requests()
+    messages.success(request, f"{len(created)} saisine(s) proposée(s) d'après les règles de la Charte.")
+    return redirect("commissions:queue")
+
+
+@require_POST
+@secretariat_only
+def withdraw(request, pk):
+    review = get_object_or_404(ReviewRequest, pk=pk)
+    try:
+        services.withdraw_review(review=review, user=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, "Saisine retirée.")
+    except services.CommissionRefused as error:
+        _refused(request, error)
+    return redirect("commissions:queue")
+
+
+def request_review(request, procedure_pk):
+    """The secretariat, or a partner working on the case, refers it to a commission."""
+    procedure = get_object_or_404(
+        Procedure.objects.visible_to(request.user).select_related("household"), pk=procedure_pk
+    )
+    if request.acting.role not in services.SEES_ALL + services.REFERRING_ROLES:
+        raise PermissionDenied("Votre rôle ne permet pas de saisir une commission.")
+    form = ReviewRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_review(procedure=procedure, user=request.user, **form.cleaned_data)
+            messages.success(request, "La commission est saisie : le dossier attend son examen.")
+            return redirect("procedure:detail", pk=procedure.pk)
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "commissions/request_form.html",
+        {"title": "Saisir une commission", "form": form, "procedure": procedure},
+    )
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _session(pk):
+    return get_object_or_404(Session.objects.select_related("commission"), pk=pk)
+
+
+def _agenda(session):
+    return (
+        session.items.select_related(
+            "procedure__household", "procedure__lease__commune", "presenter", "review_request"
+        )
+        .prefetch_related("recommendations__responsible")
+        .order_by("order", "pk")
+    )
+
+
+@secretariat_only
+def session_detail(request, pk):
+    session = _session(pk)
+    items = list(_agenda(session))
+    _decorate_stages(items)
+    capacity = session.commission.capacity
+    return render(
+        request,
+        "commissions/session.html",
+        {
+            "title": f"Séance du {session.date:%d/%m/%Y}",
+            "session": session,
+            "items": items,
+            "add_form": AddItemForm(session=session) if session.is_editable else None,
+            "full": capacity is not None and len(items) >= capacity,
+            "earlier": list(services.earlier_recommendations(session)[:100]),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _decorate_stages(items):
+    """Each item's current stage, one query for the agenda."""
+    ids = [item.procedure_id for item in items]
+    stages = dict(
+        procedure_services.annotate_stage(Procedure.objects.filter(pk__in=ids)).values_list(
+            "pk", "current_stage"
+        )
+    )
+    for item in items:
+        stage = stages.get(item.procedure_id)
+        item.stage_label = rules.Stage(stage).label if stage else "Aucun acte"
+
+
+@secretariat_only
+def session_edit(request, pk):
+    session = _session(pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(
+                session=Session.objects.get(pk=pk), user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Séance modifiée.")
+            return redirect("commissions:session", pk=pk)
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "commissions/session_form.html",
+        {"title": "Modifier la séance", "form": form, "session": session},
+    )
+
+
+@require_POST
+@secretariat_only
+def add_item(request, pk):
+    session = _session(pk)
+    form = AddItemForm(request.POST, session=session)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_to_agenda(
+                session=session,
+                review=data["review"],
+                user=request.user,
+                presenter=data["presenter"],
+                household_invited=data.get("household_invited", False),
+            )
+            messages.success(request, "Dossier inscrit à l'ordre du jour.")
+        except services.CommissionRefused as error:
+            _refused(request, error)
+    else:
+        messages.error(request, "Choisissez un dossier en attente d'examen.")
+    return redirect("commissions:session", pk=pk)
+
+
+@require_POST
+@secretariat_only
+def remove_item(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=pk)
+    try:
+        services.remove_from_agenda(item=item, user=request.user)
+        messages.success(request, "Dossier retiré de l'ordre du jour ; il attend une autre séance.")
+    except services.CommissionRefused as error:
+        _refused(request, error)
+    return redirect("commissions:session", pk=item.session_id)
+
+
+@require_POST
+@secretariat_only
+def publish(request, pk):
+    session = _session(pk)
+    try:
+        services.publish(session=session, user=request.user)
+        messages.success(request, "Ordre du jour publié : les membres sont prévenus, les ménages convoqués.")
+    except services.CommissionRefused as error:
+        _refused(request, error)
+    return redirect("commissions:session", pk=pk)
+
+
+@require_POST
+@secretariat_only
+def close(request, pk):
+    session = _session(pk)
+    try:
+        services.close_session(session=session, user=request.user)
+        messages.success(request, "Séance close.")
+    except services.CommissionRefused as error:
+        _refused(request, error)
+    return redirect("commissions:session", pk=pk)
+
+
+@secretariat_only
+def decision_record(request, pk):
+    session = _session(pk)
+    try:
+        pdf = services.decision_record_pdf(session)
+    except services.CommissionRefused as error:
+        _refused(request, error)
+        return redirect("commissions:session", pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="releve-decisions-{session.date:%Y-%m-%d}.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------- decisions and follow-up
+
+
+def _item(pk):
+    return get_object_or_404(
+        AgendaItem.objects.select_related(
+            "session__commission", "procedure__household", "procedure__lease__commune"
+        ),
+        pk=pk,
+    )
+
+
+@secretariat_only
+def item_detail(request, pk):
+    item = _item(pk)
+    form = DecisionForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_decision(item=item, user=request.user, **form.cleaned_data)
+            messages.success(request, "Avis enregistré.")
+            return redirect("commissions:item", pk=pk)
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    return _render_item(request, item, form, RecommendationForm())
+
+
+def _render_item(request, item, decision_form, recommendation_form, status=200):
+    return render(
+        request,
+        "commissions/item.html",
+        {
+            "title": f"{item.procedure.household.label} — avis de la commission",
+            "item": item,
+            "form": decision_form,
+            "recommendation_form": recommendation_form,
+            "recommendations": _with_close_forms(
+                item.recommendations.select_related("responsible", "referral")
+            ),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def _with_close_forms(recommendations):
+    recommendations = list(recommendations)
+    for recommendation in recommendations:
+        recommendation.close_form = CloseRecommendationForm(auto_id=f"suivi-{recommendation.pk}-%s")
+    return recommendations
+
+
+@require_POST
+@secretariat_only
+def add_recommendation(request, pk):
+    item = _item(pk)
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_recommendation(item=item, user=request.user, **form.cleaned_data)
+            messages.success(request, "Préconisation enregistrée.")
+            return redirect("commissions:item", pk=pk)
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    return _render_item(request, item, DecisionForm(instance=item), form, status=400)
+
+
+@require_POST
+@secretariat_only
+def close_recommendation(request, pk):
+    recommendation = get_object_or_404(Recommendation, pk=pk)
+    form = CloseRecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_recommendation(
+                recommendation=recommendation, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Suivi de la préconisation enregistré.")
+        except services.CommissionRefused as error:
+            _refused(request, error)
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("commissions:item", pk=recommendation.agenda_item_id)
+
+
+# ---------------------------------------------------------------- the members' space
+
+
+def _member_sessions(request):
+    if request.acting.role != Role.COMMISSION_MEMBER:
+        raise PermissionDenied("Réservé aux membres des commissions.")
+    return Session.objects.open_to_members().sat_on_by(request.user, request.acting.organisation)
+
+
+def member_sessions(request):
+    """The agendas of the member's commissions, from publication until COMMISSION_ACCESS_DAYS after."""
+    sessions = services.sessions_with_counts(_member_sessions(request).select_related("commission")).order_by(
+        "date"
+    )
+    return render(request, "commissions/member_sessions.html", {"title": "Mes séances", "sessions": sessions})
+
+
+def member_session(request, pk):
+    session = get_object_or_404(_member_sessions(request).select_related("commission"), pk=pk)
+    items = list(
+        session.items.select_related("procedure__household", "procedure__lease__commune").order_by("order")
+    )
+    _decorate_stages(items)
+    return render(
+        request,
+        "commissions/member_session.html",
+        {"title": f"{session.commission} — {session.date:%d/%m/%Y}", "session": session, "items": items},
+    )
+
+
+def case_summary(request, session_pk, pk):
+    """What a member needs to examine a case, and nothing else (Code pénal 226-13); every read is
+    in the access log."""
+    session = get_object_or_404(_member_sessions(request).select_related("commission"), pk=session_pk)
+    item = get_object_or_404(session.items.select_related("procedure__household"), pk=pk)
+    procedure = get_object_or_404(
+        Procedure.objects.visible_to(request.user).select_related("household", "lease__commune", "landlord"),
+        pk=item.procedure_id,
+    )
+    procedure_services.log_access(user=request.user, procedure=procedure, context="commission")
+    return render(request, "commissions/case_summary.html", services.case_summary(session, item, procedure))

@@ -1,0 +1,135 @@
+"""The indicators' figures (counted or supplied), entering a supplied figure, and the exports.
+
+Charte IV: the CCAPEX plénière presents each year the follow-up indicators the Charte defines;
+each has a referent organisation, which supplies the figure when Prévex cannot count it.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import counting
+from . import definitions as d
+from .models import SuppliedFigure
+from .sources import status
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: d.Indicator
+    year: int
+    value: int | None
+    status: str  # d.COUNTED or d.SUPPLIED
+    supplied: SuppliedFigure | None = None
+
+    @property
+    def is_counted(self):
+        return self.status == d.COUNTED
+
+    @property
+    def provenance(self):
+        """Who the figure comes from, as the dashboard and the report say it."""
+        if self.is_counted:
+            return "Compté par Prévex"
+        if self.supplied is None:
+            return f"À fournir par : {self.indicator.referent}"
+        entered = timezone.localtime(self.supplied.entered_at)
+        return (
+            f"Fourni par {self.supplied.organisation.name} "
+            f"({self.supplied.entered_by.get_full_name()}, le {entered:%d/%m/%Y})"
+        )
+
+
+def supplied_figures(years, scope):
+    """{(code, year): SuppliedFigure}; supplied figures are per territory, never per sector."""
+    if scope.sector:
+        return {}
+    figures = SuppliedFigure.objects.filter(year__in=list(years), territory=scope.territory).select_related(
+        "organisation", "entered_by"
+    )
+    return {(figure.indicator, figure.year): figure for figure in figures}
+
+
+def figures(years, scope=counting.DEPARTEMENT, codes=None):
+    """{code: {year: Figure}} for the 24 indicators (or those of `codes`) and every year given."""
+    years = sorted(set(years))
+    counted = counting.counts_by_year(years, scope, codes)
+    supplied = supplied_figures(years, scope)
+    table = {}
+    for indicator in d.INDICATORS:
+        if codes is not None and indicator.code not in codes:
+            continue
+        kind = status(indicator)
+        row = {}
+        for year in years:
+            if kind == d.COUNTED:
+                row[year] = Figure(indicator, year, counted[indicator.code, year], kind)
+            else:
+                entry = supplied.get((indicator.code, year))
+                row[year] = Figure(indicator, year, entry.value if entry else None, kind, entry)
+        table[indicator.code] = row
+    return table
+
+
+def may_supply(acting, indicator):
+    """The secretariat may enter any supplied figure; others only their organisation's (Charte IV)."""
+    if acting.is_secretariat:
+        return True
+    return acting.organisation is not None and acting.organisation.kind in indicator.referent_kinds
+
+
+def supply_figure(*, indicator, year, value, territory=None, user, organisation):
+    """Enter (or correct) a yearly figure; who and when are recorded."""
+    with transaction.atomic():
+        figure, _ = SuppliedFigure.objects.update_or_create(
+            indicator=indicator.code,
+            year=year,
+            territory=territory,
+            defaults={
+                "value": value,
+                "organisation": organisation,
+                "entered_by": user,
+                "entered_at": timezone.now(),
+            },
+        )
+    return figure
+
+
+EXPORT_HEADER = ["indicator", "year", "territory", "value"]
+
+
+def export_rows(years, scope=counting.DEPARTEMENT):
+    """One row per indicator and year (formats.md "Indicators export"); empty value when a
+    supplied figure has not been entered."""
+    table = figures(years, scope)
+    territory = scope.territory.code if scope.territory else ""
+    return [
+        [code, year, territory, "" if table[code][year].value is None else table[code][year].value]
+        for year in sorted(set(years))
+        for code in d.CODES
+    ]
+
+
+def export_csv(years, scope=counting.DEPARTEMENT):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(export_rows(years, scope))
+    return out.getvalue()
+
+
+def export_xlsx(years, scope=counting.DEPARTEMENT):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "indicateurs"
+    sheet.append(EXPORT_HEADER)
+    for row in export_rows(years, scope):
+        sheet.append([value if value != "" else None for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,99 @@
+"""The first version of each letter template (Charte II.B étapes 1 to 6, annexes 2 and 5).
+
+Administrators change the wording in the application; each change is a new version.
+"""
+
+from .models import LetterKind
+
+_QUESTIONNAIRE = (
+    "Madame, Monsieur,\n\n"
+    "La commission de coordination des actions de prévention des expulsions locatives (CCAPEX) de la "
+    "Côte-d'Or a été informée qu'un acte de procédure ({{ acte.nom }}) vous a été délivré le "
+    "{{ acte.date }} pour le "
+    "logement situé {{ bail.adresse }}, {{ bail.code_postal }} {{ bail.commune }} (procédure "
+    "{{ procedure.reference }}).\n\n"
+    "Afin d'examiner votre situation et de vous proposer des solutions, nous vous remercions de "
+    "compléter le questionnaire joint (situation familiale et professionnelle, ressources, souhait de "
+    "vous maintenir dans le logement, démarches engagées) et de nous le retourner sous quinze jours.\n\n"
+    "Nous vous invitons également à prendre contact sans attendre avec le service social de votre "
+    "commune ou du Conseil départemental.\n\n"
+    "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
+)
+
+DEFAULTS = {
+    LetterKind.QUESTIONNAIRE_HOUSEHOLD: ("Votre situation locative — questionnaire", _QUESTIONNAIRE),
+    LetterKind.QUESTIONNAIRE_OWNER: (
+        "Procédure {{ procedure.reference }} — questionnaire au propriétaire",
+        "Madame, Monsieur,\n\n"
+        "Un acte de procédure ({{ acte.nom }}) a été délivré le {{ acte.date }} à {{ menage.libelle }}, "
+        "locataire du "
+        "logement situé {{ bail.adresse }}, {{ bail.code_postal }} {{ bail.commune }}.\n\n"
+        "Afin que la CCAPEX puisse rechercher avec vous une solution (plan d'apurement, mobilisation "
+        "des aides), nous vous remercions de compléter le questionnaire joint (montant de la dette, "
+        "échanges avec le locataire, souhait de maintenir le bail) et de nous le retourner.\n\n"
+        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    ),
+    LetterKind.MEDIATION_NOTICE: (
+        "Convocation à une commission de médiation",
+        "Madame, Monsieur,\n\n"
+        "Dans le cadre de la procédure {{ procedure.reference }} concernant le logement situé "
+        "{{ bail.adresse }}, {{ bail.commune }}, vous êtes convoqué(e) à une commission de médiation. "
+        "La date, l'heure et le lieu vous seront confirmés par téléphone.\n\n"
+        "Votre présence est importante : elle permet de rechercher avec votre bailleur une solution "
+        "pour vous maintenir dans le logement ou préparer votre relogement.",
+    ),
+    LetterKind.OPINION: (
+        "Avis et recommandations de la CCAPEX",
+        "Madame, Monsieur,\n\n"
+        "La CCAPEX a examiné la situation de {{ menage.libelle }} (procédure {{ procedure.reference }}). "
+        "Vous trouverez ci-dessous son avis et ses recommandations.\n\n"
+        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    ),
+    LetterKind.OPINION_COPY: (
+        "Copie : avis et recommandations de la CCAPEX",
+        "Madame, Monsieur,\n\n"
+        "Pour information, vous trouverez ci-joint copie de l'avis et des recommandations de la "
+        "CCAPEX concernant {{ menage.libelle }}, {{ bail.adresse }}, {{ bail.commune }} (procédure "
+        "{{ procedure.reference }}).",
+    ),
+    LetterKind.CFP_HOUSEHOLD: (
+        "Octroi du concours de la force publique",
+        "Madame, Monsieur,\n\n"
+        "Le préfet a accordé le concours de la force publique pour l'exécution de la décision "
+        "d'expulsion concernant le logement situé {{ bail.adresse }}, {{ bail.code_postal }} "
+        "{{ bail.commune }} (procédure {{ procedure.reference }}).\n\n"
+        "Les opérations d'expulsion pourront avoir lieu à compter du {{ date_expulsion_possible }}.\n\n"
+        "Si vous présentez des critères de vulnérabilité, vous pouvez bénéficier de la veille sociale "
+        "(présence d'un travailleur social) et d'un hébergement d'urgence. Prenez contact dès maintenant "
+        "avec le SIAO en composant le 115 (appel gratuit, 24 heures sur 24).\n\n"
+        "Pour éviter l'expulsion, vous pouvez quitter le logement et restituer les clés au bailleur ou "
+        "au commissaire de justice.",
+    ),
+    **{
+        kind: (
+            "Octroi du concours de la force publique — procédure {{ procedure.reference }}",
+            "Madame, Monsieur,\n\n"
+            "Je vous informe que le concours de la force publique a été accordé pour l'exécution de la "
+            "décision d'expulsion concernant {{ menage.libelle }}, occupant le logement situé "
+            "{{ bail.adresse }}, {{ bail.code_postal }} {{ bail.commune }} "
+            "(bailleur : {{ bailleur.nom }}).\n\n"
+            "Les opérations d'expulsion pourront avoir lieu à compter du {{ date_expulsion_possible }}.",
+        )
+        for kind in (
+            LetterKind.CFP_LANDLORD,
+            LetterKind.CFP_COMMUNE,
+            LetterKind.CFP_DEPARTEMENT,
+            LetterKind.CFP_BAILIFF,
+            LetterKind.CFP_POLICE,
+        )
+    },
+    LetterKind.DSF_REQUEST: (
+        "Demande de diagnostic social et financier — {{ menage.libelle }}",
+        "Madame, Monsieur,\n\n"
+        "Une procédure d'expulsion est engagée à l'encontre de {{ menage.libelle }}, {{ bail.adresse }}, "
+        "{{ bail.code_postal }} {{ bail.commune }} (procédure {{ procedure.reference }}, dernier acte : "
+        "{{ acte.nom }} du {{ acte.date }}).\n\n"
+        "Je vous remercie de bien vouloir réaliser un diagnostic social et financier et de le transmettre "
+        "au secrétariat de la CCAPEX.",
+    ),
+}

@@ -1,0 +1,1 @@
+"""The letters app's services: weekly lists (weekly_lists), their sending (delivery), letters (letters)."""

@@ -1,0 +1,380 @@
+"""Letters as PDF (Charte II.B étapes 1 to 6): the French State's layout (Marianne, prefecture
+header, reference, date in French, page numbers), rendered with WeasyPrint, stored with their
+checksum; the questionnaires of a week's acts generated in one batch; a letter marked sent closes
+its task."""
+
+import datetime
+import hashlib
+import logging
+from pathlib import Path
+
+import dsfr
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import escape
+from weasyprint import HTML
+
+from procedure.models import EventKind, Procedure, ProcedureEvent
+from procedure.rules import Action, actions_for
+
+from .. import defaults, placeholders
+from ..models import (
+    Letter,
+    LetterBatch,
+    LetterKind,
+    LetterTemplate,
+    LetterTemplateVersion,
+    QuestionnaireAnswer,
+)
+
+logger = logging.getLogger(__name__)
+
+FONTS_DIR = Path(dsfr.__file__).resolve().parent / "static" / "dsfr" / "dist" / "fonts"
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+# The acts after which the household (and, in the private sector, the owner) receive a
+# questionnaire (Charte II.B étapes 2, 3, 4 et 5).
+QUESTIONNAIRE_ACTS = (
+    EventKind.PAYMENT_ORDER,
+    EventKind.SUMMONS,
+    EventKind.ORDER_TO_VACATE,
+    EventKind.POLICE_REQUEST,
+)
+# The Charte's task a letter closes when it is marked sent.
+ACTION_FOR_KIND = {
+    LetterKind.QUESTIONNAIRE_HOUSEHOLD: Action.QUESTIONNAIRE_HOUSEHOLD,
+    LetterKind.QUESTIONNAIRE_OWNER: Action.QUESTIONNAIRE_OWNER,
+    LetterKind.MEDIATION_NOTICE: Action.CONVENE_MEDIATION,
+    LetterKind.CFP_HOUSEHOLD: Action.INFORM_CFP_HOUSEHOLD,
+    LetterKind.CFP_LANDLORD: Action.INFORM_CFP_LANDLORD,
+    LetterKind.CFP_COMMUNE: Action.INFORM_CFP_COMMUNE,
+    LetterKind.CFP_DEPARTEMENT: Action.INFORM_CFP_DEPARTEMENT,
+    LetterKind.CFP_BAILIFF: Action.INFORM_CFP_BAILIFF,
+    LetterKind.CFP_POLICE: Action.INFORM_CFP_POLICE,
+    LetterKind.DSF_REQUEST: Action.REQUEST_DSF,
+}
+QUESTIONNAIRE_FOR_ACTION = {
+    Action.QUESTIONNAIRE_HOUSEHOLD: LetterKind.QUESTIONNAIRE_HOUSEHOLD,
+    Action.QUESTIONNAIRE_OWNER: LetterKind.QUESTIONNAIRE_OWNER,
+}
+HOUSEHOLD_KINDS = (
+    LetterKind.QUESTIONNAIRE_HOUSEHOLD,
+    LetterKind.MEDIATION_NOTICE,
+    LetterKind.OPINION,
+    LetterKind.CFP_HOUSEHOLD,
+)
+OWNER_KINDS = (LetterKind.QUESTIONNAIRE_OWNER, LetterKind.CFP_LANDLORD)
+
+
+def fonts_url() -> str:
+    """file:// URL of django-dsfr's Marianne fonts, for @font-face in the PDF templates."""
+    return FONTS_DIR.as_uri()
+
+
+def french_date(day: datetime.date) -> str:
+    """'26 novembre 2026' ('1er' for the first of the month)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def render_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=str(FONTS_DIR) + "/").write_pdf()
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates and versions
+# ---------------------------------------------------------------------------------------------
+
+
+def current_version(kind) -> LetterTemplateVersion:
+    """The latest version of a kind's template (the Charte's default wording at first use)."""
+    template, _ = LetterTemplate.objects.get_or_create(kind=kind)
+    version = template.versions.order_by("-number").first()
+    if version is None:
+        subject, body = defaults.DEFAULTS[LetterKind(kind)]
+        version = save_version(template=template, subject=subject, body=body, user=None)
+    return version
+
+
+def save_version(*, template, subject, body, user) -> LetterTemplateVersion:
+    """A change of wording is a new version; an unknown placeholder is refused here, at save."""
+    errors = {}
+    for field, text in (("subject", subject), ("body", body)):
+        try:
+            placeholders.validate(text)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+        number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        return LetterTemplateVersion.objects.create(
+            template=locked, number=number, subject=subject, body=body, created_by=user
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------
+
+
+def _latest_act(procedure, events=None):
+    events = list(procedure.events.all()) if events is None else events
+    acts = [event for event in events if event.kind in EventKind.values and event.kind in _STAGE_KINDS]
+    return acts[-1] if acts else None
+
+
+_STAGE_KINDS = {
+    EventKind.UNPAID_RENT,
+    EventKind.PAYMENT_ORDER,
+    EventKind.SUMMONS,
+    EventKind.HEARING,
+    EventKind.JUDGMENT,
+    EventKind.ORDER_TO_VACATE,
+    EventKind.POLICE_REQUEST,
+    EventKind.POLICE_ASSISTANCE,
+}
+
+
+def eviction_possible_from(procedure, events=None):
+    """The date from which the eviction may happen: the grant of the concours, not before two months
+    after the CQL and outside the winter truce (CPCE L.412-1, L.412-6)."""
+    from procedure.rules import first_eviction_date
+    from procedure.services import truces_around
+
+    events = list(procedure.events.all()) if events is None else events
+    grant = next((e.date for e in reversed(events) if e.kind == EventKind.POLICE_ASSISTANCE), None)
+    cql = next((e.date for e in reversed(events) if e.kind == EventKind.ORDER_TO_VACATE), None)
+    dates = [d for d in (grant, cql and first_eviction_date(cql, truces_around(cql))) if d]
+    return max(dates) if dates else None
+
+
+def recipient_for(procedure, kind) -> tuple[str, list[str]]:
+    """Who a letter goes to: its name and address lines."""
+    lease, landlord, household = procedure.lease, procedure.landlord, procedure.household
+    commune = lease.commune.name
+    if kind in HOUSEHOLD_KINDS:
+        return household.label, [lease.address, f"{lease.postal_code} {commune}"]
+    if kind in OWNER_KINDS:
+        return landlord.name, [landlord.address, f"{landlord.postal_code} {landlord.city}".strip()]
+    if kind == LetterKind.CFP_COMMUNE:
+        return f"Madame, Monsieur le Maire de {commune}", [f"Mairie — {lease.postal_code} {commune}"]
+    if kind == LetterKind.CFP_DEPARTEMENT:
+        return "Monsieur le Président du Conseil départemental de la Côte-d'Or", [
+            "Direction de l'action sociale"
+        ]
+    if kind == LetterKind.CFP_BAILIFF:
+        return "Maître, commissaire de justice chargé du dossier", [f"Procédure {procedure.reference}"]
+    if kind == LetterKind.CFP_POLICE:
+        zone = lease.commune.get_police_zone_display() or "Police ou gendarmerie nationale"
+        return zone, [f"Secteur de {commune}"]
+    return "Service social de secteur", [f"Ménage domicilié à {commune}"]
+
+
+def values_for(procedure, *, kind, today=None) -> dict:
+    """The values of the placeholders (placeholders.PLACEHOLDERS) for a case."""
+    today = today or timezone.localdate()
+    events = list(procedure.events.all())
+    household, lease = procedure.household, procedure.lease
+    holder = _holder(household)
+    act = _latest_act(procedure, events)
+    eviction = eviction_possible_from(procedure, events)
+    recipient, _ = recipient_for(procedure, kind)
+    raw = {
+        "menage.nom": holder.last_name if holder else household.label,
+        "menage.prenom": holder.first_name if holder else "",
+        "menage.libelle": household.label,
+        "bail.adresse": lease.address,
+        "bail.code_postal": lease.postal_code,
+        "bail.commune": lease.commune.name,
+        "bailleur.nom": procedure.landlord.name,
+        "procedure.reference": procedure.reference,
+        "procedure.dette": "" if procedure.debt is None else f"{procedure.debt:.2f} €".replace(".", ","),
+        "acte.nom": act.get_kind_display().lower() if act else "",
+        "acte.date": french_date(act.date) if act else "",
+        "date_du_jour": french_date(today),
+        "date_expulsion_possible": french_date(eviction) if eviction else "(date à préciser)",
+        "destinataire.nom": recipient,
+    }
+    return {name: escape(value) for name, value in raw.items()}
+
+
+def _holder(household):
+    persons = list(household.persons.all())
+    holders = [p for p in persons if p.role == "titulaire"]
+    return (holders or persons or [None])[0]
+
+
+def letter_html(procedure, version, *, today=None, fonts_base="") -> str:
+    """The letter's HTML (tested as such; the PDF is rendered from it). The fonts are found next to
+    the base URL (django-dsfr's font folder, a file:// URL) unless `fonts_base` says where (the
+    browser preview uses the static files' URL)."""
+    today = today or timezone.localdate()
+    kind = version.template.kind
+    values = values_for(procedure, kind=kind, today=today)
+    body = placeholders.fill(escape(version.body), values)
+    paragraphs = [p.replace("\n", "<br>") for p in body.split("\n\n") if p.strip()]
+    name, address = recipient_for(procedure, kind)
+    return render_to_string(
+        "letters/pdf/letter.html",
+        {
+            "subject": placeholders.fill(escape(version.subject), values),
+            "paragraphs": paragraphs,
+            "recipient_name": name,
+            "recipient_address": address,
+            "reference": procedure.reference,
+            "date": french_date(today),
+            "is_questionnaire": kind in (LetterKind.QUESTIONNAIRE_HOUSEHOLD, LetterKind.QUESTIONNAIRE_OWNER),
+            "kind": kind,
+            "fonts_base": fonts_base,
+        },
+    )
+
+
+def generate(*, procedure, kind, user=None, batch=None, today=None) -> Letter:
+    """Render one letter as PDF and store it with its checksum, recipient and template version."""
+    document = _render(procedure, kind, today=today)
+    return _store(procedure=procedure, kind=kind, user=user, batch=batch, **document)[0]
+
+
+def _render(procedure, kind, *, today=None) -> dict:
+    version = current_version(kind)
+    document = HTML(
+        string=letter_html(procedure, version, today=today), base_url=str(FONTS_DIR) + "/"
+    ).render()
+    return {"version": version, "document": document}
+
+
+def _store(*, procedure, kind, user, batch, version, document):
+    pdf = document.write_pdf()
+    recipient, _ = recipient_for(procedure, kind)
+    letter = Letter(
+        procedure=procedure,
+        template_version=version,
+        kind=kind,
+        recipient=recipient[:250],
+        checksum=hashlib.sha256(pdf).hexdigest(),
+        batch=batch,
+        created_by=user,
+    )
+    letter.file.save(f"{procedure.reference}-{kind}.pdf", ContentFile(pdf), save=False)
+    letter.save()
+    logger.info("letter_generated id=%s kind=%s procedure=%s", letter.pk, kind, procedure.pk)
+    return letter, document
+
+
+# ---------------------------------------------------------------------------------------------
+# Status
+# ---------------------------------------------------------------------------------------------
+
+
+def set_status(*, letter, status, user) -> Letter:
+    """Record a letter's status; a letter marked sent closes its Charte task (Charte II.B)."""
+    from procedure.services import complete_tasks
+
+    letter.status = status
+    letter.status_changed_at = timezone.now()
+    letter.save(update_fields=["status", "status_changed_at"])
+    action = ACTION_FOR_KIND.get(LetterKind(letter.kind))
+    if status == Letter.Status.SENT and action:
+        complete_tasks(
+            procedure=letter.procedure, actions=[action], user=user, note=f"Courrier envoyé ({letter.pk})"
+        )
+    return letter
+
+
+def record_answer(*, procedure, user, letter=None, **answers) -> QuestionnaireAnswer:
+    """A returned questionnaire as structured answers; its letter is marked answered."""
+    with transaction.atomic():
+        answer = QuestionnaireAnswer.objects.create(
+            procedure=procedure, letter=letter, recorded_by=user, **answers
+        )
+        if letter is not None:
+            Letter.objects.filter(pk=letter.pk).update(
+                status=Letter.Status.ANSWERED, status_changed_at=timezone.now()
+            )
+    return answer
+
+
+# ---------------------------------------------------------------------------------------------
+# A week's questionnaires in one batch
+# ---------------------------------------------------------------------------------------------
+
+
+def questionnaires_due(week_start: datetime.date) -> list[tuple[int, str]]:
+    """(procedure id, letter kind) of the questionnaires of a week's acts, as the Charte's table of
+    actions says (procedure.rules.actions_for; Charte II.B étapes 2 to 5)."""
+    events = (
+        ProcedureEvent.objects.filter(
+            kind__in=QUESTIONNAIRE_ACTS,
+            date__gte=week_start,
+            date__lte=week_start + datetime.timedelta(days=6),
+        )
+        .select_related("procedure__lease")
+        .order_by("procedure__reference", "date")
+    )
+    due = []
+    for event in events:
+        actions = {rule.action for rule in actions_for(event.kind, event.procedure.lease.sector)}
+        for action, kind in QUESTIONNAIRE_FOR_ACTION.items():
+            if action in actions and (event.procedure_id, kind.value) not in due:
+                due.append((event.procedure_id, kind.value))
+    return due
+
+
+def start_batch(*, week_start, user) -> LetterBatch:
+    """One action: queue the generation of a week's questionnaires (after commit)."""
+    from ..tasks import generate_batch
+
+    batch = LetterBatch.objects.create(
+        week_start=week_start, total=len(questionnaires_due(week_start)), created_by=user
+    )
+    transaction.on_commit(lambda: generate_batch.delay(batch.pk))
+    return batch
+
+
+def run_batch(*, batch_id) -> str:
+    """Generate the batch's letters (each stored on its case) and one bundle PDF to print.
+    Claimed with a conditional update: a second worker or a retry does nothing."""
+    claimed = LetterBatch.objects.filter(pk=batch_id, status=LetterBatch.Status.QUEUED).update(
+        status=LetterBatch.Status.RUNNING
+    )
+    batch = LetterBatch.objects.filter(pk=batch_id).select_related("created_by").first()
+    if not claimed or batch is None:
+        return batch.status if batch else "absent"
+    due = questionnaires_due(batch.week_start)
+    LetterBatch.objects.filter(pk=batch.pk).update(total=len(due))
+    procedures = Procedure.objects.in_bulk({procedure_id for procedure_id, _ in due})
+    pages = []
+    first_document = None
+    for procedure_id, kind in due:
+        rendered = _render(procedures[procedure_id], kind)
+        _letter, document = _store(
+            procedure=procedures[procedure_id], kind=kind, user=batch.created_by, batch=batch, **rendered
+        )
+        first_document = first_document or document
+        pages.extend(document.pages)
+        LetterBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
+    if first_document is not None:
+        bundle = first_document.copy(pages).write_pdf()
+        batch.bundle.save(f"questionnaires-{batch.week_start:%Y-%m-%d}.pdf", ContentFile(bundle), save=False)
+        LetterBatch.objects.filter(pk=batch.pk).update(bundle=batch.bundle.name)
+    LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.DONE)
+    return LetterBatch.Status.DONE

@@ -1,0 +1,42 @@
+"""Celery tasks of the letters app: thin, take ids, idempotent (the services claim the work)."""
+
+from celery import shared_task
+
+from .services import delivery
+from .services import letters as letter_services
+
+
+def _same_queue(task) -> dict:
+    """Sub-tasks go to the queue their parent came from (a worker may consume a queue of its own)."""
+    routing_key = (task.request.delivery_info or {}).get("routing_key")
+    return {"queue": routing_key} if routing_key else {}
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=540, time_limit=600)
+def run_weekly_lists(self):
+    """Every Monday at 07:00 (beat): build the weeks due, then send every list waiting."""
+    list_ids = delivery.run_weekly()
+    for list_id in list_ids:
+        send_weekly_list.apply_async((list_id,), **_same_queue(self))
+    return list_ids
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(delivery.SendFailed,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=False,
+    max_retries=5,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def send_weekly_list(self, list_id):
+    return delivery.deliver(list_id=list_id, last_try=self.request.retries >= self.max_retries)
+
+
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+def generate_batch(batch_id):
+    """A week's questionnaires in one action (progress stored on the LetterBatch row)."""
+    return letter_services.run_batch(batch_id=batch_id)

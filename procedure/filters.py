@@ -1,0 +1,190 @@
+"""The secretariat's list screens' filters (django-filter): the work queue and the list of procedures.
+
+The stage is derived from the events (services.annotate_stage), never stored: the procedure list
+filters and sorts on that annotation; the work queue filters its tasks on the procedures at a stage.
+"""
+
+import datetime
+
+import django_filters
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+from directory.models import Territory
+from households.models import HousingSector, Landlord
+
+from . import services
+from .forms_lists import FilterForm
+from .models import Procedure, ProcedureEvent, Stage, Task
+from .rules import STAGE_ORDER, Action
+
+PERIODS = [
+    ("en_retard", "En retard"),
+    ("aujourdhui", "En retard ou pour aujourd'hui"),
+    ("semaine", "Dans les 7 prochains jours (retards compris)"),
+    ("mois", "Dans les 30 prochains jours (retards compris)"),
+]
+PERIOD_DAYS = {"aujourdhui": 0, "semaine": 7, "mois": 30}
+
+STATUSES = [("ouverte", "En cours"), ("close", "Close")]
+
+
+def _territory_communes(territory):
+    return territory.communes.values("pk")
+
+
+class WorkQueueFilter(django_filters.FilterSet):
+    """Open tasks by action, stage of their procedure, territory, sector and due date."""
+
+    action = django_filters.ChoiceFilter(
+        label="Action", field_name="kind", choices=Action.choices, empty_label="Toutes"
+    )
+    stage = django_filters.ChoiceFilter(
+        label="Étape", choices=Stage.choices, method="filter_stage", empty_label="Toutes"
+    )
+    territory = django_filters.ModelChoiceFilter(
+        label="Territoire", queryset=Territory.objects.all(), method="filter_territory", empty_label="Tous"
+    )
+    sector = django_filters.ChoiceFilter(
+        label="Parc", field_name="procedure__lease__sector", choices=HousingSector.choices, empty_label="Tous"
+    )
+    period = django_filters.ChoiceFilter(
+        label="Échéance", choices=PERIODS, method="filter_period", empty_label="Toutes"
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+        form = FilterForm
+
+    def filter_stage(self, queryset, name, value):
+        at_stage = services.annotate_stage(Procedure.objects.all()).filter(current_stage=value).values("pk")
+        return queryset.filter(procedure__in=at_stage)
+
+    def filter_territory(self, queryset, name, value):
+        return queryset.filter(procedure__lease__commune__in=_territory_communes(value))
+
+    def filter_period(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "en_retard":
+            return queryset.filter(due_date__lt=today)
+        return queryset.filter(due_date__lte=today + datetime.timedelta(days=PERIOD_DAYS[value]))
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Column sorting where procedures with no date come last either way, then by primary key."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if not value or not any(value):
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value if param], "pk")
+
+
+# (parameter, field): the list's sortable columns.
+SORTS = {
+    "reference": "reference",
+    "menage": "household__label",
+    "commune": "lease__commune__name",
+    "etape": "stage_rank",
+    "dernier_acte": "last_act_date",
+}
+
+
+class ProcedureFilter(django_filters.FilterSet):
+    """The list of procedures: stage, sector, territory or commune, landlord, deadlines, status."""
+
+    stage = django_filters.ChoiceFilter(
+        label="Étape", field_name="current_stage", choices=Stage.choices, empty_label="Toutes"
+    )
+    sector = django_filters.ChoiceFilter(
+        label="Parc", field_name="lease__sector", choices=HousingSector.choices, empty_label="Tous"
+    )
+    territory = django_filters.ModelChoiceFilter(
+        label="Territoire", queryset=Territory.objects.all(), method="filter_territory", empty_label="Tous"
+    )
+    commune = django_filters.CharFilter(
+        label="Commune (nom ou code INSEE)", method="filter_commune", help_text="ex. : Dijon ou 21231"
+    )
+    landlord = django_filters.ModelChoiceFilter(
+        label="Bailleur social",
+        queryset=Landlord.objects.filter(kind=Landlord.Kind.SOCIAL),
+        empty_label="Tous",
+    )
+    deadline_within = django_filters.NumberFilter(
+        label="Tâche à échéance dans les N jours",
+        method="filter_deadline_within",
+        min_value=0,
+        max_value=3650,
+        help_text="retards compris",
+    )
+    overdue = django_filters.ChoiceFilter(
+        label="Tâches en retard",
+        choices=[("oui", "Oui"), ("non", "Non")],
+        method="filter_overdue",
+        empty_label="Indifférent",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Statut", choices=STATUSES, method="filter_status", empty_label="Tous"
+    )
+    tri = NullsLastOrderingFilter(label="Tri", fields=[(field, param) for param, field in SORTS.items()])
+
+    class Meta:
+        model = Procedure
+        fields = []
+        form = FilterForm
+
+    def filter_territory(self, queryset, name, value):
+        return queryset.filter(lease__commune__in=_territory_communes(value))
+
+    def filter_commune(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(lease__commune__insee_code=value) | Q(lease__commune__name__iexact=value))
+
+    def filter_deadline_within(self, queryset, name, value):
+        horizon = timezone.localdate() + datetime.timedelta(days=int(value))
+        return queryset.filter(Exists(_open_tasks().filter(due_date__lte=horizon)))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Exists(_open_tasks().filter(due_date__lt=timezone.localdate()))
+        return queryset.filter(overdue if value == "oui" else ~overdue)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(closed=value == "close")
+
+
+def _open_tasks():
+    return Task.objects.filter(procedure=OuterRef("pk"), status=Task.Status.OPEN)
+
+
+def procedures_for_list(user):
+    """The procedures the user may see, with what the list shows and sorts on, in one query."""
+    stage_rank = Case(
+        *[When(current_stage=stage, then=Value(rank)) for rank, stage in enumerate(STAGE_ORDER)],
+        output_field=IntegerField(),
+    )
+    last_act = ProcedureEvent.objects.filter(procedure=OuterRef("pk")).order_by("-date").values("date")[:1]
+    next_due = _open_tasks().filter(due_date__isnull=False).order_by("due_date").values("due_date")[:1]
+    queryset = services.annotate_stage(Procedure.objects.visible_to(user))
+    return (
+        queryset.annotate(
+            stage_rank=stage_rank,
+            last_act_date=Subquery(last_act),
+            next_due_date=Subquery(next_due),
+        )
+        .select_related("household", "lease__commune", "landlord")
+        .order_by(F("last_act_date").desc(nulls_last=True), "pk")
+    )
+
+
+def open_tasks_for_queue(user):
+    """The open tasks of the procedures the user may see, soonest first (overdue ones first)."""
+    return (
+        Task.objects.filter(status=Task.Status.OPEN, procedure__in=Procedure.objects.visible_to(user))
+        .select_related("procedure__household", "procedure__lease__commune")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )

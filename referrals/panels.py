@@ -1,0 +1,106 @@
+"""What the referrals app adds to the procedure's pages (registered in apps.py): the access grant,
+the case panel, the work-queue section and the timeline entries."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.acting import acting_organisation, acting_role
+from procedure.extensions import TimelineEntry
+from procedure.models import Task
+
+from . import services
+from .models import WORKING_ROLES, Referral, SupportMeasure, access_cutoff
+
+
+def referral_grant(user) -> Q:
+    """An organisation sees a case while it holds an open referral on it, and REFERRAL_ACCESS_DAYS
+    (90 by default) after its closure (docs/architecture.md; Code pénal 226-13)."""
+    organisation = acting_organisation(user)
+    if acting_role(user) not in WORKING_ROLES or organisation is None:
+        return Q(pk__in=[])
+    referrals = Referral.objects.filter(addressed_to=organisation).filter(
+        Q(status__in=Referral.OPEN_STATUSES) | Q(closed_at__gte=access_cutoff())
+    )
+    return Q(pk__in=referrals.values("procedure_id"))
+
+
+def case_panel(request, procedure) -> dict:
+    """The case's referrals the user may see, and for the secretariat the one-click requests."""
+    user = request.user
+    referrals = list(
+        Referral.objects.visible_to(user)
+        .filter(procedure=procedure)
+        .select_related("addressed_to")
+        .order_by("-requested_at")
+    )
+    secretariat = services.is_secretariat(user)
+    # The case page renders the template with this dict as its context.
+    return {
+        "panel": {
+            "referrals": referrals,
+            "is_secretariat": secretariat,
+            "today": timezone.localdate(),
+            "requestable_tasks": _requestable_tasks(procedure, referrals) if secretariat else [],
+            "request_url": reverse("referrals:request", args=[procedure.pk]),
+            "measures": list(procedure.support_measures.select_related("operator")),
+            "measure_url": reverse("referrals:add_measure", args=[procedure.pk]),
+        }
+    }
+
+
+def _requestable_tasks(procedure, referrals):
+    """Open tasks that a referral fulfils, with no referral of that kind open yet."""
+    open_kinds = {referral.kind for referral in referrals if referral.is_open}
+    tasks = procedure.tasks.filter(status=Task.Status.OPEN, kind__in=list(services.KIND_BY_ACTION))
+    return [
+        (task, Referral.Kind(services.KIND_BY_ACTION[task.kind]))
+        for task in tasks
+        if services.KIND_BY_ACTION[task.kind] not in open_kinds
+    ]
+
+
+def work_queue_section(request) -> dict:
+    overdue = (
+        Referral.objects.visible_to(request.user)
+        .overdue()
+        .select_related("addressed_to", "procedure__household")
+    )
+    return {"overdue_referrals": list(overdue[:50]), "overdue_count": overdue.count()}
+
+
+def timeline_entries(procedure, user):
+    referrals = (
+        Referral.objects.visible_to(user).filter(procedure=procedure).prefetch_related("transitions__by")
+    )
+    for referral in referrals:
+        url = reverse("referrals:detail", args=[referral.pk])
+        for transition in referral.transitions.all():
+            yield TimelineEntry(
+                at=transition.at,
+                title=f"{referral.get_kind_display()} : {transition.get_to_status_display().lower()}",
+                detail=f"{referral.addressed_to}" + (f" · {transition.note}" if transition.note else ""),
+                who=transition.by.get_full_name() if transition.by else "",
+                url=url,
+                kind="referral",
+            )
+    for measure in SupportMeasure.objects.filter(procedure=procedure).select_related("operator"):
+        yield _measure_entry(measure)
+
+
+def _measure_entry(measure):
+    agreed = {True: "acceptée par le ménage", False: "refusée par le ménage", None: "proposée"}[
+        measure.household_agreed
+    ]
+    period = ""
+    if measure.start_date:
+        period = f" · du {measure.start_date:%d/%m/%Y}" + (
+            f" au {measure.end_date:%d/%m/%Y}" if measure.end_date else ""
+        )
+    renewals = f" · renouvelée {measure.renewals} fois" if measure.renewals else ""
+    return TimelineEntry(
+        at=measure.proposed_on,
+        title=f"Mesure d'accompagnement : {measure.get_kind_display()}",
+        detail=f"{agreed}{period}{renewals}",
+        kind="support_measure",
+    )

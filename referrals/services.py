@@ -1,0 +1,501 @@
+"""The referrals' rules: requesting, the lifecycle, the diagnosis, attachments, support measures,
+and the e-mails they cause (stored in the outbox, sent after commit).
+
+Charte fiche action 5, annexes 3 and 4; décret 2021-8 (DSF 5 working days before the hearing).
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.acting import acting_organisation, acting_role
+from procedure import rules
+from procedure import services as procedure_services
+from procedure.models import EventKind
+from procedure.rules import Action
+
+from .models import (
+    SEES_ALL,
+    Attachment,
+    ContactAttempt,
+    Diagnosis,
+    OutboxMessage,
+    Referral,
+    ReferralDelay,
+    ReferralTransition,
+    SupportMeasure,
+    VisitReport,
+)
+
+logger = logging.getLogger(__name__)
+
+K, S = Referral.Kind, Referral.Status
+
+# The secretariat's task each kind of referral fulfils (procedure.rules.Action).
+ACTIONS_BY_KIND = {
+    K.DSF: (Action.REQUEST_DSF,),
+    K.DSF_UPDATE: (Action.UPDATE_DSF,),
+    K.ANTICIPATION_VISIT: (Action.REQUEST_ANTICIPATION_VISIT,),
+    K.ASSESSMENT: (Action.REQUEST_ASSESSMENT,),
+}
+KIND_BY_ACTION = {action.value: kind for kind, actions in ACTIONS_BY_KIND.items() for action in actions}
+
+# Working days given for a kind when no ReferralDelay row says otherwise. The DSF's comes from
+# the hearing when it is known (décret 2021-8); otherwise, the 15 working days within which the
+# interview must be offered.
+DEFAULT_DELAYS = {
+    K.DSF: 15,
+    K.DSF_UPDATE: 15,
+    K.CCAPEX_DIAGNOSIS: 30,
+    K.ANTICIPATION_VISIT: 30,
+    K.SOCIAL_WATCH: 10,
+    K.ASSESSMENT: 20,
+    K.SUPPORT_MEASURE: 30,
+}
+
+# Allowed moves of the lifecycle (issue 4 item 1).
+TRANSITIONS = {
+    S.REQUESTED: (S.ACCEPTED, S.REFUSED, S.CANCELLED),
+    S.ACCEPTED: (S.IN_PROGRESS, S.DONE, S.UNREACHABLE, S.CANCELLED),
+    S.IN_PROGRESS: (S.DONE, S.UNREACHABLE, S.CANCELLED),
+}
+
+ATTACHMENT_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ReferralRefused(ValidationError):
+    """A request or a move the rules refuse, with a French message for the user."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may do what
+# ---------------------------------------------------------------------------------------------
+
+
+def is_secretariat(user) -> bool:
+    return acting_role(user) in SEES_ALL
+
+
+def works_on(user, referral) -> bool:
+    """The referral is addressed to the organisation the user acts for."""
+    organisation = acting_organisation(user)
+    return (
+        organisation is not None and organisation.pk == referral.addressed_to_id and not is_secretariat(user)
+    )
+
+
+def may_read_diagnosis(user, referral) -> bool:
+    """The addressed organisation and the secretariat read a diagnosis; others only once the
+    secretariat shares it with the commission (Code pénal 226-13: only what is necessary)."""
+    diagnosis = getattr(referral, "diagnosis", None)
+    if diagnosis is None:
+        return False
+    if is_secretariat(user):
+        return diagnosis.is_submitted
+    return works_on(user, referral) or diagnosis.shared_with_commission
+
+
+def _require_worker(user, referral):
+    if not works_on(user, referral):
+        raise PermissionDenied("Cette demande n'est pas adressée à votre organisme.")
+
+
+def _require_secretariat(user):
+    if not is_secretariat(user):
+        raise PermissionDenied("Réservé au secrétariat de la CCAPEX.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Requesting
+# ---------------------------------------------------------------------------------------------
+
+
+def hearing_date(procedure, today=None):
+    """The next hearing of the case: the date an assignation announced, or a hearing recorded."""
+    today = today or timezone.localdate()
+    dates = [e.hearing_date for e in procedure.events.all() if e.kind == EventKind.SUMMONS and e.hearing_date]
+    dates += [e.date for e in procedure.events.all() if e.kind == EventKind.HEARING]
+    upcoming = sorted(date for date in dates if date >= today)
+    return upcoming[0] if upcoming else None
+
+
+def default_due_date(*, kind, procedure, today=None) -> datetime.date:
+    """A DSF (or its update) is due 5 working days before the hearing (décret 2021-8); other kinds
+    get their delay in working days (ReferralDelay, else DEFAULT_DELAYS)."""
+    today = today or timezone.localdate()
+    if kind in (K.DSF, K.DSF_UPDATE) and (hearing := hearing_date(procedure, today)) is not None:
+        return rules.dsf_deadline(hearing)[0]
+    row = ReferralDelay.objects.filter(kind=kind).first()
+    days = row.working_days if row else DEFAULT_DELAYS[K(kind)]
+    return rules.add_working_days(today, days)
+
+
+def kind_for_task(task) -> str | None:
+    return KIND_BY_ACTION.get(task.kind)
+
+
+def request_referral(
+    *, procedure, kind, addressed_to, user, reason="", due_date=None, funding_source="", task=None
+) -> Referral:
+    """Hand a piece of work on the case to an organisation (Charte fiche action 5).
+
+    A diagnostic CCAPEX names who funds it: the State, the CD or the landlord concerned (annexe 4
+    §3). The same kind is never open twice on a case. The organisation gets an e-mail after commit.
+    """
+    _require_secretariat(user)
+    if kind == K.CCAPEX_DIAGNOSIS and not funding_source:
+        raise ReferralRefused(
+            "Un diagnostic CCAPEX précise qui le finance (État, Conseil départemental ou bailleur)."
+        )
+    if Referral.objects.open().filter(procedure=procedure, kind=kind).exists():
+        raise ReferralRefused(f"Une demande « {K(kind).label} » est déjà en cours pour ce dossier.")
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            procedure=procedure,
+            kind=kind,
+            addressed_to=addressed_to,
+            requested_by=user,
+            requesting_organisation=acting_organisation(user),
+            task=task,
+            reason=reason.strip(),
+            due_date=due_date or default_due_date(kind=kind, procedure=procedure),
+            funding_source=funding_source,
+        )
+        ReferralTransition.objects.create(
+            referral=referral, to_status=S.REQUESTED, by=user, note=reason.strip()[:500]
+        )
+        _announce(referral)
+    logger.info("referral_requested referral=%s kind=%s organisation=%s", referral.pk, kind, addressed_to.pk)
+    return referral
+
+
+# ---------------------------------------------------------------------------------------------
+# The lifecycle
+# ---------------------------------------------------------------------------------------------
+
+
+def _move(referral, to_status, *, user, note="", **fields) -> Referral:
+    """Change the status under a row lock, log the transition; closing stamps closed_at."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if to_status not in TRANSITIONS.get(locked.status, ()):
+            raise ReferralRefused(
+                f"Une demande « {locked.get_status_display()} » "
+                f"ne peut pas passer à « {S(to_status).label} »."
+            )
+        from_status, locked.status = locked.status, to_status
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if to_status in Referral.CLOSED_STATUSES:
+            locked.closed_at = timezone.now()
+        locked.save()
+        ReferralTransition.objects.create(
+            referral=locked, from_status=from_status, to_status=to_status, by=user, note=note.strip()[:1000]
+        )
+    return locked
+
+
+def accept(*, referral, user) -> Referral:
+    _require_worker(user, referral)
+    return _move(referral, S.ACCEPTED, user=user)
+
+
+def refuse(*, referral, user, reason) -> Referral:
+    """An organisation may refuse a request, saying why (the secretariat then addresses another)."""
+    _require_worker(user, referral)
+    if not (reason or "").strip():
+        raise ReferralRefused("Indiquez le motif du refus.")
+    return _move(referral, S.REFUSED, user=user, note=reason, refusal_reason=reason.strip()[:250])
+
+
+def start(*, referral, user) -> Referral:
+    _require_worker(user, referral)
+    return _move(referral, S.IN_PROGRESS, user=user)
+
+
+def log_contact(*, referral, user, date, means, result, note="") -> ContactAttempt:
+    """An attempt to reach the household; the first one puts an accepted referral in progress."""
+    _require_worker(user, referral)
+    if date > timezone.localdate():
+        raise ReferralRefused("La date d'une tentative de contact ne peut pas être dans le futur.")
+    if referral.status == S.ACCEPTED:
+        referral = _move(referral, S.IN_PROGRESS, user=user)
+    elif referral.status != S.IN_PROGRESS:
+        raise ReferralRefused("Acceptez la demande avant de noter vos tentatives de contact.")
+    return ContactAttempt.objects.create(
+        referral=referral, date=date, means=means, result=result, note=note.strip(), recorded_by=user
+    )
+
+
+def mark_unreachable(*, referral, user, note="") -> Referral:
+    """The household could not be reached: the social service sends a "courrier de carence"
+    instead of the diagnosis (Charte II.B étape 3a); the secretariat's request is fulfilled."""
+    _require_worker(user, referral)
+    if not referral.contact_attempts.exists():
+        raise ReferralRefused("Notez au moins une tentative de contact avant de conclure à une carence.")
+    referral = _move(referral, S.UNREACHABLE, user=user, note=note)
+    _complete_procedure_tasks(referral, user, "Ménage injoignable : courrier de carence")
+    return referral
+
+
+def cancel(*, referral, user, reason) -> Referral:
+    _require_secretariat(user)
+    if not (reason or "").strip():
+        raise ReferralRefused("Indiquez pourquoi la demande est annulée.")
+    return _move(referral, S.CANCELLED, user=user, note=reason)
+
+
+def _complete_procedure_tasks(referral, user, note):
+    actions = ACTIONS_BY_KIND.get(K(referral.kind), ())
+    if actions:
+        procedure_services.complete_tasks(procedure=referral.procedure, actions=actions, user=user, note=note)
+
+
+# ---------------------------------------------------------------------------------------------
+# The diagnosis (CERFA 16227*01) and the visit report (annexe 3)
+# ---------------------------------------------------------------------------------------------
+
+
+def save_diagnosis(*, referral, user, data, submit=False) -> Diagnosis:
+    """Save the DSF as a draft; `submit` files it, closes the referral as done and completes the
+    secretariat's task. The DSF reaches the judge and the CCAPEX before the hearing (décret 2021-8)."""
+    _require_worker(user, referral)
+    if not referral.expects_diagnosis:
+        raise ReferralRefused("Cette demande n'appelle pas de diagnostic.")
+    if referral.status not in (S.ACCEPTED, S.IN_PROGRESS):
+        raise ReferralRefused("Acceptez la demande avant de rédiger le diagnostic.")
+    with transaction.atomic():
+        diagnosis, _ = Diagnosis.objects.select_for_update().get_or_create(referral=referral)
+        if diagnosis.is_submitted:
+            raise ReferralRefused("Ce diagnostic est déjà transmis.")
+        for name, value in data.items():
+            setattr(diagnosis, name, value)
+        diagnosis.author = user
+        if submit:
+            diagnosis.status, diagnosis.submitted_at = Diagnosis.Status.SUBMITTED, timezone.now()
+        diagnosis.save()
+        if submit:
+            _move(referral, S.DONE, user=user, note="Diagnostic transmis")
+            _complete_procedure_tasks(referral, user, "Diagnostic transmis")
+    return diagnosis
+
+
+def file_visit_report(*, referral, user, data) -> VisitReport:
+    """The social report that ends a visite anticipation (annexe 3 §6)."""
+    _require_worker(user, referral)
+    if referral.kind != K.ANTICIPATION_VISIT:
+        raise ReferralRefused("Le rapport de visite ne concerne que les visites anticipation.")
+    with transaction.atomic():
+        report = VisitReport.objects.create(referral=referral, author=user, **data)
+        _move(referral, S.DONE, user=user, note="Rapport de visite transmis")
+        _complete_procedure_tasks(referral, user, "Rapport de visite transmis")
+    return report
+
+
+def share_diagnosis(*, referral, user, shared=True) -> Diagnosis:
+    """The secretariat shares a filed diagnosis with the commission's members."""
+    _require_secretariat(user)
+    diagnosis = referral.diagnosis
+    if not diagnosis.is_submitted:
+        raise ReferralRefused("Seul un diagnostic transmis peut être partagé.")
+    diagnosis.shared_with_commission = shared
+    diagnosis.save(update_fields=["shared_with_commission"])
+    return diagnosis
+
+
+def diagnosis_pdf(*, referral) -> bytes:
+    """The DSF as a PDF for the judge (CERFA 16227*01 headings)."""
+    from weasyprint import HTML
+
+    html = render_to_string("referrals/dsf_pdf.html", {"referral": referral, "diagnosis": referral.diagnosis})
+    return HTML(string=html).write_pdf()
+
+
+# ---------------------------------------------------------------------------------------------
+# Attachments
+# ---------------------------------------------------------------------------------------------
+
+
+def detect_content_type(head: bytes) -> str | None:
+    return next((kind for signature, kind in ATTACHMENT_SIGNATURES if head.startswith(signature)), None)
+
+
+def add_attachment(*, referral, user, uploaded) -> Attachment:
+    """A PDF or an image (PNG, JPEG), recognised by its first bytes, never by its name."""
+    if not (works_on(user, referral) or is_secretariat(user)):
+        raise PermissionDenied("Cette demande n'est pas adressée à votre organisme.")
+    limit = getattr(settings, "REFERRAL_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+    if uploaded.size > limit:
+        raise ReferralRefused(f"Le fichier dépasse la taille maximale ({limit // (1024 * 1024)} Mo).")
+    uploaded.seek(0)
+    content = uploaded.read()
+    content_type = detect_content_type(content[:16])
+    if content_type is None:
+        raise ReferralRefused("Seuls les fichiers PDF, PNG et JPEG sont acceptés.")
+    name = (uploaded.name or "piece")[-200:]
+    attachment = Attachment(
+        referral=referral, name=name, content_type=content_type, size=len(content), uploaded_by=user
+    )
+    attachment.file.save(name, ContentFile(content), save=True)
+    return attachment
+
+
+# ---------------------------------------------------------------------------------------------
+# Support measures (fiche action 5 §2)
+# ---------------------------------------------------------------------------------------------
+
+ASLL_MONTHS = 12  # "d'une durée de 12 mois renouvelable une fois" (fiche action 5 §2.a)
+ASLL_MAX_RENEWALS = 1
+
+
+def record_support_measure(
+    *,
+    procedure,
+    user,
+    kind,
+    proposed_on,
+    operator=None,
+    household_agreed=None,
+    start_date=None,
+    end_date=None,
+    note="",
+) -> SupportMeasure:
+    """A measure proposed to the household; an ASLL runs 12 months unless an end date is given."""
+    if kind == SupportMeasure.Kind.ASLL and start_date and not end_date:
+        end_date = rules.add_months(start_date, ASLL_MONTHS)
+    if start_date and end_date and end_date < start_date:
+        raise ReferralRefused("La fin de la mesure précède son début.")
+    return SupportMeasure.objects.create(
+        procedure=procedure,
+        kind=kind,
+        operator=operator,
+        proposed_on=proposed_on,
+        household_agreed=household_agreed,
+        start_date=start_date,
+        end_date=end_date,
+        note=note.strip(),
+        recorded_by=user,
+    )
+
+
+def renew_support_measure(*, measure, user) -> SupportMeasure:
+    """Renew a measure for the same length; an ASLL is renewable once (fiche action 5 §2.a)."""
+    if measure.kind == SupportMeasure.Kind.ASLL and measure.renewals >= ASLL_MAX_RENEWALS:
+        raise ReferralRefused("Une mesure ASLL n'est renouvelable qu'une fois.")
+    if not (measure.start_date and measure.end_date):
+        raise ReferralRefused("Indiquez le début et la fin de la mesure avant de la renouveler.")
+    length = measure.end_date - measure.start_date
+    measure.end_date = measure.end_date + length
+    measure.renewals = F("renewals") + 1
+    measure.save(update_fields=["end_date", "renewals"])
+    measure.refresh_from_db()
+    return measure
+
+
+# ---------------------------------------------------------------------------------------------
+# E-mails: the outbox (no personal data in a body, only a link)
+# ---------------------------------------------------------------------------------------------
+
+
+def referral_url(referral) -> str:
+    return settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
+
+
+def _announce(referral):
+    due = f" Échéance : {referral.due_date:%d/%m/%Y}." if referral.due_date else ""
+    queue_message(
+        organisation=referral.addressed_to,
+        subject=f"Prévex : nouvelle demande — {referral.get_kind_display()}",
+        body=(
+            "Le secrétariat de la CCAPEX a adressé à votre organisme une demande "
+            f"« {referral.get_kind_display()} ».{due}\n\n"
+            f"Pour la consulter, connectez-vous à Prévex : {referral_url(referral)}\n"
+        ),
+        dedup_key=f"referral-{referral.pk}-requested",
+    )
+
+
+def queue_message(*, organisation, subject, body, dedup_key) -> OutboxMessage | None:
+    """Store the e-mail with the current transaction and queue its sending after commit."""
+    if not organisation.email:
+        logger.warning("outbox_skipped reason=no_email organisation=%s", organisation.pk)
+        return None
+    message, created = OutboxMessage.objects.get_or_create(
+        dedup_key=dedup_key,
+        defaults={
+            "organisation": organisation,
+            "recipient": organisation.email,
+            "subject": subject,
+            "body": body,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id):
+    from .tasks import send_outbox_message
+
+    send_outbox_message.delay(message_id)
+
+
+def claim_message(message_id) -> OutboxMessage | None:
+    """Take a pending message for sending; None when it is gone, sent, or taken by another worker."""
+    claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.PENDING).update(
+        status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1
+    )
+    return OutboxMessage.objects.get(pk=message_id) if claimed else None
+
+
+def deliver(message) -> None:
+    send_mail(message.subject, message.body, None, [message.recipient])
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now()
+    )
+
+
+def release_after_failure(message, error, *, final) -> None:
+    status = OutboxMessage.Status.FAILED if final else OutboxMessage.Status.PENDING
+    OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=str(error)[:250])
+
+
+def queue_digests(*, today=None) -> int:
+    """Each organisation with open referrals overdue or due within 7 days gets one digest a day."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=7)
+    due = Referral.objects.open().filter(due_date__lte=horizon).select_related("addressed_to")
+    by_organisation = {}
+    for referral in due:
+        by_organisation.setdefault(referral.addressed_to, []).append(referral)
+    queued = 0
+    for organisation, referrals in by_organisation.items():
+        overdue = sum(1 for referral in referrals if referral.due_date < today)
+        body = (
+            f"{len(referrals)} demande(s) adressée(s) à votre organisme arrivent à échéance d'ici 7 jours"
+            f" ({overdue} en retard).\n\n"
+            f"Consultez-les dans Prévex : {settings.SITE_URL}{reverse('referrals:inbox')}\n"
+        )
+        with transaction.atomic():
+            message = queue_message(
+                organisation=organisation,
+                subject="Prévex : demandes arrivant à échéance",
+                body=body,
+                dedup_key=f"digest-{organisation.pk}-{today:%Y-%m-%d}",
+            )
+        queued += message is not None
+    return queued

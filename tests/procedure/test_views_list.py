@@ -1,0 +1,263 @@
+"""The list of procedures: who sees it, its filters, sorting, pagination and XLSX export."""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from households.models import HousingSector
+from procedure import access
+from procedure.models import Stage, Task
+from procedure.rules import Action
+from procedure.services import record_event
+from tests.factories import CommuneFactory, TerritoryFactory
+from tests.households.factories import HouseholdFactory, LandlordFactory, LeaseFactory
+from tests.procedure.factories import ProcedureFactory, procedure_at
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("procedure:list")
+EXPORT_URL = reverse("procedure:list_export")
+TODAY = timezone.localdate()
+
+
+def shown(response):
+    return [procedure.reference for procedure in response.context["page_obj"]]
+
+
+def task_on(procedure, *, days):
+    return Task.objects.create(
+        procedure=procedure,
+        kind=Action.ACKNOWLEDGE,
+        title="Accuser réception",
+        due_date=TODAY + datetime.timedelta(days=days),
+    )
+
+
+@pytest.fixture
+def granted_to_dijon(monkeypatch, ccas_dijon):
+    """A grant as the referrals app registers one: the CCAS de Dijon sees the case handed to it."""
+    procedure = ProcedureFactory(reference="CONFIE-DIJON")
+
+    def grant(user):
+        from django.db.models import Q
+
+        organisation = user.acting.organisation
+        return Q(pk=procedure.pk) if organisation == ccas_dijon else Q(pk__in=[])
+
+    monkeypatch.setattr(access, "GRANTS", [grant])
+    return procedure
+
+
+@pytest.mark.parametrize("client_name", ["secretariat_client", "administrator_client"])
+def test_secretariat_and_administrator_see_every_procedure(request, client_name):
+    ProcedureFactory(reference="A-1")
+    ProcedureFactory(reference="A-2")
+
+    response = request.getfixturevalue(client_name).get(URL)
+
+    assert response.status_code == 200
+    assert sorted(shown(response)) == ["A-1", "A-2"]
+
+
+def test_social_worker_sees_only_the_cases_granted_to_their_organisation(
+    social_worker_client, granted_to_dijon
+):
+    ProcedureFactory(reference="NON-CONFIE")
+
+    response = social_worker_client.get(URL)
+
+    assert response.status_code == 200
+    assert shown(response) == ["CONFIE-DIJON"]
+
+
+def test_social_worker_of_another_ccas_sees_none_of_dijon_cases(other_social_worker_client, granted_to_dijon):
+    response = other_social_worker_client.get(URL)
+
+    assert response.status_code == 200
+    assert shown(response) == []
+
+
+def test_social_worker_export_holds_only_their_cases(social_worker_client, granted_to_dijon):
+    ProcedureFactory(reference="NON-CONFIE")
+
+    rows = export_rows(social_worker_client.get(EXPORT_URL))
+
+    assert [row[0] for row in rows[1:]] == ["CONFIE-DIJON"]
+
+
+@pytest.mark.parametrize("url", [URL, EXPORT_URL])
+def test_commission_member_gets_403(commission_member_client, url):
+    assert commission_member_client.get(url).status_code == 403
+
+
+def test_filter_by_stage_derived_from_the_events(secretariat_client):
+    procedure_at(Stage.JUDGMENT, reference="JUGEMENT")
+    procedure_at(Stage.SUMMONS, reference="ASSIGNATION")
+    ProcedureFactory(reference="SANS-ACTE")
+
+    response = secretariat_client.get(URL, {"stage": Stage.SUMMONS})
+
+    assert shown(response) == ["ASSIGNATION"]
+
+
+def test_filter_by_sector(secretariat_client):
+    ProcedureFactory(reference="PUBLIC", lease__public=True)
+    ProcedureFactory(reference="PRIVE", lease__private=True)
+
+    response = secretariat_client.get(URL, {"sector": HousingSector.PUBLIC})
+
+    assert shown(response) == ["PUBLIC"]
+
+
+def test_filter_by_territory_and_by_commune(secretariat_client):
+    beaune = CommuneFactory(insee_code="21054", name="Beaune", postal_codes="21200")
+    territory = TerritoryFactory()
+    territory.communes.add(beaune)
+    ProcedureFactory(reference="BEAUNE", lease__commune=beaune)
+    ProcedureFactory(reference="DIJON")
+
+    assert shown(secretariat_client.get(URL, {"territory": territory.pk})) == ["BEAUNE"]
+    assert shown(secretariat_client.get(URL, {"commune": "beaune"})) == ["BEAUNE"]
+    assert shown(secretariat_client.get(URL, {"commune": "21231"})) == ["DIJON"]
+
+
+def test_filter_by_social_landlord(secretariat_client):
+    orvitis = LandlordFactory(social=True, name="ORVITIS")
+    household = HouseholdFactory()
+    ProcedureFactory(
+        reference="ORVITIS-1",
+        household=household,
+        lease=LeaseFactory(household=household, landlord=orvitis, public=True),
+    )
+    ProcedureFactory(reference="AUTRE", lease__public=True)
+
+    response = secretariat_client.get(URL, {"landlord": orvitis.pk})
+
+    assert shown(response) == ["ORVITIS-1"]
+
+
+def test_filter_by_deadline_within_n_days_and_by_overdue_tasks(secretariat_client):
+    task_on(ProcedureFactory(reference="DANS-3-JOURS"), days=3)
+    task_on(ProcedureFactory(reference="DANS-20-JOURS"), days=20)
+    task_on(ProcedureFactory(reference="EN-RETARD"), days=-2)
+
+    assert sorted(shown(secretariat_client.get(URL, {"deadline_within": 7}))) == ["DANS-3-JOURS", "EN-RETARD"]
+    assert shown(secretariat_client.get(URL, {"overdue": "oui"})) == ["EN-RETARD"]
+    assert sorted(shown(secretariat_client.get(URL, {"overdue": "non"}))) == ["DANS-20-JOURS", "DANS-3-JOURS"]
+
+
+def test_filter_open_or_closed(secretariat_client):
+    closed = procedure_at(Stage.PAYMENT_ORDER, reference="CLOSE", on=TODAY - datetime.timedelta(days=10))
+    record_event(procedure=closed, kind="cloture", date=TODAY, closure_reason="dette_soldee")
+    procedure_at(Stage.PAYMENT_ORDER, reference="OUVERTE")
+
+    assert shown(secretariat_client.get(URL, {"status": "close"})) == ["CLOSE"]
+    assert shown(secretariat_client.get(URL, {"status": "ouverte"})) == ["OUVERTE"]
+
+
+def test_sorting_by_reference_both_ways_with_aria_sort(secretariat_client):
+    for reference in ["B-2", "C-3", "A-1"]:
+        ProcedureFactory(reference=reference)
+
+    ascending = secretariat_client.get(URL, {"tri": "reference"})
+    descending = secretariat_client.get(URL, {"tri": "-reference"})
+
+    assert shown(ascending) == ["A-1", "B-2", "C-3"]
+    assert shown(descending) == ["C-3", "B-2", "A-1"]
+    assert 'aria-sort="ascending"' in ascending.content.decode()
+    assert "tri=-reference" in ascending.content.decode()
+    assert 'aria-sort="descending"' in descending.content.decode()
+
+
+def test_sorting_by_stage_follows_the_legal_order(secretariat_client):
+    procedure_at(Stage.ORDER_TO_VACATE, reference="CQL")
+    procedure_at(Stage.PAYMENT_ORDER, reference="CP")
+    procedure_at(Stage.HEARING, reference="AUDIENCE")
+
+    assert shown(secretariat_client.get(URL, {"tri": "etape"})) == ["CP", "AUDIENCE", "CQL"]
+
+
+def test_sorting_by_household_commune_and_last_act_date(secretariat_client):
+    beaune = CommuneFactory(insee_code="21054", name="Beaune", postal_codes="21200")
+    first = procedure_at(Stage.PAYMENT_ORDER, reference="X-1", on=TODAY - datetime.timedelta(days=30))
+    second = procedure_at(Stage.PAYMENT_ORDER, reference="X-2", on=TODAY, lease__commune=beaune)
+    first.household.label, second.household.label = "Zola", "Arnaud"
+    first.household.save()
+    second.household.save()
+
+    assert shown(secretariat_client.get(URL, {"tri": "menage"})) == ["X-2", "X-1"]
+    assert shown(secretariat_client.get(URL, {"tri": "commune"})) == ["X-2", "X-1"]
+    assert shown(secretariat_client.get(URL, {"tri": "dernier_acte"})) == ["X-1", "X-2"]
+    assert shown(secretariat_client.get(URL, {"tri": "-dernier_acte"})) == ["X-2", "X-1"]
+
+
+def test_pagination_shows_50_per_page_and_keeps_the_filters(secretariat_client):
+    for number in range(51):
+        ProcedureFactory(reference=f"P-{number:03d}", lease__public=True)
+
+    first = secretariat_client.get(URL, {"sector": HousingSector.PUBLIC, "tri": "reference"})
+    second = secretariat_client.get(URL, {"sector": HousingSector.PUBLIC, "tri": "reference", "page": 2})
+
+    assert len(shown(first)) == 50
+    assert shown(second) == ["P-050"]
+    assert "fr-pagination" in first.content.decode()
+    assert "sector=public" in first.content.decode()
+
+
+def export_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="procedures-')
+    content = b"".join(response.streaming_content)
+    response.close()
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def test_export_holds_the_filtered_list_with_french_headers(secretariat_client):
+    procedure_at(Stage.SUMMONS, reference="PUB-1", sector=HousingSector.PUBLIC, on=TODAY)
+    procedure_at(Stage.SUMMONS, reference="PRIVE-1", sector=HousingSector.PRIVATE)
+
+    rows = export_rows(secretariat_client.get(EXPORT_URL, {"sector": HousingSector.PUBLIC}))
+
+    header, *lines = rows
+    assert header[:3] == ["Référence", "Ménage", "Numéro allocataire"]
+    assert "Étape" in header and "Dernier acte" in header
+    assert [line[0] for line in lines] == ["PUB-1"]
+    line = dict(zip(header, lines[0], strict=True))
+    assert line["Parc"] == "Parc public"
+    assert line["Étape"] == "Assignation"
+    assert line["Statut"] == "En cours"
+    assert line["Commune"] == "Dijon"
+
+
+def test_the_export_link_carries_the_filters(secretariat_client):
+    ProcedureFactory(lease__public=True)
+
+    html = secretariat_client.get(URL, {"sector": HousingSector.PUBLIC, "overdue": "non"}).content.decode()
+
+    assert f"{EXPORT_URL}?sector=public&amp;overdue=non" in html
+
+
+@pytest.mark.parametrize("url", [URL, EXPORT_URL])
+def test_query_count_does_not_grow_with_the_rows(secretariat_client, django_assert_num_queries, url):
+    procedure_at(Stage.SUMMONS)
+    secretariat_client.get(url).close()  # the first request stores the acting organisation in the session
+    params = {"deadline_within": 3650, "tri": "etape"}
+    with CaptureQueriesContext(connection) as one_row:
+        secretariat_client.get(url, params).close()
+    for _ in range(19):
+        procedure_at(Stage.SUMMONS, sector=HousingSector.PUBLIC)
+
+    with django_assert_num_queries(len(one_row)):
+        response = secretariat_client.get(url, params)
+
+    if url == URL:
+        assert len(response.context["page_obj"]) == 20
+    else:
+        assert len(export_rows(response)) == 21

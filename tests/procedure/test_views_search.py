@@ -1,0 +1,132 @@
+"""The search box: name, reference, address, claim number; accent-insensitive; visible cases only."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from procedure import access
+from procedure.services import refresh_search_text
+from tests.households.factories import HouseholdFactory, LeaseFactory, PersonFactory
+from tests.procedure.factories import ProcedureFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("procedure:search")
+
+
+def case(reference, *, label, last_name, first_name="Claire", address="1 rue de la Liberté", claim=""):
+    household = HouseholdFactory(label=label, benefit_claim_number=claim)
+    procedure = ProcedureFactory(
+        reference=reference,
+        household=household,
+        lease=LeaseFactory(household=household, address=address),
+        holder=False,
+    )
+    PersonFactory(household=household, last_name=last_name, first_name=first_name)
+    refresh_search_text(household)
+    return procedure
+
+
+def found(response):
+    return [procedure.reference for procedure in response.context["page_obj"]]
+
+
+def test_accents_and_case_are_ignored_and_one_result_opens_the_case(secretariat_client):
+    helene = case("EXP-1", label="Mme Hélène Bérard", last_name="Bérard", first_name="Hélène")
+    case("EXP-2", label="M. Paul Roy", last_name="Roy", first_name="Paul")
+
+    response = secretariat_client.get(URL, {"q": "helene"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("procedure:detail", args=[helene.pk])
+
+
+def test_several_results_are_listed_with_reference_name_address_and_claim_number(secretariat_client):
+    case("EXP-1", label="Mme Bérard", last_name="Bérard", address="4 rue Monge", claim="7654321")
+    case("EXP-2", label="M. Bérard", last_name="Bérard", address="9 rue Chabot")
+
+    response = secretariat_client.get(URL, {"q": "BERARD"})
+
+    html = response.content.decode()
+    assert sorted(found(response)) == ["EXP-1", "EXP-2"]
+    assert "4 rue Monge" in html and "7654321" in html
+    assert "2 dossiers pour « BERARD »" in html
+
+
+@pytest.mark.parametrize("q", ["EXP-21-77", "7654321", "rue monge"])
+def test_search_by_reference_claim_number_or_address(secretariat_client, q):
+    target = case("EXP-21-77", label="Mme Bérard", last_name="Bérard", address="4 rue Monge", claim="7654321")
+    case("EXP-21-88", label="M. Roy", last_name="Roy", address="9 rue Chabot", claim="1234567")
+
+    response = secretariat_client.get(URL, {"q": q})
+
+    assert response.url == reverse("procedure:detail", args=[target.pk])
+
+
+def test_no_result_says_so(secretariat_client):
+    response = secretariat_client.get(URL, {"q": "introuvable"})
+
+    assert response.status_code == 200
+    assert "Aucun dossier ne correspond à « introuvable »" in response.content.decode()
+
+
+def test_an_empty_search_shows_the_form_only(secretariat_client):
+    response = secretariat_client.get(URL, {"q": "  "})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"] is None
+
+
+def test_social_worker_finds_only_the_cases_granted_to_their_organisation(
+    social_worker_client, ccas_dijon, monkeypatch
+):
+    granted = case("EXP-1", label="Mme Bérard", last_name="Bérard")
+    case("EXP-2", label="M. Bérard", last_name="Bérard")
+    monkeypatch.setattr(
+        access,
+        "GRANTS",
+        [lambda user: Q(pk=granted.pk) if user.acting.organisation == ccas_dijon else Q(pk__in=[])],
+    )
+
+    response = social_worker_client.get(URL, {"q": "berard"})
+
+    assert response.url == reverse("procedure:detail", args=[granted.pk])
+
+
+def test_social_worker_of_another_organisation_finds_nothing(other_social_worker_client):
+    case("EXP-1", label="Mme Bérard", last_name="Bérard")
+
+    response = other_social_worker_client.get(URL, {"q": "berard"})
+
+    assert found(response) == []
+
+
+def test_commission_member_gets_403(commission_member_client):
+    assert commission_member_client.get(URL, {"q": "berard"}).status_code == 403
+
+
+def test_the_header_search_box_shows_for_roles_that_see_cases_only(
+    secretariat_client, commission_member_client
+):
+    assert 'id="recherche-entete"' in secretariat_client.get(reverse("home")).content.decode()
+    assert 'id="recherche-entete"' not in commission_member_client.get(reverse("home")).content.decode()
+
+
+def test_query_count_does_not_grow_with_the_results(secretariat_client, django_assert_num_queries):
+    case("EXP-0", label="Mme Bérard 0", last_name="Bérard")
+    case("EXP-X", label="M. Roy", last_name="Roy")
+    case("EXP-Y", label="M. Roy bis", last_name="Roy")
+    secretariat_client.get(
+        URL, {"q": "roy"}
+    )  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as two_rows:
+        secretariat_client.get(URL, {"q": "roy"})
+    for number in range(1, 20):
+        case(f"EXP-{number}", label=f"Mme Roy {number}", last_name="Roy")
+
+    with django_assert_num_queries(len(two_rows)):
+        response = secretariat_client.get(URL, {"q": "roy"})
+
+    assert len(found(response)) == 21

@@ -1,0 +1,262 @@
+"""The secretariat's work queue: open tasks soonest first, filters, "Fait" and "Écarter"."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from households.models import HousingSector
+from procedure import extensions
+from procedure.models import Stage, Task
+from procedure.rules import Action
+from tests.factories import CommuneFactory, TerritoryFactory
+from tests.procedure.factories import ProcedureFactory, procedure_at
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("procedure:work_queue")
+TODAY = timezone.localdate()
+
+
+def task_on(procedure, *, days, kind=Action.ACKNOWLEDGE, title=None, reference="Charte II.B étape 2"):
+    """An open task due `days` from today (negative: overdue)."""
+    return Task.objects.create(
+        procedure=procedure,
+        kind=kind,
+        title=title or Action(kind).label,
+        legal_reference=reference,
+        due_date=TODAY + datetime.timedelta(days=days),
+    )
+
+
+def tasks_shown(response):
+    return [task.pk for task in response.context["page_obj"]]
+
+
+@pytest.mark.parametrize("client_name", ["secretariat_client", "administrator_client"])
+def test_secretariat_and_administrator_see_the_work_queue(request, client_name):
+    task = task_on(ProcedureFactory(), days=3)
+
+    response = request.getfixturevalue(client_name).get(URL)
+
+    assert response.status_code == 200
+    assert tasks_shown(response) == [task.pk]
+
+
+@pytest.mark.parametrize(
+    "client_name", ["social_worker_client", "other_social_worker_client", "commission_member_client"]
+)
+def test_other_roles_get_403_on_the_work_queue(request, client_name):
+    response = request.getfixturevalue(client_name).get(URL)
+
+    assert response.status_code == 403
+
+
+def test_overdue_tasks_come_first_then_the_soonest(secretariat_client):
+    procedure = ProcedureFactory()
+    later = task_on(procedure, days=10, kind=Action.REQUEST_DSF)
+    overdue = task_on(procedure, days=-4, kind=Action.ACKNOWLEDGE)
+    today = task_on(procedure, days=0, kind=Action.INFORM_SOCIAL_SERVICES)
+
+    response = secretariat_client.get(URL)
+
+    assert tasks_shown(response) == [overdue.pk, today.pk, later.pk]
+
+
+def test_a_row_shows_the_case_its_commune_stage_sector_due_date_and_legal_reference(secretariat_client):
+    procedure = procedure_at(Stage.PAYMENT_ORDER, on=TODAY - datetime.timedelta(days=20))
+    Task.objects.filter(procedure=procedure).delete()
+    task_on(procedure, days=-3, title="Accuser réception", reference="Charte II.B étape 2")
+
+    html = secretariat_client.get(URL).content.decode()
+
+    assert reverse("procedure:detail", args=[procedure.pk]) in html
+    assert procedure.reference in html
+    assert procedure.household.label in html
+    assert "Dijon" in html
+    assert "Commandement de payer" in html
+    assert "Parc privé" in html
+    assert "en retard de 3 jours" in html
+    assert "prevex-overdue" in html
+    assert "Charte II.B étape 2" in html
+    assert "<caption>Tâches à faire (1)</caption>" in html
+
+
+def test_closed_tasks_are_not_in_the_queue(secretariat_client):
+    task = task_on(ProcedureFactory(), days=1)
+    Task.objects.filter(pk=task.pk).update(status=Task.Status.DONE)
+
+    response = secretariat_client.get(URL)
+
+    assert tasks_shown(response) == []
+    assert "Aucune tâche à faire" in response.content.decode()
+
+
+def test_filter_by_action_kind(secretariat_client):
+    procedure = ProcedureFactory()
+    dsf = task_on(procedure, days=1, kind=Action.REQUEST_DSF)
+    task_on(procedure, days=1, kind=Action.ACKNOWLEDGE)
+
+    response = secretariat_client.get(URL, {"action": Action.REQUEST_DSF})
+
+    assert tasks_shown(response) == [dsf.pk]
+
+
+def test_filter_by_stage_of_the_procedure(secretariat_client):
+    at_summons = procedure_at(Stage.SUMMONS, on=TODAY - datetime.timedelta(days=5))
+    at_payment_order = procedure_at(Stage.PAYMENT_ORDER, on=TODAY - datetime.timedelta(days=5))
+
+    response = secretariat_client.get(URL, {"stage": Stage.SUMMONS})
+
+    shown = {task.procedure_id for task in response.context["page_obj"]}
+    assert shown == {at_summons.pk}
+    assert at_payment_order.tasks.filter(status=Task.Status.OPEN).exists()
+
+
+def test_filter_by_territory_uses_its_communes(secretariat_client):
+    beaune = CommuneFactory(insee_code="21054", name="Beaune", postal_codes="21200")
+    territory = TerritoryFactory(name="Agence solidarités Beaune")
+    territory.communes.add(beaune)
+    in_beaune = task_on(ProcedureFactory(lease__commune=beaune), days=2)
+    task_on(ProcedureFactory(), days=2)
+
+    response = secretariat_client.get(URL, {"territory": territory.pk})
+
+    assert tasks_shown(response) == [in_beaune.pk]
+
+
+def test_filter_by_sector(secretariat_client):
+    public = task_on(ProcedureFactory(lease__public=True), days=2)
+    task_on(ProcedureFactory(lease__private=True), days=2)
+
+    response = secretariat_client.get(URL, {"sector": HousingSector.PUBLIC})
+
+    assert tasks_shown(response) == [public.pk]
+
+
+def test_filter_overdue_only(secretariat_client):
+    procedure = ProcedureFactory()
+    overdue = task_on(procedure, days=-1)
+    task_on(procedure, days=0, kind=Action.REQUEST_DSF)
+
+    response = secretariat_client.get(URL, {"period": "en_retard"})
+
+    assert tasks_shown(response) == [overdue.pk]
+
+
+def test_done_closes_the_task_and_returns_to_the_filtered_queue(secretariat_client, secretariat):
+    task = task_on(ProcedureFactory(), days=-2)
+    back = f"{URL}?action={Action.ACKNOWLEDGE}"
+
+    response = secretariat_client.post(reverse("procedure:task_done", args=[task.pk]), {"next": back})
+
+    assert response.status_code == 302
+    assert response.url == back
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE
+    assert task.closed_by == secretariat
+
+
+def test_done_refuses_a_redirect_to_another_site(secretariat_client):
+    task = task_on(ProcedureFactory(), days=-2)
+
+    response = secretariat_client.post(
+        reverse("procedure:task_done", args=[task.pk]), {"next": "https://example.com/"}
+    )
+
+    assert response.url == URL
+
+
+def test_set_aside_without_a_reason_changes_nothing_and_says_why(secretariat_client):
+    task = task_on(ProcedureFactory(), days=-2)
+
+    response = secretariat_client.post(
+        reverse("procedure:task_set_aside", args=[task.pk]), {"reason": "  ", "next": URL}, follow=True
+    )
+
+    task.refresh_from_db()
+    assert task.status == Task.Status.OPEN
+    assert "indiquez le motif" in response.content.decode()
+
+
+def test_set_aside_with_a_reason_closes_the_task(secretariat_client):
+    task = task_on(ProcedureFactory(), days=-2)
+
+    secretariat_client.post(
+        reverse("procedure:task_set_aside", args=[task.pk]), {"reason": "Ménage déjà relogé", "next": URL}
+    )
+
+    task.refresh_from_db()
+    assert task.status == Task.Status.SET_ASIDE
+    assert task.set_aside_reason == "Ménage déjà relogé"
+
+
+def test_buttons_are_csrf_protected_forms(secretariat_client):
+    task_on(ProcedureFactory(), days=-2)
+
+    html = secretariat_client.get(URL).content.decode()
+
+    assert html.count("csrfmiddlewaretoken") >= 3  # logout + Fait + Écarter
+    assert 'name="reason" required' in html
+
+
+@pytest.mark.parametrize("url_name", ["procedure:task_done", "procedure:task_set_aside"])
+def test_social_worker_cannot_close_a_task(social_worker_client, url_name):
+    task = task_on(ProcedureFactory(), days=-2)
+
+    response = social_worker_client.post(reverse(url_name, args=[task.pk]), {"reason": "non"})
+
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.status == Task.Status.OPEN
+
+
+def test_closing_an_unknown_task_is_a_404(secretariat_client):
+    response = secretariat_client.post(reverse("procedure:task_done", args=[999999]))
+
+    assert response.status_code == 404
+
+
+def test_the_sections_other_apps_register_show_below_the_tasks(secretariat_client, monkeypatch):
+    section = ("procedure/_list_home_work_queue.html", lambda request: {"overdue": 7, "due_today": 0})
+    monkeypatch.setattr(extensions, "WORK_QUEUE_SECTIONS", [section])
+
+    html = secretariat_client.get(URL).content.decode()
+
+    assert "<strong>7</strong> tâches en retard" in html
+
+
+def test_query_count_does_not_grow_with_the_tasks(secretariat_client, django_assert_num_queries):
+    task_on(ProcedureFactory(), days=-1)
+    secretariat_client.get(URL)  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as one_row:
+        secretariat_client.get(URL, {"sector": HousingSector.PRIVATE})
+    for days in range(19):
+        task_on(procedure_at(Stage.SUMMONS), days=days)
+
+    with django_assert_num_queries(len(one_row)):
+        response = secretariat_client.get(URL, {"sector": HousingSector.PRIVATE})
+
+    assert response.context["page_obj"].paginator.count > 20
+
+
+def test_home_page_shows_the_secretariat_its_overdue_and_today_tasks(secretariat_client):
+    procedure = ProcedureFactory()
+    task_on(procedure, days=-3)
+    task_on(procedure, days=-1, kind=Action.REQUEST_DSF)
+    task_on(procedure, days=0, kind=Action.INFORM_SOCIAL_SERVICES)
+    task_on(procedure, days=5, kind=Action.CONVENE_MEDIATION)
+
+    html = secretariat_client.get(reverse("home")).content.decode()
+
+    assert "<strong>2</strong> tâches en retard, <strong>1</strong> à faire aujourd'hui" in html
+    assert URL in html
+
+
+def test_home_page_of_a_social_worker_has_no_work_queue_block(social_worker_client):
+    html = social_worker_client.get(reverse("home")).content.decode()
+
+    assert "bloc-file-de-travail" not in html

@@ -1,0 +1,34 @@
+"""The Côte-d'Or as setup_departement makes it, with the Charte's routing rules: the personas'
+CCAS are the real ones (CCAS de Dijon, CCAS de Beaune)."""
+
+import pytest
+
+from directory.departements import setup_departement
+from directory.models import Organisation
+from referrals.routing import install_default_rules
+
+
+@pytest.fixture
+def departement(db):
+    setup_departement("21")
+    install_default_rules()
+
+
+@pytest.fixture
+def ccas_dijon(departement):
+    return Organisation.objects.get(code="ccas-dijon")
+
+
+@pytest.fixture
+def ccas_beaune(departement):
+    return Organisation.objects.get(code="ccas-beaune")
+
+
+@pytest.fixture
+def ddets(departement):
+    return Organisation.objects.get(code="ddets-21")
+
+
+@pytest.fixture
+def caf(departement):
+    return Organisation.objects.get(code="caf-21")

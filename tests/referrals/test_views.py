@@ -1,0 +1,223 @@
+"""Every referral view with every persona: the CCAS de Dijon works on its referrals, the CCAS de
+Beaune and the CAF get 404s, the secretariat sees all but files nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from procedure.models import AccessLog
+from referrals import services
+from referrals.models import Attachment, Referral
+
+from .factories import DIAGNOSIS, acting, case_in, referral
+
+K, S = Referral.Kind, Referral.Status
+
+
+@pytest.fixture
+def dsf(departement, secretariat, social_worker):
+    return referral(
+        procedure=case_in("21231"), secretariat=secretariat, worker=social_worker, status=S.ACCEPTED
+    )
+
+
+DETAIL_VIEWS = ["referrals:detail", "referrals:diagnosis"]
+
+
+@pytest.mark.parametrize("client_name", ["other_social_worker_client", "commission_member_client"])
+@pytest.mark.parametrize("view", [*DETAIL_VIEWS, "referrals:diagnosis_pdf", "referrals:accept"])
+def test_other_organisations_get_404(request, dsf, client_name, view):
+    client = request.getfixturevalue(client_name)
+    method = client.post if view == "referrals:accept" else client.get
+    assert method(reverse(view, args=[dsf.pk])).status_code == 404
+
+
+def test_social_worker_reads_the_referral_and_it_is_logged(dsf, social_worker_client, social_worker):
+    response = social_worker_client.get(reverse("referrals:detail", args=[dsf.pk]))
+    assert response.status_code == 200
+    assert dsf.procedure.household.label in response.content.decode()
+    assert AccessLog.objects.filter(
+        user=social_worker, procedure=dsf.procedure, context="orientation"
+    ).exists()
+
+
+def test_secretariat_may_not_write_the_diagnosis(dsf, secretariat_client):
+    assert secretariat_client.get(reverse("referrals:detail", args=[dsf.pk])).status_code == 200
+    assert secretariat_client.get(reverse("referrals:diagnosis", args=[dsf.pk])).status_code == 403
+    assert secretariat_client.post(reverse("referrals:accept", args=[dsf.pk])).status_code == 403
+
+
+def test_social_worker_may_not_request_a_referral(dsf, social_worker_client):
+    url = reverse("referrals:request", args=[dsf.procedure_id])
+    assert social_worker_client.get(url).status_code == 403
+
+
+def test_commission_member_has_no_inbox(departement, commission_member_client):
+    assert commission_member_client.get(reverse("referrals:inbox")).status_code == 403
+
+
+def test_inbox_shows_only_the_organisations_referrals(
+    departement,
+    secretariat,
+    social_worker,
+    other_social_worker,
+    social_worker_client,
+    other_social_worker_client,
+):
+    dijon = referral(procedure=case_in("21231"), secretariat=secretariat)
+    beaune = referral(procedure=case_in("21054"), secretariat=secretariat)
+    assert beaune.addressed_to.code == "ccas-beaune"
+    assert list(social_worker_client.get(reverse("referrals:inbox")).context["referrals"]) == [dijon]
+    assert list(other_social_worker_client.get(reverse("referrals:inbox")).context["referrals"]) == [beaune]
+
+
+def test_inbox_filters_overdue(departement, secretariat, social_worker_client):
+    late = referral(procedure=case_in("21231"), secretariat=secretariat)
+    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    referral(procedure=case_in("21231"), secretariat=secretariat)
+    response = social_worker_client.get(reverse("referrals:inbox"), {"due": "retard"})
+    assert [r.pk for r in response.context["referrals"]] == [late.pk]
+    assert "En retard" in response.content.decode()
+
+
+def test_inbox_query_count_stays_flat(
+    departement, secretariat, social_worker_client, django_assert_num_queries
+):
+    referral(procedure=case_in("21231"), secretariat=secretariat)
+    social_worker_client.get(
+        reverse("referrals:inbox")
+    )  # the session's first request resolves the membership
+    with CaptureQueriesContext(connection) as first:
+        social_worker_client.get(reverse("referrals:inbox"))
+    for _ in range(3):
+        referral(procedure=case_in("21231"), secretariat=secretariat)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = social_worker_client.get(reverse("referrals:inbox"))
+    assert len(response.context["referrals"]) == 4
+
+
+def test_refusal_needs_a_reason(dsf, secretariat, social_worker_client):
+    fresh = referral(procedure=case_in("21231"), secretariat=secretariat)
+    assert (
+        social_worker_client.post(reverse("referrals:refuse", args=[fresh.pk]), {"reason": ""}).status_code
+        == 400
+    )
+    social_worker_client.post(reverse("referrals:refuse", args=[fresh.pk]), {"reason": "Hors secteur"})
+    fresh.refresh_from_db()
+    assert fresh.status == S.REFUSED and fresh.refusal_reason == "Hors secteur"
+    assert list(fresh.transitions.values_list("from_status", "to_status")) == [
+        ("", S.REQUESTED),
+        (S.REQUESTED, S.REFUSED),
+    ]
+
+
+def test_unreachable_after_a_contact_attempt_completes_the_task(dsf, social_worker_client):
+    assert dsf.task is None
+    social_worker_client.post(
+        reverse("referrals:log_contact", args=[dsf.pk]),
+        {"date": "2024-01-05", "means": "telephone", "result": "sans_reponse"},
+    )
+    social_worker_client.post(reverse("referrals:unreachable", args=[dsf.pk]), {"note": "Carence"})
+    dsf.refresh_from_db()
+    assert dsf.status == S.UNREACHABLE and dsf.closed_at is not None
+
+
+def test_other_ccas_never_reads_the_diagnosis_unless_shared(
+    departement, secretariat, social_worker, other_social_worker
+):
+    done = referral(procedure=case_in("21231"), secretariat=secretariat, worker=social_worker, status=S.DONE)
+    later = referral(
+        procedure=done.procedure,
+        secretariat=secretariat,
+        kind=K.DSF_UPDATE,
+        addressed_to=other_social_worker.memberships.get().organisation,
+    )
+    assert later.addressed_to.code == "ccas-beaune"
+    from tests.conftest import client_for
+
+    client = client_for(other_social_worker)
+    assert client.get(reverse("referrals:detail", args=[done.pk])).status_code == 404
+    assert client.get(reverse("procedure:detail", args=[done.procedure_id])).status_code == 200
+    assert services.may_read_diagnosis(acting(other_social_worker), done) is False
+
+
+def test_upload_accepts_a_pdf_by_content_and_refuses_a_renamed_file(
+    dsf, social_worker_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("referrals:upload", args=[dsf.pk])
+    social_worker_client.post(url, {"file": SimpleUploadedFile("avis.pdf", b"%PDF-1.7\n...")})
+    social_worker_client.post(url, {"file": SimpleUploadedFile("faux.pdf", b"MZ\x90\x00 not a pdf")})
+    assert list(Attachment.objects.values_list("name", "content_type")) == [("avis.pdf", "application/pdf")]
+    attachment = Attachment.objects.get()
+    response = social_worker_client.get(reverse("referrals:download", args=[dsf.pk, attachment.pk]))
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_one_open_referral_per_procedure_and_kind(dsf, secretariat):
+    with pytest.raises(services.ReferralRefused):
+        referral(procedure=dsf.procedure, secretariat=secretariat)
+    with pytest.raises(IntegrityError):
+        Referral.objects.create(procedure=dsf.procedure, kind=K.DSF, addressed_to=dsf.addressed_to)
+
+
+def test_a_closed_referral_lets_a_new_one_open(dsf, secretariat, social_worker):
+    services.cancel(referral=dsf, user=secretariat, reason="Erreur")
+    assert referral(procedure=dsf.procedure, secretariat=secretariat).status == S.REQUESTED
+
+
+def test_ccapex_diagnosis_names_its_funding(departement, secretariat, social_worker):
+    procedure = case_in("21231")
+    ccas = social_worker.memberships.get().organisation
+    with pytest.raises(services.ReferralRefused):
+        referral(procedure=procedure, secretariat=secretariat, kind=K.CCAPEX_DIAGNOSIS, addressed_to=ccas)
+    made = referral(
+        procedure=procedure,
+        secretariat=secretariat,
+        kind=K.CCAPEX_DIAGNOSIS,
+        addressed_to=ccas,
+        funding_source=Referral.FundingSource.LANDLORD,
+    )
+    assert made.funding_source == "bailleur"
+
+
+def test_work_queue_lists_overdue_referrals(departement, secretariat, secretariat_client):
+    late = referral(procedure=case_in("21231"), secretariat=secretariat)
+    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+    assert 'data-testid="overdue-referral"' in page and reverse("referrals:detail", args=[late.pk]) in page
+
+
+def test_diagnosis_submit_requires_the_main_headings(dsf, social_worker_client):
+    response = social_worker_client.post(reverse("referrals:diagnosis", args=[dsf.pk]), {"submit": "1"})
+    assert response.status_code == 400
+    dsf.refresh_from_db()
+    assert dsf.status == S.ACCEPTED
+    assert (
+        social_worker_client.post(
+            reverse("referrals:diagnosis", args=[dsf.pk]), {**DIAGNOSIS, "submit": "1"}
+        ).status_code
+        == 302
+    )
+
+
+def test_anticipation_visit_report_closes_the_referral(departement, secretariat):
+    from directory.models import Role
+    from tests.conftest import client_for
+    from tests.factories import member
+
+    procedure = case_in("21231")
+    visit = referral(procedure=procedure, secretariat=secretariat, kind=K.ANTICIPATION_VISIT)
+    assert visit.addressed_to.code == "adefo"
+    worker = member(role=Role.SOCIAL_WORKER, organisation=visit.addressed_to)
+    client = client_for(worker)
+    client.post(reverse("referrals:accept", args=[visit.pk]))
+    client.post(
+        reverse("referrals:visit_report", args=[visit.pk]),
+        {"situation": "Rencontré", "outlook": "maintien", "recommendations": "ASLL"},
+    )
+    visit.refresh_from_db()
+    assert visit.status == S.DONE and visit.visit_report.outlook == "maintien"
+    assert list(client.get(reverse("referrals:inbox"), {"status": "faite"}).context["referrals"]) == [visit]
