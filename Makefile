@@ -41,3 +41,8 @@ beat: install
 # The benchmark (bench/): a département-size then a nation-size data set on PostgreSQL.
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench
+
+# Letters per second (500 questionnaires) against WeasyPrint alone, and a week's lists (bench/letters.py).
+.PHONY: bench-letters
+bench-letters: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.letters

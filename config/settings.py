@@ -58,9 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",
+    # django-dsfr before django.forms: its widget templates (radios, checkboxes) must win.
     "dsfr",
     "widget_tweaks",  # django-dsfr's radio and checkbox snippets load it
+    "django.forms",
     "django_filters",
     "django_celery_beat",
     "directory",
@@ -205,7 +206,11 @@ LOGGING = {
     "formatters": {"kv": {"format": "time=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Commission members read the cases of a published agenda until this many days after the session.

@@ -11,6 +11,7 @@ from .models import Membership, Organisation, Role, User
 
 DEMO_STEPS = ["directory.demo.seed_accounts", "procedure.demo.seed_cases", "referrals.demo.seed_referrals"]
 DEMO_STEPS.append("letters.demo.seed_letters")
+DEMO_STEPS.append("commissions.demo.seed_commissions")
 
 # The organisations the accounts need: created by `setup_departement 21`.
 REQUIRED_ORGANISATIONS = ["ddets-21", "cd21", "cd21-agence-dijon", "ccas-dijon", "adefo", "caf-21"]

@@ -38,9 +38,9 @@ def build(year, scope=counting.DEPARTEMENT):
     years = list(range(year - PREVIOUS_YEARS, year + 1))
     table = services.figures(years, scope)
     rows = [(indicator, [table[indicator.code][y] for y in years]) for indicator in d.INDICATORS]
-    evictions, objective_rows = _evictions(
-        services.figures(objective.years, scope, codes=[d.EVICTIONS]), objective
-    )
+    evictions_years = list(range(objective.baseline_year, max(objective.last_year, year) + 1))
+    evicted = services.figures(evictions_years, scope, codes=[d.EVICTIONS])
+    evictions, objective_rows = _evictions(evicted, objective, evictions_years)
     return Dashboard(
         year=year,
         years=years,
@@ -92,8 +92,9 @@ def _short(code):
     return SHORT.get(code, d.BY_CODE[code].label)
 
 
-def _evictions(table, objective):
-    years = objective.years
+def _evictions(table, objective, years):
+    """The evictions of each year from the baseline, against the target line (which stays at
+    −reduction % after the Charte's last year)."""
     actual = [table[d.EVICTIONS][y].value for y in years]
     baseline = actual[0]
     targets = [objective.target(baseline, y) if baseline else None for y in years]

@@ -1,13 +1,14 @@
 """The secretariat's list screens' filters (django-filter): the work queue and the list of procedures.
 
-The stage is derived from the events (services.annotate_stage), never stored: the procedure list
-filters and sorts on that annotation; the work queue filters its tasks on the procedures at a stage.
+The stage is derived from the events, never stored. To stay fast at nation scale (bench/), the
+lists filter a stage with semi-joins (services.at_stage), sort on it only when asked
+(services.stage_rank_for_sorting) and derive it for display on the page's rows only.
 """
 
 import datetime
 
 import django_filters
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from directory.models import Territory
@@ -16,7 +17,7 @@ from households.models import HousingSector, Landlord
 from . import services
 from .forms_lists import FilterForm
 from .models import Procedure, ProcedureEvent, Stage, Task
-from .rules import STAGE_ORDER, Action
+from .rules import Action
 
 PERIODS = [
     ("en_retard", "En retard"),
@@ -58,8 +59,7 @@ class WorkQueueFilter(django_filters.FilterSet):
         form = FilterForm
 
     def filter_stage(self, queryset, name, value):
-        at_stage = services.annotate_stage(Procedure.objects.all()).filter(current_stage=value).values("pk")
-        return queryset.filter(procedure__in=at_stage)
+        return queryset.filter(services.at_stage(value, procedure_ref="procedure"))
 
     def filter_territory(self, queryset, name, value):
         return queryset.filter(procedure__lease__commune__in=_territory_communes(value))
@@ -82,7 +82,10 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if not value or not any(value):
             return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value if param], "pk")
+        params = [param for param in value if param]
+        if any(param.lstrip("-") == "etape" for param in params):
+            qs = qs.annotate(stage_rank=services.stage_rank_for_sorting())
+        return qs.order_by(*[self.get_ordering_value(param) for param in params], "pk")
 
 
 # (parameter, field): the list's sortable columns.
@@ -99,7 +102,7 @@ class ProcedureFilter(django_filters.FilterSet):
     """The list of procedures: stage, sector, territory or commune, landlord, deadlines, status."""
 
     stage = django_filters.ChoiceFilter(
-        label="Étape", field_name="current_stage", choices=Stage.choices, empty_label="Toutes"
+        label="Étape", choices=Stage.choices, method="filter_stage", empty_label="Toutes"
     )
     sector = django_filters.ChoiceFilter(
         label="Parc", field_name="lease__sector", choices=HousingSector.choices, empty_label="Tous"
@@ -138,6 +141,9 @@ class ProcedureFilter(django_filters.FilterSet):
         fields = []
         form = FilterForm
 
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(services.at_stage(value))
+
     def filter_territory(self, queryset, name, value):
         return queryset.filter(lease__commune__in=_territory_communes(value))
 
@@ -162,17 +168,16 @@ def _open_tasks():
 
 
 def procedures_for_list(user):
-    """The procedures the user may see, with what the list shows and sorts on, in one query."""
-    stage_rank = Case(
-        *[When(current_stage=stage, then=Value(rank)) for rank, stage in enumerate(STAGE_ORDER)],
-        output_field=IntegerField(),
-    )
+    """The procedures the user may see, with what the list shows and sorts on, in one query.
+
+    Only `last_act_date` (the default order) is computed for every row; the stage, status and next
+    due date sit in the SELECT list, which PostgreSQL evaluates after the LIMIT, on the page's rows,
+    and the paginator's COUNT(*) leaves them out. Sorting by stage adds `stage_rank` (the filter)."""
     last_act = ProcedureEvent.objects.filter(procedure=OuterRef("pk")).order_by("-date").values("date")[:1]
     next_due = _open_tasks().filter(due_date__isnull=False).order_by("due_date").values("due_date")[:1]
     queryset = services.annotate_stage(Procedure.objects.visible_to(user))
     return (
         queryset.annotate(
-            stage_rank=stage_rank,
             last_act_date=Subquery(last_act),
             next_due_date=Subquery(next_due),
         )

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from directory.acting import acting_organisation
@@ -480,6 +480,39 @@ def annotate_stage(queryset):
     return queryset.annotate(current_stage=Subquery(latest_act.values("kind")[:1]), closed=Exists(closing))
 
 
+def _events_of(kinds, procedure_ref):
+    return ProcedureEvent.objects.filter(procedure=OuterRef(procedure_ref), kind__in=[str(k) for k in kinds])
+
+
+def at_stage(stage, *, procedure_ref="pk"):
+    """The condition "the current stage is `stage`" as semi-joins PostgreSQL runs as hash joins on
+    the (kind, date) index: an act of that stage and none of a later one (rules.STAGE_ORDER).
+    Equivalent to filtering annotate_stage's current_stage, without deriving it for every row."""
+    rank = rules.STAGE_RANKS[str(stage)]
+    later = [kind for kind, other in rules.STAGE_RANKS.items() if other > rank]
+    condition = Exists(_events_of([stage], procedure_ref))
+    if later:
+        condition &= ~Exists(_events_of(later, procedure_ref))
+    return condition
+
+
+def is_closed_condition(*, procedure_ref="pk"):
+    """A closing fact recorded (rules.CLOSING_KINDS): closure, eviction or departure."""
+    return Exists(_events_of(rules.CLOSING_KINDS, procedure_ref))
+
+
+def stage_rank_for_sorting():
+    """The current stage's rank (rules.STAGE_ORDER), None without act, to sort a whole list: one
+    hashed IN (...) per stage, built once per query, instead of a subquery per row."""
+    return Case(
+        *[
+            When(pk__in=ProcedureEvent.objects.filter(kind=kind).values("procedure"), then=Value(rank))
+            for kind, rank in sorted(rules.STAGE_RANKS.items(), key=lambda item: -item[1])
+        ],
+        output_field=IntegerField(),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Search and duplicates
 # ---------------------------------------------------------------------------------------------
@@ -538,29 +571,37 @@ def find_duplicates(
 
 
 def _trigram_matches(text, threshold=0.6):
+    """Households whose search_text holds words like `text` (pg_trgm word similarity ≥ threshold).
+
+    The `%>` operator (threshold pg_trgm.word_similarity_threshold, 0.6 by default) lets PostgreSQL
+    use the GIN trigram index on search_text; the function rechecks the threshold asked for."""
+    from django.contrib.postgres.lookups import TrigramWordSimilar
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     return (
-        Household.objects.annotate(similarity=TrigramWordSimilarity(Value(text), "search_text"))
+        Household.objects.filter(TrigramWordSimilar(F("search_text"), Value(text)))
+        .annotate(similarity=TrigramWordSimilarity(Value(text), "search_text"))
         .filter(similarity__gte=threshold)
         .values("pk")
     )
 
 
 def search_procedures(queryset, q):
-    """The search box: name, reference, address, claim number; accent-insensitive, fuzzy on PostgreSQL."""
+    """The search box: name, reference, address, claim number; accent-insensitive, fuzzy on PostgreSQL.
+
+    The households are matched in one subquery on their own table, so that PostgreSQL combines the
+    GIN trigram index's LIKE and similarity scans (BitmapOr) instead of testing every procedure."""
     words = normalise(q).split()
     if not words:
         return queryset.none()
-    condition = Q(reference__icontains=q.strip())
     text_match = Q()
     for word in words:
-        text_match &= Q(household__search_text__contains=word)
-    condition |= text_match
+        text_match &= Q(search_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
     if is_postgresql() and len(letters) >= 4:
-        condition |= Q(household__in=_trigram_matches(letters, threshold=0.6))
-    return queryset.filter(condition)
+        text_match |= Q(pk__in=_trigram_matches(letters, threshold=0.6))
+    households = Household.objects.filter(text_match).values("pk")
+    return queryset.filter(Q(reference__icontains=q.strip()) | Q(household__in=households))
 
 
 # ---------------------------------------------------------------------------------------------

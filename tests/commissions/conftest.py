@@ -3,9 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from directory.acting import Acting
-
 from commissions.models import CommissionMember, Session
+from directory.acting import Acting
 from tests.commissions.factories import AgendaItemFactory, CommissionFactory, SessionFactory
 
 

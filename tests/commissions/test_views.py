@@ -90,17 +90,14 @@ def test_the_secretariat_records_an_opinion_and_a_recommendation(secretariat_cli
     assert pdf["Content-Type"] == "application/pdf"
 
 
-def test_a_social_worker_refers_a_case_it_sees_and_gets_404_on_others(
-    social_worker_client, other_social_worker_client, mediation, monkeypatch
-):
-    from procedure import access
-
-    procedure = ProcedureFactory()
-    monkeypatch.setattr(
-        access, "GRANTS", [lambda user: access.Q(pk=procedure.pk)] if False else access.GRANTS
-    )
-    url = reverse("commissions:request_review", args=[procedure.pk])
+def test_a_partner_gets_404_when_referring_a_case_it_does_not_see(other_social_worker_client, mediation):
+    url = reverse("commissions:request_review", args=[ProcedureFactory().pk])
     assert other_social_worker_client.get(url).status_code == 404
+
+
+def test_a_commission_member_may_not_refer_a_case(commission_member_client, item):
+    url = reverse("commissions:request_review", args=[item.procedure_id])
+    assert commission_member_client.get(url).status_code == 403
 
 
 def test_the_secretariat_refers_a_case(secretariat_client, mediation):
@@ -118,10 +115,8 @@ def test_the_secretariat_refers_a_case(secretariat_client, mediation):
 def test_a_member_sees_the_published_agenda_and_the_summary_logged(
     commission_member_client, item, commission_member
 ):
-    assert (
-        item.procedure.household.label
-        in commission_member_client.get(reverse("commissions:member_sessions")).content.decode()
-    )
+    sessions = commission_member_client.get(reverse("commissions:member_sessions")).content.decode()
+    assert item.session.date.strftime("%d/%m/%Y") in sessions
     page = commission_member_client.get(reverse("commissions:member_session", args=[item.session_id]))
     assert item.procedure.household.label in page.content.decode()
     url = reverse("commissions:case_summary", args=[item.session_id, item.pk])
@@ -191,6 +186,7 @@ def _count(django_assert_max_num_queries, client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get(url)  # the first request of a client settles its session
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)

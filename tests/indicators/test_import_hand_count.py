@@ -13,7 +13,10 @@ from tests.factories import CommuneFactory, OrganisationFactory, TerritoryFactor
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "reference,acte,date_acte,nom,prenom,adresse,code_postal,commune_insee,bailleur,bailleur_siren,parc,date_audience,issue"
+HEADER = (
+    "reference,acte,date_acte,nom,prenom,adresse,code_postal,commune_insee,bailleur,bailleur_siren,parc,"
+    "date_audience,issue"
+)
 ROWS = [
     "EXP-A,commandement_de_payer,2024-12-31,Dupré,Élise,12 rue Monge,21000,21231,Orvitis,272100139,public,,",
     "EXP-A,assignation,2025-01-01,,,,,,,,,2025-03-10,",
@@ -24,7 +27,7 @@ ROWS = [
     "EXP-A,expulsion,2025-10-20,,,,,,,,,,",
     "EXP-B,commandement_de_payer,2025-01-01,Martin,Paul,3 rue Paradis,21200,21054,M. Jean Bernard,,prive,,",
     "EXP-B,assignation,2025-12-31,,,,,,,,,2026-02-20,",
-    "EXP-C,commandement_de_quitter_les_lieux,2024-12-31,Roy,Anne,8 rue Lorraine,21200,21054,SCI Les Vignes,,prive,,",
+    "EXP-C,commandement_de_quitter_les_lieux,2024-12-31,Roy,Anne,8 rue Ney,21200,21054,SCI Ney,,prive,,",
     "EXP-C,requisition_force_publique,2025-03-05,,,,,,,,,,",
     "EXP-C,concours_force_publique,2025-06-01,,,,,,,,,,refuse",
     "EXP-C,depart,2025-12-31,,,,,,,,,,",
@@ -61,7 +64,9 @@ def hand_count(communes=None):
 @pytest.fixture
 def imported(tmp_path, dijon):
     CommuneFactory(insee_code="21054", name="Beaune", postal_codes="21200")
-    OrganisationFactory(code="orvitis", name="Orvitis", kind=Organisation.Kind.SOCIAL_LANDLORD, siren="272100139")
+    OrganisationFactory(
+        code="orvitis", name="Orvitis", kind=Organisation.Kind.SOCIAL_LANDLORD, siren="272100139"
+    )
     territory = TerritoryFactory(code="beaune-sud")
     territory.communes.add(CommuneFactory(insee_code="21054"))
     path = tmp_path / "actes.csv"

@@ -85,3 +85,9 @@ def test_other_support_measures_are_not_asll_nor_masp():
     )
     counts = counting.counts_by_year([2025])
     assert counts["asll_maintien", 2025] == counts["masp_impayes", 2025] == 0
+
+
+def test_monthly_series_puts_a_referral_in_its_paris_month():
+    referral(Referral.Kind.DSF, at(2025, 2, 1, 0, 30))  # 31 January 23:30 UTC
+    series = counting.counts_by_month(2025)["dsf_demandes"]
+    assert series[:3] == [0, 1, 0]

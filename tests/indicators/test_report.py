@@ -69,13 +69,16 @@ def test_report_gives_the_referrals_activity_and_says_what_is_not_available():
 
     paris = zoneinfo.ZoneInfo("Europe/Paris")
     Referral.objects.create(
-        procedure=ProcedureFactory(holder=False), kind=Referral.Kind.DSF, addressed_to=OrganisationFactory(ccas=True),
-        requested_at=datetime.datetime(2025, 3, 1, 9, tzinfo=paris), status=Referral.Status.DONE,
+        procedure=ProcedureFactory(holder=False),
+        kind=Referral.Kind.DSF,
+        addressed_to=OrganisationFactory(ccas=True),
+        requested_at=datetime.datetime(2025, 3, 1, 9, tzinfo=paris),
+        status=Referral.Status.DONE,
         closed_at=datetime.datetime(2025, 3, 31, 9, tzinfo=paris),
     )
     context = report.report_context(2025)
     assert context["referrals"] == [
-        {"kind": "Diagnostic social et financier (DSF)", "requested": 1, "done": 1, "failed": 0, "delay_days": 30}
+        {"kind": Referral.Kind.DSF.label, "requested": 1, "done": 1, "failed": 0, "delay_days": 30}
     ]
     text = pdf_text(report.render_annual_report(2025))
     assert "Diagnostic social et financier (DSF) 1 1 0 30" in text

@@ -19,8 +19,13 @@ def pcs_supplied(settings):
 
 def figure(territory=None, value=5):
     return SuppliedFigure.objects.create(
-        indicator="pcs_signes", year=2025, territory=territory, value=value,
-        organisation=OrganisationFactory(), entered_by=UserFactory(), entered_at=timezone.now(),
+        indicator="pcs_signes",
+        year=2025,
+        territory=territory,
+        value=value,
+        organisation=OrganisationFactory(),
+        entered_by=UserFactory(),
+        entered_at=timezone.now(),
     )
 
 

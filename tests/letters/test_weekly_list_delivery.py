@@ -212,3 +212,16 @@ def test_weekly_lists_are_scheduled_on_monday_at_seven():
     (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"] == "letters.tasks.run_weekly_lists"]
     schedule = entry["schedule"]
     assert (schedule.hour, schedule.minute, schedule.day_of_week) == ({7}, {0}, {1})
+
+
+def test_a_worker_losing_the_build_race_keeps_the_winner_s_list_and_drops_its_files(siao_list, settings):
+    rows, content = delivery.weekly_lists.files(ListKind.SIAO, WEEK)
+
+    loser = delivery._create(
+        kind=ListKind.SIAO, week_start=WEEK, organisation=siao_list.recipient, rows=rows, content=content
+    )
+
+    assert loser is None
+    assert WeeklyList.objects.get(kind=ListKind.SIAO) == siao_list
+    stored = sorted(p.name for p in (settings.MEDIA_ROOT / "listes" / "2026-W46").iterdir())
+    assert len(stored) == 3

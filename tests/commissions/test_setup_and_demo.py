@@ -1,0 +1,53 @@
+import pytest
+from django.core.management import call_command
+
+from commissions import demo
+from commissions.models import Commission, CommissionMember, Recommendation, Session
+from commissions.setup import install_formations
+from directory import departements
+from directory.demo import seed_accounts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cote_dor(db):
+    departements.setup_departement("21")
+
+
+def test_install_formations_creates_the_charte_formations_once(cote_dor):
+    assert install_formations("21") == (8, 8)
+    assert install_formations("21") == (0, 8)
+    mediation = Commission.objects.get(code="21-mediation-dijon")
+    assert (mediation.capacity, mediation.territory.code, mediation.households_attend) == (
+        10,
+        "21-dijon-metropole",
+        True,
+    )
+    assert Commission.objects.get(code="21-mediation-val-de-saone").territory.code == "21-val-de-saone"
+    assert set(Commission.objects.values_list("kind", flat=True)) == set(Commission.Kind.values)
+    assert CommissionMember.objects.filter(
+        commission=mediation, organisation__code="caf-21", user=None
+    ).exists()
+
+
+def test_an_administrators_change_survives_a_rerun(cote_dor):
+    install_formations("21")
+    Commission.objects.filter(code="21-ccapex-beaune").update(rhythm=Commission.Rhythm.MONTHLY)
+    call_command("setup_commissions", "21")
+    assert Commission.objects.get(code="21-ccapex-beaune").rhythm == Commission.Rhythm.MONTHLY
+
+
+def test_the_demo_seats_membre_caf_and_has_recommendations_in_every_state(cote_dor):
+    from procedure.demo import seed_cases
+
+    seed_accounts()
+    seed_cases()
+    demo.seed_commissions()
+    demo.seed_commissions()
+    seats = CommissionMember.objects.filter(user__email=demo.MEMBER_EMAIL).values_list(
+        "commission__code", flat=True
+    )
+    assert sorted(seats) == sorted(demo.MEMBER_SEATS)
+    assert set(Recommendation.objects.values_list("status", flat=True)) == set(Recommendation.Status.values)
+    assert Session.objects.count() == 16
