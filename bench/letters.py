@@ -9,9 +9,12 @@ set of `make bench`), it measures:
    (placeholders, HTML, WeasyPrint, checksum, file, row), against WeasyPrint rendering the same HTML
    alone. The letters are written in a transaction rolled back at the end, their files in a
    temporary folder: the database is left as it was.
+
+BENCH_LISTS=0 skips the lists (the CAF list of a nation-size week is a PDF of thousands of rows).
 """
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -107,28 +110,30 @@ def bench_letters():
         with transaction.atomic():
             version = services.current_version(kind)
             html = [services.letter_html(procedure, version) for procedure in procedures]
+            count = len(procedures)
+            print(f"Courriers : {count} questionnaires.", flush=True)
             started = time.perf_counter()
             for page in html:
                 HTML(string=page, base_url=str(services.FONTS_DIR) + "/").write_pdf()
             alone = time.perf_counter() - started
+            print(f"  WeasyPrint seul (même HTML) : {count / alone:.1f}/s ({alone:.1f} s)", flush=True)
             started = time.perf_counter()
             for procedure in procedures:
                 services.generate(procedure=procedure, kind=kind)
             full = time.perf_counter() - started
+            print(f"  Prévex (service complet)    : {count / full:.1f}/s ({full:.1f} s)", flush=True)
+            print(f"  Surcoût de Prévex : {100 * (full - alone) / alone:.0f} %", flush=True)
             raise Rollback
     except Rollback:
         pass
-    count = len(procedures)
-    print(f"Courriers : {count} questionnaires.")
-    print(f"  WeasyPrint seul (même HTML) : {count / alone:.1f} courriers/s ({alone:.1f} s)")
-    print(f"  Prévex (service complet)    : {count / full:.1f} courriers/s ({full:.1f} s)")
-    print(f"  Surcoût de Prévex : {100 * (full - alone) / alone:.0f} %")
 
 
 def main():
     setup()
-    bench_lists()
+    if os.environ.get("BENCH_LISTS", "1") != "0":
+        bench_lists()
     bench_letters()
+    shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)
 
 
 if __name__ == "__main__":
