@@ -214,3 +214,9 @@ def _organisations(codes) -> list:
     """The organisations of these codes that exist (setup_departement creates them)."""
     by_code = Organisation.objects.in_bulk(list(codes), field_name="code")
     return [by_code[code] for code in codes if code in by_code]
+
+
+def setup_step(departement_code: str) -> str:
+    """`setup_departement`'s step: the Charte's formations of the CCAPEX (Charte II.A)."""
+    created, total = install_formations(departement_code)
+    return f"Formations de la CCAPEX : {total} ({created} créées)"

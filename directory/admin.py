@@ -20,7 +20,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name", "phone"]}),
-        ("Accès", {"fields": ["is_active", "is_staff", "is_superuser", "failed_login_count", "locked_until"]}),
+        (
+            "Accès",
+            {"fields": ["is_active", "is_staff", "is_superuser", "failed_login_count", "locked_until"]},
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "first_name", "last_name", "password1", "password2"]})]
 

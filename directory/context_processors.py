@@ -7,7 +7,10 @@ SITE_CONFIG = {
     "site_tagline": "Prévention des expulsions locatives — CCAPEX de la Côte-d'Or",
     "header_brand_html": "Préfet<br>de la Côte-d'Or",
     "footer_brand_html": "Préfet<br>de la Côte-d'Or",
-    "footer_description": "Prévex est l'outil de la CCAPEX de la Côte-d'Or et de ses partenaires pour prévenir les expulsions locatives.",
+    "footer_description": (
+        "Prévex est l'outil de la CCAPEX de la Côte-d'Or et de ses partenaires "
+        "pour prévenir les expulsions locatives."
+    ),
     "accessibility_status": "NOT",
 }
 

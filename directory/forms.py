@@ -2,7 +2,6 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import formats, timezone
-
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
@@ -42,8 +41,15 @@ class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
 class SignInForm(DsfrFormMixin, AuthenticationForm):
     """E-mail and password; five failures in a row lock the account for a while."""
 
-    username = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
-    password = forms.CharField(label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.EmailField(
+        label="Adresse électronique",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     error_messages = {
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
@@ -71,8 +77,8 @@ class SignInForm(DsfrFormMixin, AuthenticationForm):
             until = formats.time_format(timezone.localtime(user.locked_until), "H:i")
             lead = "Trop de tentatives échouées. " if just_locked else ""
             raise forms.ValidationError(
-                f"{lead}Votre compte est verrouillé jusqu'à {until} après 5 tentatives de connexion échouées. "
-                "Réessayez plus tard ou réinitialisez votre mot de passe.",
+                f"{lead}Votre compte est verrouillé jusqu'à {until} après 5 tentatives de connexion "
+                "échouées. Réessayez plus tard ou réinitialisez votre mot de passe.",
                 code="locked",
             )
 

@@ -19,6 +19,12 @@ class LoginRequiredMiddleware:
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
         return self.get_response(request)
 
+    def _must_choose(self, request):
+        """No organisation chosen yet; a superuser may still reach the admin to repair memberships."""
+        if request.acting.membership is not None or request.path.startswith(self.ALLOWED_WITHOUT_CHOICE):
+            return False
+        return not (request.path.startswith("/admin/") and request.user.is_superuser)
+
 
 class ActingOrganisationMiddleware:
     """Sets request.acting (membership, organisation, role) and user.acting for querysets."""
@@ -32,7 +38,12 @@ class ActingOrganisationMiddleware:
         request.acting = SimpleLazyObject(lambda: acting.resolve(request))
         if request.user.is_authenticated:
             request.user.acting = request.acting
-            if request.acting.membership is None and not request.path.startswith(self.ALLOWED_WITHOUT_CHOICE):
-                if not request.path.startswith("/admin/") or not request.user.is_superuser:
-                    return redirect("directory:choose_organisation")
+            if self._must_choose(request):
+                return redirect("directory:choose_organisation")
         return self.get_response(request)
+
+    def _must_choose(self, request):
+        """No organisation chosen yet; a superuser may still reach the admin to repair memberships."""
+        if request.acting.membership is not None or request.path.startswith(self.ALLOWED_WITHOUT_CHOICE):
+            return False
+        return not (request.path.startswith("/admin/") and request.user.is_superuser)

@@ -109,7 +109,9 @@ class Territory(models.Model):
     name = models.CharField("nom", max_length=150)
     kind = models.CharField("type", max_length=30, choices=Kind.choices)
     departement_code = models.CharField("département", max_length=3)
-    communes = models.ManyToManyField(Commune, related_name="territories", verbose_name="communes", blank=True)
+    communes = models.ManyToManyField(
+        Commune, related_name="territories", verbose_name="communes", blank=True
+    )
 
     class Meta:
         verbose_name = "territoire"
@@ -148,15 +150,27 @@ class Organisation(models.Model):
     email = models.EmailField("adresse fonctionnelle", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     territory = models.ForeignKey(
-        Territory, verbose_name="territoire desservi", null=True, blank=True, on_delete=models.SET_NULL,
+        Territory,
+        verbose_name="territoire desservi",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="organisations",
     )
     parent = models.ForeignKey(
-        "self", verbose_name="organisme de rattachement", null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name="organisme de rattachement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="children",
     )
     commune = models.ForeignKey(
-        Commune, verbose_name="commune (CCAS)", null=True, blank=True, on_delete=models.SET_NULL,
+        Commune,
+        verbose_name="commune (CCAS)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="organisations",
     )
     has_social_workers = models.BooleanField("dispose de travailleurs sociaux", default=False)
@@ -190,7 +204,9 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A user acts for an organisation in a role, between two dates."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur"
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="organisme"
     )

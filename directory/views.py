@@ -59,7 +59,9 @@ def choose_organisation(request):
     form = ChooseOrganisationForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():
         request.session[acting_module.SESSION_KEY] = form.cleaned_data["membership"].pk
-        messages.success(request, f"Vous agissez désormais pour {form.cleaned_data['membership'].organisation}.")
+        messages.success(
+            request, f"Vous agissez désormais pour {form.cleaned_data['membership'].organisation}."
+        )
         next_url = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             return redirect(next_url)

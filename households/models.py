@@ -22,8 +22,12 @@ class Landlord(models.Model):
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     name = models.CharField("nom", max_length=200)
     organisation = models.OneToOneField(
-        Organisation, verbose_name="organisme (bailleur social)", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="landlord",
+        Organisation,
+        verbose_name="organisme (bailleur social)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="landlord",
     )
     siren = models.CharField("SIREN", max_length=9, blank=True)
     address = models.CharField("adresse", max_length=250, blank=True)
@@ -37,7 +41,8 @@ class Landlord(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="social") | Q(organisation__isnull=False), name="social_landlord_is_organisation"
+                condition=~Q(kind="social") | Q(organisation__isnull=False),
+                name="social_landlord_is_organisation",
             ),
         ]
 
@@ -65,13 +70,17 @@ class Household(models.Model):
         MSA = "msa", "MSA"
 
     label = models.CharField("ménage", max_length=200, help_text="ex. : M. et Mme Dupont")
-    benefit_payer = models.CharField("organisme payeur", max_length=3, choices=BenefitPayer.choices, blank=True)
+    benefit_payer = models.CharField(
+        "organisme payeur", max_length=3, choices=BenefitPayer.choices, blank=True
+    )
     benefit_claim_number = models.CharField("numéro allocataire", max_length=20, blank=True, db_index=True)
     adults = models.PositiveSmallIntegerField("adultes", null=True, blank=True)
     children = models.PositiveSmallIntegerField("enfants", null=True, blank=True)
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
-    monthly_resources = models.DecimalField("ressources mensuelles (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    monthly_resources = models.DecimalField(
+        "ressources mensuelles (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
     resources_note = models.CharField("nature des ressources", max_length=250, blank=True)
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
     version = models.PositiveIntegerField("version", default=1, editable=False)
@@ -95,7 +104,9 @@ class Person(models.Model):
         CHILD = "enfant", "Enfant"
         OTHER = "autre", "Autre"
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="persons", verbose_name="ménage")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="persons", verbose_name="ménage"
+    )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     last_name = models.CharField("nom", max_length=150)
     first_name = models.CharField("prénom", max_length=150, blank=True)
@@ -115,16 +126,26 @@ class Person(models.Model):
 
 
 class Lease(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="leases", verbose_name="ménage")
-    landlord = models.ForeignKey(Landlord, on_delete=models.PROTECT, related_name="leases", verbose_name="bailleur")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="leases", verbose_name="ménage"
+    )
+    landlord = models.ForeignKey(
+        Landlord, on_delete=models.PROTECT, related_name="leases", verbose_name="bailleur"
+    )
     address = models.CharField("adresse", max_length=250)
     postal_code = models.CharField("code postal", max_length=5)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="leases", verbose_name="commune")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="leases", verbose_name="commune"
+    )
     sector = models.CharField("parc", max_length=10, choices=HousingSector.choices)
     signed_on = models.DateField("date de signature", null=True, blank=True)
     rent = models.DecimalField("loyer mensuel (€)", max_digits=9, decimal_places=2, null=True, blank=True)
-    charges = models.DecimalField("charges mensuelles (€)", max_digits=9, decimal_places=2, null=True, blank=True)
-    housing_benefit = models.DecimalField("aide au logement (€)", max_digits=9, decimal_places=2, null=True, blank=True)
+    charges = models.DecimalField(
+        "charges mensuelles (€)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    housing_benefit = models.DecimalField(
+        "aide au logement (€)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
     benefit_paid_to_landlord = models.BooleanField("aide versée au bailleur (tiers payant)", default=False)
     version = models.PositiveIntegerField("version", default=1, editable=False)
 

@@ -87,9 +87,13 @@ class Procedure(models.Model):
     """One household, one lease, one landlord; `reference` is the EXPLOC or bailiff's number."""
 
     reference = models.CharField("référence", max_length=60, unique=True)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="procedures", verbose_name="ménage")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="procedures", verbose_name="ménage"
+    )
     lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="procedures", verbose_name="bail")
-    landlord = models.ForeignKey(Landlord, on_delete=models.PROTECT, related_name="procedures", verbose_name="bailleur")
+    landlord = models.ForeignKey(
+        Landlord, on_delete=models.PROTECT, related_name="procedures", verbose_name="bailleur"
+    )
     debt = models.DecimalField("dette (€)", max_digits=10, decimal_places=2, null=True, blank=True)
     opened_at = models.DateTimeField("ouvert le", auto_now_add=True)
     version = models.PositiveIntegerField("version", default=1, editable=False)
@@ -111,18 +115,28 @@ class ProcedureEvent(models.Model):
         MANUAL = "saisie", "Saisie"
         IMPORT = "import", "Import"
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="events", verbose_name="procédure")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="events", verbose_name="procédure"
+    )
     kind = models.CharField("acte ou fait", max_length=40, choices=EventKind.choices)
     date = models.DateField("date")
     hearing_date = models.DateField("date d'audience", null=True, blank=True)
-    judgment_outcome = models.CharField("issue du jugement", max_length=30, choices=JudgmentOutcome.choices, blank=True)
+    judgment_outcome = models.CharField(
+        "issue du jugement", max_length=30, choices=JudgmentOutcome.choices, blank=True
+    )
     police_decision = models.CharField("décision", max_length=10, choices=PoliceDecision.choices, blank=True)
     closure_reason = models.CharField("motif de clôture", max_length=20, choices=Outcome.choices, blank=True)
-    debt = models.DecimalField("dette à la date de l'acte (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    debt = models.DecimalField(
+        "dette à la date de l'acte (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
     note = models.TextField("observations", blank=True)
     source = models.CharField("origine", max_length=10, choices=Source.choices, default=Source.MANUAL)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="enregistré par"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="enregistré par",
     )
     recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
 
@@ -146,9 +160,16 @@ class Task(models.Model):
         DONE = "faite", "Faite"
         SET_ASIDE = "ecartee", "Écartée"
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="tasks", verbose_name="procédure")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="tasks", verbose_name="procédure"
+    )
     event = models.ForeignKey(
-        ProcedureEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks", verbose_name="acte"
+        ProcedureEvent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name="acte",
     )
     kind = models.CharField("action", max_length=60)
     title = models.CharField("intitulé", max_length=250)
@@ -157,11 +178,21 @@ class Task(models.Model):
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.OPEN)
     set_aside_reason = models.CharField("motif", max_length=250, blank=True)
     assigned_to = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name="organisme"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+        verbose_name="organisme",
     )
     closed_at = models.DateTimeField("close le", null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
@@ -192,7 +223,9 @@ class WinterTruce(models.Model):
         verbose_name_plural = "trêves hivernales"
         ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="truce_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="truce_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -202,9 +235,15 @@ class WinterTruce(models.Model):
 class AccessLog(models.Model):
     """Every opening of a case: who, for which organisation, which procedure, when."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur")
-    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="organisme")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="access_logs", verbose_name="procédure")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="organisme"
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="access_logs", verbose_name="procédure"
+    )
     context = models.CharField("page", max_length=60, default="dossier")
     at = models.DateTimeField("le", auto_now_add=True, db_index=True)
 
@@ -212,18 +251,30 @@ class AccessLog(models.Model):
         verbose_name = "consultation"
         ordering = ["-at"]
 
+    def __str__(self):
+        return f"{self.user} — {self.procedure} ({self.at:%d/%m/%Y %H:%M})"
+
 
 class ChangeLog(models.Model):
     """Every change to a household, lease or procedure: who, when, before and after."""
 
-    procedure = models.ForeignKey(Procedure, null=True, on_delete=models.CASCADE, related_name="changes", verbose_name="procédure")
-    household = models.ForeignKey(Household, null=True, on_delete=models.CASCADE, related_name="changes", verbose_name="ménage")
+    procedure = models.ForeignKey(
+        Procedure, null=True, on_delete=models.CASCADE, related_name="changes", verbose_name="procédure"
+    )
+    household = models.ForeignKey(
+        Household, null=True, on_delete=models.CASCADE, related_name="changes", verbose_name="ménage"
+    )
     object_type = models.CharField("objet", max_length=30)
     object_id = models.PositiveBigIntegerField("identifiant")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par"
+    )
     at = models.DateTimeField("le", auto_now_add=True)
     changes = models.JSONField("modifications", default=dict)
 
     class Meta:
         verbose_name = "modification"
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.object_type} {self.object_id} ({self.at:%d/%m/%Y %H:%M})"

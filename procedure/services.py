@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from directory.acting import acting_organisation
@@ -543,6 +544,10 @@ def refresh_search_text(household) -> None:
         household.search_text = text
 
 
+# pg_trgm's default word_similarity_threshold, the one its `%>` operator applies.
+DEFAULT_WORD_SIMILARITY = 0.6
+
+
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
@@ -570,27 +575,29 @@ def find_duplicates(
     return Household.objects.filter(condition).distinct()
 
 
-def _trigram_matches(text, threshold=0.6):
-    """Households whose search_text holds words like `text` (pg_trgm word similarity ≥ threshold).
-
-    The `%>` operator (threshold pg_trgm.word_similarity_threshold, 0.6 by default) lets PostgreSQL
-    use the GIN trigram index on search_text; the function rechecks the threshold asked for."""
+def _trigram_match(text, threshold=DEFAULT_WORD_SIMILARITY):
+    """search_text holds words like `text` (pg_trgm word similarity ≥ threshold), as a condition on
+    Household. The `%>` operator (pg_trgm.word_similarity_threshold, 0.6 by default) lets PostgreSQL
+    use the GIN trigram index; another threshold is rechecked with the (slower) function."""
     from django.contrib.postgres.lookups import TrigramWordSimilar
     from django.contrib.postgres.search import TrigramWordSimilarity
 
-    return (
-        Household.objects.filter(TrigramWordSimilar(F("search_text"), Value(text)))
-        .annotate(similarity=TrigramWordSimilarity(Value(text), "search_text"))
-        .filter(similarity__gte=threshold)
-        .values("pk")
-    )
+    condition = Q(TrigramWordSimilar(F("search_text"), Value(text)))
+    if threshold != DEFAULT_WORD_SIMILARITY:
+        condition &= Q(GreaterThanOrEqual(TrigramWordSimilarity(Value(text), "search_text"), threshold))
+    return condition
+
+
+def _trigram_matches(text, threshold=DEFAULT_WORD_SIMILARITY):
+    return Household.objects.filter(_trigram_match(text, threshold)).values("pk")
 
 
 def search_procedures(queryset, q):
     """The search box: name, reference, address, claim number; accent-insensitive, fuzzy on PostgreSQL.
 
-    The households are matched in one subquery on their own table, so that PostgreSQL combines the
-    GIN trigram index's LIKE and similarity scans (BitmapOr) instead of testing every procedure."""
+    The households are matched in one subquery on their own table (containment OR similarity), which
+    PostgreSQL answers with the GIN trigram index (BitmapOr), then the procedures by a hashed lookup.
+    """
     words = normalise(q).split()
     if not words:
         return queryset.none()
@@ -599,7 +606,7 @@ def search_procedures(queryset, q):
         text_match &= Q(search_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
     if is_postgresql() and len(letters) >= 4:
-        text_match |= Q(pk__in=_trigram_matches(letters, threshold=0.6))
+        text_match |= _trigram_match(letters)
     households = Household.objects.filter(text_match).values("pk")
     return queryset.filter(Q(reference__icontains=q.strip()) | Q(household__in=households))
 

@@ -9,7 +9,7 @@ from directory.acting import acting_organisation, acting_role
 from procedure.extensions import TimelineEntry
 from procedure.models import Task
 
-from . import services
+from . import routing, services
 from .models import WORKING_ROLES, Referral, SupportMeasure, access_cutoff
 
 
@@ -50,14 +50,24 @@ def case_panel(request, procedure) -> dict:
 
 
 def _requestable_tasks(procedure, referrals):
-    """Open tasks that a referral fulfils, with no referral of that kind open yet."""
+    """Open tasks that a referral fulfils, with no referral of that kind open yet: each with the
+    routing's suggestion and the due date, so that one click sends the request."""
     open_kinds = {referral.kind for referral in referrals if referral.is_open}
     tasks = procedure.tasks.filter(status=Task.Status.OPEN, kind__in=list(services.KIND_BY_ACTION))
-    return [
-        (task, Referral.Kind(services.KIND_BY_ACTION[task.kind]))
-        for task in tasks
-        if services.KIND_BY_ACTION[task.kind] not in open_kinds
-    ]
+    requestable = []
+    for task in tasks:
+        kind = Referral.Kind(services.KIND_BY_ACTION[task.kind])
+        if kind in open_kinds:
+            continue
+        requestable.append(
+            {
+                "task": task,
+                "kind": kind,
+                "organisation": routing.suggest_organisation(kind=kind, procedure=procedure),
+                "due_date": services.default_due_date(kind=kind, procedure=procedure),
+            }
+        )
+    return requestable
 
 
 def work_queue_section(request) -> dict:

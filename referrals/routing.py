@@ -131,3 +131,10 @@ def _resolve(default) -> dict | None:
     ):
         return None
     return {"organisation": organisation, "territory": territory, "commune": commune}
+
+
+def setup_step(departement_code: str) -> str:
+    """`setup_departement`'s step: the Charte's default routing rules (Charte fiche action 5)."""
+    created, skipped = install_default_rules()
+    line = f"Règles d'orientation : {created} créées"
+    return f"{line} ({len(skipped)} sans organisme ou lieu connu)" if skipped else line

@@ -41,7 +41,9 @@ def caf(db):
 
 @pytest.fixture
 def secretariat(ddets):
-    return member(role=Role.SECRETARIAT, organisation=ddets, email="secretariat@example.org", first_name="Sophie")
+    return member(
+        role=Role.SECRETARIAT, organisation=ddets, email="secretariat@example.org", first_name="Sophie"
+    )
 
 
 @pytest.fixture
@@ -61,7 +63,9 @@ def commission_member(caf):
 
 @pytest.fixture
 def administrator(ddets):
-    user = member(role=Role.ADMIN, organisation=ddets, email="admin@example.org", is_staff=True, is_superuser=True)
+    user = member(
+        role=Role.ADMIN, organisation=ddets, email="admin@example.org", is_staff=True, is_superuser=True
+    )
     return user
 
 

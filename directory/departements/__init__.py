@@ -6,6 +6,7 @@ territories and organisations; for any other, an administrator enters them.
 """
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from . import cote_dor
 from .loading import (
@@ -19,6 +20,13 @@ from .loading import (
 )
 
 DEPARTEMENTS = {cote_dor.DEPARTEMENT_CODE: cote_dor}
+
+# What the other apps set up once the département's organisations exist, in order: each a dotted
+# path to a function taking the département code, safe to rerun, returning a line to print.
+SETUP_STEPS = [
+    "referrals.routing.setup_step",
+    "commissions.setup.setup_step",
+]
 
 
 class UnknownDepartement(Exception):
@@ -42,6 +50,7 @@ def setup_departement(departement_code: str) -> Summary:
     data = DEPARTEMENTS.get(departement_code)
     if data is not None:
         _load_reference_data(data, summary)
+        summary.steps = [import_string(step)(departement_code) for step in SETUP_STEPS]
     return summary
 
 

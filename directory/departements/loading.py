@@ -38,6 +38,7 @@ class Summary:
     territories: Tally = field(default_factory=Tally)
     organisations: Tally = field(default_factory=Tally)
     communes_added_to_territories: int = 0
+    steps: list[str] = field(default_factory=list)
 
 
 def read_communes(departement_code: str) -> list[dict]:

@@ -12,12 +12,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory.models import Role
 from households.forms import HouseholdForm, LeaseForm
 from households.models import Household, Lease, Person
 
@@ -45,6 +47,10 @@ def _visible_procedures(user):
 
 
 def _get_case(request, pk):
+    """A commission member reads only the summaries of their agendas (commissions app), never the
+    case file itself (Code pénal 226-13: only the strictly necessary information)."""
+    if request.acting.role == Role.COMMISSION_MEMBER:
+        raise Http404
     return get_object_or_404(_visible_procedures(request.user), pk=pk)
 
 

@@ -10,7 +10,8 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 
 @pytest.mark.parametrize(
-    "persona", ["secretariat_client", "social_worker_client", "commission_member_client", "administrator_client"]
+    "persona",
+    ["secretariat_client", "social_worker_client", "commission_member_client", "administrator_client"],
 )
 def test_each_persona_sees_its_home_with_its_organisation(persona, request):
     client = request.getfixturevalue(persona)

@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 f"{tally.total} {label} ({created} : {tally.created}, {updated} : {tally.updated})"
             )
         self.stdout.write(f"Communes ajoutées à des territoires : {summary.communes_added_to_territories}")
+        for line in summary.steps:
+            self.stdout.write(line)
         if not departements.has_reference_data(code):
             self.stdout.write(
                 f"Département {code} : seuls les communes et les arrondissements sont chargés ; les autres "
