@@ -208,7 +208,7 @@ def grow_to(size, *, departement_only):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             )
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"VACUUM ANALYZE {table}")  # the visibility map, for index-only scans
 
 
 def _write_batch(rng, start, count, communes, weights, social, private):

@@ -39,8 +39,8 @@ def _work_queue():
 
 
 def _filtered_list():
-    queryset = services.annotate_stage(Procedure.objects.filter(lease__sector="public"))
-    return list(queryset.filter(current_stage=Stage.ORDER_TO_VACATE).select_related("household")[:50])
+    queryset = Procedure.objects.filter(services.at_stage(Stage.ORDER_TO_VACATE), lease__sector="public")
+    return list(queryset.select_related("household")[:50])
 
 
 def _search():
@@ -51,12 +51,11 @@ def _case(procedure):
     return services.next_deadlines(procedure), services.anomalies(procedure)
 
 
-def run(user, *, repeat):
+def run(user, *, repeat, size=None):
+    """Measure every page; each one's figures are printed as soon as they are known."""
     client = Client()
     client.force_login(user)
-    procedure = (
-        services.annotate_stage(Procedure.objects.all()).filter(current_stage=Stage.POLICE_REQUEST).first()
-    )
+    procedure = Procedure.objects.filter(services.at_stage(Stage.POLICE_REQUEST)).order_by("pk").first()
     results = []
     for name, url, fallback in pages(procedure):
         call = (lambda url=url: _get(client, url)) if url else fallback
@@ -68,9 +67,9 @@ def run(user, *, repeat):
                 call()
                 timings.append((time.perf_counter() - started) * 1000)
             queries = len(captured.captured_queries)
-        results.append(
-            (name, "URL" if url else "services", statistics.median(timings), _p95(timings), queries)
-        )
+        row = (name, "URL" if url else "services", statistics.median(timings), _p95(timings), queries)
+        results.append(row)
+        print_row(size, row)
     return results
 
 
@@ -86,11 +85,20 @@ def _p95(values):
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def print_header():
+    print("| procédures | page | mesure | médiane (ms) | p95 (ms) | requêtes SQL |")
+    print("| ---: | --- | --- | ---: | ---: | ---: |", flush=True)
+
+
 def print_table(results):
     print()
-    print("| procédures | page | mesure | médiane (ms) | p95 (ms) | requêtes SQL |")
-    print("| ---: | --- | --- | ---: | ---: | ---: |")
+    print_header()
     for size, rows in results:
-        for name, how, median, p95, queries in rows:
-            size_text = f"{size:,}".replace(",", " ")
-            print(f"| {size_text} | {name} | {how} | {median:.0f} | {p95:.0f} | {queries} |")
+        for row in rows:
+            print_row(size, row)
+
+
+def print_row(size, row):
+    name, how, median, p95, queries = row
+    size_text = f"{size:,}".replace(",", " ") if size else "?"
+    print(f"| {size_text} | {name} | {how} | {median:.0f} | {p95:.0f} | {queries} |", flush=True)

@@ -116,6 +116,8 @@ if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "djan
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["TEST"] = {"NAME": _read("TEST_DATABASE_NAME", env.str, default="test_prevex")}
+    # JIT compiles for 0.2-0.4 s whenever a list's estimated cost is high: a loss for short web queries.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
@@ -215,3 +217,6 @@ LOGGING = {
 
 # Commission members read the cases of a published agenda until this many days after the session.
 COMMISSION_ACCESS_DAYS = _read("COMMISSION_ACCESS_DAYS", env.int, default=30)
+# Social workers read a case while their organisation holds an open referral, and this long after.
+REFERRAL_ACCESS_DAYS = _read("REFERRAL_ACCESS_DAYS", env.int, default=90)
+REFERRAL_ATTACHMENT_MAX_BYTES = _read("REFERRAL_ATTACHMENT_MAX_BYTES", env.int, default=10 * 1024 * 1024)

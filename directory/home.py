@@ -3,12 +3,15 @@
 from django.template.loader import render_to_string
 
 from procedure.views.lists import home_work_queue
+from referrals.models import WORKING_ROLES
+from referrals.panels import home_inbox
 
 from .navigation import SECRETARIAT
 
 # (template, roles, context function taking the request)
 BLOCKS = [
     ("procedure/_list_home_work_queue.html", SECRETARIAT, home_work_queue),
+    ("referrals/_home_inbox.html", WORKING_ROLES, home_inbox),
 ]
 
 

@@ -125,7 +125,8 @@ def record_event(
         )
         if debt is not None:
             _update_debt(locked, debt, user)
-        create_tasks(procedure=locked, event=event)
+        created = create_tasks(procedure=locked, event=event)
+        supersede_tasks(procedure=locked, event=event, new_actions={task.kind for task in created}, user=user)
     return event, True
 
 
@@ -214,6 +215,26 @@ def create_tasks(*, procedure, event) -> list[Task]:
         for rule in stage_rules
     ]
     return Task.objects.bulk_create(tasks, ignore_conflicts=True)
+
+
+def supersede_tasks(*, procedure, event, new_actions, user=None) -> int:
+    """Set aside the open tasks an act makes pointless, so the work queue shows only live work.
+
+    A closing act (eviction, departure, closure) ends every open task; an act of a later stage
+    replaces the same action prescribed at an earlier stage (Charte II.B: e.g. the questionnaire
+    at the assignation replaces the one at the commandement de payer not yet sent)."""
+    open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN).exclude(event=event)
+    if event.kind in rules.CLOSING_KINDS:
+        reason = f"Dossier clos : {act_name(event.kind, definite=True)} du {fr_date(event.date)}."
+    elif rules.stage_rank(event.kind) is not None and new_actions:
+        open_tasks = open_tasks.filter(kind__in=new_actions)
+        act = act_name(event.kind, definite=True)
+        reason = f"Remplacée par la même action après {act} du {fr_date(event.date)}."
+    else:
+        return 0
+    return open_tasks.update(
+        status=Task.Status.SET_ASIDE, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason[:250]
+    )
 
 
 def create_case(*, reference, household, lease, landlord, user=None) -> Procedure:

@@ -1,6 +1,7 @@
 """The referrals' forms: the secretariat's request, the social workers' actions, the DSF."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from directory.forms import DsfrForm, DsfrModelForm
@@ -75,6 +76,7 @@ class ContactAttemptForm(DsfrModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        _choose_label(self)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -83,8 +85,36 @@ class ContactAttemptForm(DsfrModelForm):
         return date
 
 
+def _choose_label(form):
+    """ "Choisir" instead of Django's dashes as the empty choice of every select."""
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if choices and not isinstance(field, forms.ModelChoiceField) and list(choices)[0][0] == "":
+            field.choices = [("", "Choisir"), *list(choices)[1:]]
+
+
+def _sections(form, sections):
+    """[(heading, [bound fields])] for a form shown in fieldsets."""
+    return [(heading, [form[name] for name in names]) for heading, names in sections]
+
+
 class DiagnosisForm(DsfrModelForm):
     """The headings of CERFA 16227*01; every field optional in a draft."""
+
+    SECTIONS = (
+        ("1. Le ménage", ("household_situation",)),
+        ("2. Accompagnement social et juridique", ("social_legal_support",)),
+        ("3. Situation locative", ("rental_situation",)),
+        ("4. Endettement et dispositifs de traitement de la dette", ("debt_amount", "debt_situation")),
+        ("5. Reprise du paiement du loyer", ("payment_resumed",)),
+        ("6. Capacité de remboursement", ("repayment_capacity", "repayment_capacity_note")),
+        (
+            "7. Besoin d'accompagnement",
+            ("support_needed", "support_intensity", "expected_duration_months"),
+        ),
+        ("8. Préconisations et relogement", ("recommendations", "rehousing_needed")),
+        ("9. Observations", ("observations",)),
+    )
 
     class Meta:
         model = Diagnosis
@@ -122,6 +152,12 @@ class DiagnosisForm(DsfrModelForm):
     def __init__(self, *args, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
+        _choose_label(self)
+        for name in self.REQUIRED_TO_SUBMIT:
+            self.fields[name].help_text = "Requis pour transmettre le diagnostic."
+
+    def sections(self):
+        return _sections(self, self.SECTIONS)
 
     def clean(self):
         cleaned = super().clean()
@@ -133,6 +169,18 @@ class DiagnosisForm(DsfrModelForm):
 
 
 class VisitReportForm(DsfrModelForm):
+    """The social report of annexe 3: the situation, the landlord, the outlook, what follows."""
+
+    SECTIONS = (
+        ("1. Évaluation de la situation sociale et financière du ménage", ("situation",)),
+        ("2. Reprise de contact avec le bailleur", ("landlord_contact",)),
+        ("3. Maintien ou sortie du logement", ("outlook", "support_measure_needed")),
+        ("4. Préconisations", ("recommendations",)),
+    )
+
+    def sections(self):
+        return _sections(self, self.SECTIONS)
+
     class Meta:
         model = VisitReport
         fields = ["situation", "landlord_contact", "outlook", "support_measure_needed", "recommendations"]
@@ -143,7 +191,12 @@ class VisitReportForm(DsfrModelForm):
 
 
 class AttachmentForm(DsfrForm):
-    file = forms.FileField(label="Pièce jointe", help_text="PDF, PNG ou JPEG, 10 Mo au plus.")
+    file = forms.FileField(label="Pièce jointe")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        megabytes = settings.REFERRAL_ATTACHMENT_MAX_BYTES / (1024 * 1024)
+        self.fields["file"].help_text = f"PDF, PNG ou JPEG, {megabytes:g} Mo au plus."
 
 
 class SupportMeasureForm(DsfrModelForm):
@@ -154,6 +207,40 @@ class SupportMeasureForm(DsfrModelForm):
         model = SupportMeasure
         fields = ["kind", "operator", "proposed_on", "household_agreed", "start_date", "end_date", "note"]
         widgets = {"proposed_on": DATE_WIDGET, "start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+
+
+AGREEMENT_CHOICES = [("", "En attente de la réponse du ménage"), ("oui", "Acceptée"), ("non", "Refusée")]
+
+
+class SupportMeasureUpdateForm(DsfrForm):
+    """After the proposal: the household's answer and the measure's dates."""
+
+    household_agreed = forms.TypedChoiceField(
+        label="Réponse du ménage",
+        choices=AGREEMENT_CHOICES,
+        required=False,
+        coerce=lambda value: value == "oui",
+        empty_value=None,
+    )
+    start_date = forms.DateField(label="Début de la mesure", required=False, widget=DATE_WIDGET)
+    end_date = forms.DateField(
+        label="Fin de la mesure",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Une ASLL sans date de fin dure 12 mois à partir de son début.",
+    )
+    note = forms.CharField(label="Précision", max_length=250, required=False)
+
+    @classmethod
+    def for_measure(cls, measure, data=None):
+        agreed = {True: "oui", False: "non", None: ""}[measure.household_agreed]
+        initial = {
+            "household_agreed": agreed,
+            "start_date": measure.start_date,
+            "end_date": measure.end_date,
+            "note": measure.note,
+        }
+        return cls(data, initial=initial)
 
 
 class InboxFilterForm(DsfrForm):

@@ -19,13 +19,11 @@ from procedure.models import Procedure, Task
 SEES_ALL = (Role.SECRETARIAT, Role.ADMIN)
 # The roles an organisation's referrals open cases to (professional secrecy: Code pénal 226-13).
 WORKING_ROLES = (Role.SOCIAL_WORKER, Role.PARTNER)
-DEFAULT_ACCESS_DAYS = 90
 
 
 def access_cutoff(now=None):
     """Closed referrals keep the case open to the organisation this long (REFERRAL_ACCESS_DAYS)."""
-    days = getattr(settings, "REFERRAL_ACCESS_DAYS", DEFAULT_ACCESS_DAYS)
-    return (now or timezone.now()) - datetime.timedelta(days=days)
+    return (now or timezone.now()) - datetime.timedelta(days=settings.REFERRAL_ACCESS_DAYS)
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -398,6 +396,19 @@ class SupportMeasure(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+    def status_label(self, today=None) -> str:
+        """Where the measure stands: proposed, refused, accepted, running or ended."""
+        today = today or timezone.localdate()
+        if self.household_agreed is None:
+            return "Proposée"
+        if self.household_agreed is False:
+            return "Refusée par le ménage"
+        if self.end_date and self.end_date < today:
+            return "Terminée"
+        if self.start_date and self.start_date <= today:
+            return "En cours"
+        return "Acceptée, à démarrer"
 
 
 class RoutingRule(models.Model):

@@ -43,7 +43,14 @@ def case_panel(request, procedure) -> dict:
             "today": timezone.localdate(),
             "requestable_tasks": _requestable_tasks(procedure, referrals) if secretariat else [],
             "request_url": reverse("referrals:request", args=[procedure.pk]),
-            "measures": list(procedure.support_measures.select_related("operator")),
+            "measures": [
+                {
+                    "measure": measure,
+                    "status": measure.status_label(),
+                    "may_renew": services.may_renew(measure),
+                }
+                for measure in procedure.support_measures.select_related("operator")
+            ],
             "measure_url": reverse("referrals:add_measure", args=[procedure.pk]),
         }
     }
@@ -114,3 +121,14 @@ def _measure_entry(measure):
         detail=f"{agreed}{period}{renewals}",
         kind="support_measure",
     )
+
+
+def home_inbox(request) -> dict:
+    """The social workers' home-page block: what their organisation has to handle, and how much is late."""
+    referrals = Referral.objects.visible_to(request.user).open()
+    return {
+        "open_count": referrals.count(),
+        "overdue_count": referrals.overdue().count(),
+        "inbox_url": reverse("referrals:inbox"),
+        "overdue_url": reverse("referrals:inbox") + "?due=retard",
+    }

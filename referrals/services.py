@@ -74,7 +74,6 @@ ATTACHMENT_SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
-DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ReferralRefused(ValidationError):
@@ -338,7 +337,7 @@ def add_attachment(*, referral, user, uploaded) -> Attachment:
     """A PDF or an image (PNG, JPEG), recognised by its first bytes, never by its name."""
     if not (works_on(user, referral) or is_secretariat(user)):
         raise PermissionDenied("Cette demande n'est pas adressée à votre organisme.")
-    limit = getattr(settings, "REFERRAL_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+    limit = settings.REFERRAL_ATTACHMENT_MAX_BYTES
     if uploaded.size > limit:
         raise ReferralRefused(f"Le fichier dépasse la taille maximale ({limit // (1024 * 1024)} Mo).")
     uploaded.seek(0)
@@ -362,6 +361,21 @@ ASLL_MONTHS = 12  # "d'une durée de 12 mois renouvelable une fois" (fiche actio
 ASLL_MAX_RENEWALS = 1
 
 
+def _check_measure(*, kind, household_agreed, start_date, end_date, renewals=0):
+    """A refused measure never starts; an ASLL lasts 12 months, renewable once (fiche action 5
+    §2.a): its period never exceeds 12 months per renewal taken, 24 at most."""
+    if household_agreed is False and start_date:
+        raise ReferralRefused("Une mesure refusée par le ménage n'a pas de date de début.")
+    if start_date and end_date and end_date < start_date:
+        raise ReferralRefused("La fin de la mesure précède son début.")
+    if kind == SupportMeasure.Kind.ASLL and start_date and end_date:
+        limit = rules.add_months(start_date, ASLL_MONTHS * (renewals + 1))
+        if end_date > limit:
+            raise ReferralRefused(
+                f"Une mesure ASLL dure 12 mois, renouvelable une fois : fin au plus tard le {limit:%d/%m/%Y}."
+            )
+
+
 def record_support_measure(
     *,
     procedure,
@@ -375,10 +389,10 @@ def record_support_measure(
     note="",
 ) -> SupportMeasure:
     """A measure proposed to the household; an ASLL runs 12 months unless an end date is given."""
+    _require_secretariat(user)
     if kind == SupportMeasure.Kind.ASLL and start_date and not end_date:
         end_date = rules.add_months(start_date, ASLL_MONTHS)
-    if start_date and end_date and end_date < start_date:
-        raise ReferralRefused("La fin de la mesure précède son début.")
+    _check_measure(kind=kind, household_agreed=household_agreed, start_date=start_date, end_date=end_date)
     return SupportMeasure.objects.create(
         procedure=procedure,
         kind=kind,
@@ -392,10 +406,41 @@ def record_support_measure(
     )
 
 
+def update_support_measure(
+    *, measure, user, household_agreed, start_date=None, end_date=None, note=""
+) -> SupportMeasure:
+    """Record the household's answer and the measure's dates after it was proposed. An accepted
+    ASLL without an end date runs 12 months (per renewal taken) from its start."""
+    _require_secretariat(user)
+    if measure.kind == SupportMeasure.Kind.ASLL and start_date and not end_date:
+        end_date = rules.add_months(start_date, ASLL_MONTHS * (measure.renewals + 1))
+    _check_measure(
+        kind=measure.kind,
+        household_agreed=household_agreed,
+        start_date=start_date,
+        end_date=end_date,
+        renewals=measure.renewals,
+    )
+    measure.household_agreed, measure.start_date, measure.end_date = household_agreed, start_date, end_date
+    measure.note = note.strip()
+    measure.save(update_fields=["household_agreed", "start_date", "end_date", "note"])
+    return measure
+
+
+def may_renew(measure) -> bool:
+    """An accepted measure with dates; an ASLL only once."""
+    if not (measure.household_agreed and measure.start_date and measure.end_date):
+        return False
+    return measure.kind != SupportMeasure.Kind.ASLL or measure.renewals < ASLL_MAX_RENEWALS
+
+
 def renew_support_measure(*, measure, user) -> SupportMeasure:
     """Renew a measure for the same length; an ASLL is renewable once (fiche action 5 §2.a)."""
+    _require_secretariat(user)
     if measure.kind == SupportMeasure.Kind.ASLL and measure.renewals >= ASLL_MAX_RENEWALS:
         raise ReferralRefused("Une mesure ASLL n'est renouvelable qu'une fois.")
+    if measure.household_agreed is not True:
+        raise ReferralRefused("Seule une mesure acceptée par le ménage peut être renouvelée.")
     if not (measure.start_date and measure.end_date):
         raise ReferralRefused("Indiquez le début et la fin de la mesure avant de la renouveler.")
     length = measure.end_date - measure.start_date

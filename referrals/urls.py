@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:pk>/pieces/<int:attachment_pk>/", views.download, name="download"),
     path("dossier/<int:procedure_pk>/demande/", views.request_referral, name="request"),
     path("dossier/<int:procedure_pk>/mesure/", views.add_measure, name="add_measure"),
+    path("mesures/<int:pk>/modifier/", views.edit_measure, name="edit_measure"),
     path("mesures/<int:pk>/renouveler/", views.renew_measure, name="renew_measure"),
 ]

@@ -28,6 +28,7 @@ from .forms import (
     RefuseForm,
     RequestReferralForm,
     SupportMeasureForm,
+    SupportMeasureUpdateForm,
     UnreachableForm,
     VisitReportForm,
 )
@@ -442,13 +443,46 @@ def add_measure(request, procedure_pk):
     )
 
 
-@require_POST
-def renew_measure(request, pk):
+def _secretariat_measure(request, pk):
     if not request.acting.is_secretariat:
         raise PermissionDenied("Réservé au secrétariat de la CCAPEX.")
-    measure = get_object_or_404(
-        SupportMeasure.objects.filter(procedure__in=Procedure.objects.visible_to(request.user)), pk=pk
+    return get_object_or_404(
+        SupportMeasure.objects.filter(
+            procedure__in=Procedure.objects.visible_to(request.user)
+        ).select_related("procedure__household", "operator"),
+        pk=pk,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_measure(request, pk):
+    """The household's acceptance or refusal, and the start and end dates of a proposed measure."""
+    measure = _secretariat_measure(request, pk)
+    form = SupportMeasureUpdateForm.for_measure(measure, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_support_measure(measure=measure, user=request.user, **form.cleaned_data)
+        except services.ReferralRefused as refusal:
+            form.add_error(None, " ".join(refusal.messages))
+        else:
+            messages.success(request, "Mesure d'accompagnement mise à jour.")
+            return redirect("procedure:detail", measure.procedure_id)
+    return render(
+        request,
+        "referrals/measure_edit.html",
+        {
+            "title": f"{measure.get_kind_display()} — {measure.procedure.reference}",
+            "measure": measure,
+            "procedure": measure.procedure,
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+def renew_measure(request, pk):
+    measure = _secretariat_measure(request, pk)
     try:
         services.renew_support_measure(measure=measure, user=request.user)
     except services.ReferralRefused as refusal:

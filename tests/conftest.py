@@ -69,6 +69,13 @@ def administrator(ddets):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Letters, lists, attachments and PDFs are written under a temporary MEDIA_ROOT, never in the
+    working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def client_for(user):
     client = Client()
     client.force_login(user)

@@ -64,7 +64,8 @@ def _celery_worker_session(django_db_setup, tmp_path_factory):
     test_db = settings.DATABASES["default"]["TEST"]["NAME"]
     queue = f"prevex-{test_db}-{os.getpid()}"
     nodename = f"{queue}@{socket.gethostname()}"
-    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    media = tmp_path_factory.mktemp("worker-media")
+    env = {**os.environ, "DATABASE_URL": _test_database_url(), "MEDIA_ROOT": str(media)}
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
     command += ["--queues", queue, "--hostname", nodename, "--without-gossip", "--without-mingle"]
     log = tmp_path_factory.mktemp("celery") / "worker.log"

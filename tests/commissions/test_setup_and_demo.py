@@ -12,12 +12,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cote_dor(db):
-    departements.setup_departement("21")
+    return departements.setup_departement("21")
 
 
-def test_install_formations_creates_the_charte_formations_once(cote_dor):
-    assert install_formations("21") == (8, 8)
+def test_setup_departement_creates_the_charte_formations_once(cote_dor):
+    assert "Formations de la CCAPEX : 8 (8 créées)" in cote_dor.steps
+    assert Commission.objects.count() == 8
     assert install_formations("21") == (0, 8)
+    assert Commission.objects.count() == 8
     mediation = Commission.objects.get(code="21-mediation-dijon")
     assert (mediation.capacity, mediation.territory.code, mediation.households_attend) == (
         10,

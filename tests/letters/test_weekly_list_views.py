@@ -150,3 +150,21 @@ def test_the_preview_shows_this_week_s_acts_as_they_stand(secretariat_client, si
     assert "OCTROI-CETTE-SEMAINE" in content and "CP-CETTE-SEMAINE" in content
     assert "OCTROI-SEMAINE-DERNIERE" not in content
     assert "SIAO 21" in content
+
+
+def test_the_preview_makes_the_same_number_of_queries_for_more_households(secretariat_client, siao_org):
+    this_week = weekly_lists.week_start_of(timezone.localdate())
+    url = reverse("letters:weekly_lists_preview")
+    granted_on(this_week)
+    payment_order_on(this_week)
+    secretariat_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        secretariat_client.get(url)
+    for _ in range(4):
+        granted_on(this_week)
+        payment_order_on(this_week)
+
+    with CaptureQueriesContext(connection) as more:
+        secretariat_client.get(url)
+
+    assert len(more) == len(few)

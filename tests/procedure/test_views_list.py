@@ -210,11 +210,19 @@ def test_pagination_shows_50_per_page_and_keeps_the_filters(secretariat_client):
     assert "sector=public" in first.content.decode()
 
 
+def consumed(response):
+    """The response read to its end. Not `response.close()`: the test client already closed it (a
+    streaming one once consumed), and closing again sends request_finished, whose
+    close_old_connections closes the PostgreSQL connection inside the test's transaction."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def export_rows(response):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="procedures-')
-    content = b"".join(response.streaming_content)
-    response.close()
+    content = b"".join(response.streaming_content)  # the test client closes it once consumed
     workbook = load_workbook(io.BytesIO(content), read_only=True)
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
@@ -247,10 +255,10 @@ def test_the_export_link_carries_the_filters(secretariat_client):
 @pytest.mark.parametrize("url", [URL, EXPORT_URL])
 def test_query_count_does_not_grow_with_the_rows(secretariat_client, django_assert_num_queries, url):
     procedure_at(Stage.SUMMONS)
-    secretariat_client.get(url).close()  # the first request stores the acting organisation in the session
+    consumed(secretariat_client.get(url))  # the first request stores the acting organisation in the session
     params = {"deadline_within": 3650, "tri": "etape"}
     with CaptureQueriesContext(connection) as one_row:
-        secretariat_client.get(url, params).close()
+        consumed(secretariat_client.get(url, params))
     for _ in range(19):
         procedure_at(Stage.SUMMONS, sector=HousingSector.PUBLIC)
 

@@ -1,11 +1,14 @@
 """Every referral view with every persona: the CCAS de Dijon works on its referrals, the CCAS de
 Beaune and the CAF get 404s, the secretariat sees all but files nothing."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from procedure.models import AccessLog
 from referrals import services
@@ -221,3 +224,61 @@ def test_anticipation_visit_report_closes_the_referral(departement, secretariat)
     visit.refresh_from_db()
     assert visit.status == S.DONE and visit.visit_report.outlook == "maintien"
     assert list(client.get(reverse("referrals:inbox"), {"status": "faite"}).context["referrals"]) == [visit]
+
+
+def test_social_workers_home_counts_the_open_and_late_requests(
+    departement, secretariat, social_worker_client, other_social_worker_client, secretariat_client
+):
+    late = referral(procedure=case_in("21231"), secretariat=secretariat)
+    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    referral(procedure=case_in("21231"), secretariat=secretariat)
+    page = social_worker_client.get("/").content.decode()
+    assert "<strong>2</strong> demandes à traiter, dont <strong>1</strong> en retard" in page
+    assert f'href="{reverse("referrals:inbox")}"' in page and "?due=retard" in page
+    assert "Aucune demande à traiter." in other_social_worker_client.get("/").content.decode()
+    assert 'data-testid="home-referrals"' not in secretariat_client.get("/").content.decode()
+
+
+def test_the_case_panel_sends_the_dsf_in_one_click_to_the_routed_organisation(
+    departement, secretariat, secretariat_client
+):
+    from procedure.models import Stage, Task
+    from procedure.rules import Action
+
+    procedure = case_in("21231", stage=Stage.SUMMONS)
+    task = Task.objects.get(procedure=procedure, kind=Action.REQUEST_DSF)
+    page = secretariat_client.get(reverse("procedure:detail", args=[procedure.pk]))
+    assert 'data-testid="suggested-organisation">CCAS de Dijon<' in page.content.decode()
+    (item,) = page.context["panel"]["requestable_tasks"]
+    response = secretariat_client.post(
+        reverse("referrals:request", args=[procedure.pk]),
+        {
+            "kind": item["kind"],
+            "addressed_to": item["organisation"].pk,
+            "due_date": item["due_date"].isoformat(),
+            "task": task.pk,
+        },
+    )
+    assert response.status_code == 302
+    made = Referral.objects.get(procedure=procedure)
+    assert (made.addressed_to.code, made.task, made.due_date) == ("ccas-dijon", task, item["due_date"])
+
+
+def test_access_ends_referral_access_days_after_closure(dsf, secretariat, social_worker_client, settings):
+    services.cancel(referral=dsf, user=acting(secretariat), reason="Doublon")
+    Referral.objects.filter(pk=dsf.pk).update(closed_at=timezone.now() - datetime.timedelta(days=20))
+    url = reverse("procedure:detail", args=[dsf.procedure_id])
+    assert social_worker_client.get(url).status_code == 200
+    settings.REFERRAL_ACCESS_DAYS = 10
+    assert social_worker_client.get(url).status_code == 404
+    assert social_worker_client.get(reverse("referrals:detail", args=[dsf.pk])).status_code == 404
+
+
+def test_attachment_size_limit_comes_from_the_settings(dsf, social_worker_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.REFERRAL_ATTACHMENT_MAX_BYTES = 20
+    url = reverse("referrals:upload", args=[dsf.pk])
+    social_worker_client.post(url, {"file": SimpleUploadedFile("gros.pdf", b"%PDF-1.7\n" + b"x" * 30)})
+    assert not Attachment.objects.exists()
+    social_worker_client.post(url, {"file": SimpleUploadedFile("petit.pdf", b"%PDF-1.7\nxx")})
+    assert Attachment.objects.get().name == "petit.pdf"
