@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test quality worker beat bench
+.PHONY: install system browser run test quality worker beat bench
 
 # The virtual environment, created once; dependencies reinstalled only when pyproject.toml changes.
 $(BIN)/python:
@@ -16,7 +16,27 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed system
+
+# Debian's packages Prévex needs beyond Python: WeasyPrint's Pango (system), Chromium for the
+# browser tests (browser). Installed when missing if we are root (as in CI), otherwise named so that
+# an administrator installs them.
+define apt_ensure
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "Paquets Debian manquants : "$$missing" — sudo apt-get install "$$missing; exit 1; \
+		fi; \
+	fi
+endef
+
+system:
+	$(call apt_ensure,libpango-1.0-0 libpangoft2-1.0-0)
+
+browser:
+	$(call apt_ensure,chromium)
 
 run: install
 	$(MANAGE) migrate
@@ -24,7 +44,7 @@ run: install
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install
+test: install browser
 	$(BIN)/pytest
 
 quality: install
