@@ -24,6 +24,7 @@ def pages(procedure):
 
     return [
         ("file de travail", url("procedure:work_queue"), _work_queue),
+        ("liste, ordre par défaut", url("procedure:list"), _default_list),
         (
             "liste filtrée (CQL, parc public)",
             url("procedure:list", query=f"?stage={Stage.ORDER_TO_VACATE.value}&sector=public"),
@@ -36,6 +37,10 @@ def pages(procedure):
 
 def _work_queue():
     return list(Task.objects.filter(status=Task.Status.OPEN).select_related("procedure__household")[:50])
+
+
+def _default_list():
+    return list(Procedure.objects.select_related("household").order_by("-opened_at", "-pk")[:50])
 
 
 def _filtered_list():

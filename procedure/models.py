@@ -103,6 +103,8 @@ class Procedure(models.Model):
     class Meta:
         verbose_name = "procédure"
         ordering = ["-opened_at"]
+        # The list's default order (procedure/filters.py), read from the index instead of sorted.
+        indexes = [models.Index(fields=["-opened_at", "-id"], name="procedure_opened_idx")]
 
     def __str__(self):
         return self.reference
@@ -146,7 +148,12 @@ class ProcedureEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "kind", "date"], name="event_unique_per_day"),
         ]
-        indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["procedure", "date"])]
+        indexes = [
+            models.Index(fields=["kind", "date"]),
+            models.Index(fields=["procedure", "date"]),
+            # The stage filters' semi- and anti-joins (services.procedures_at_stage), index-only.
+            models.Index(fields=["kind", "procedure"], include=["date"], name="event_kind_procedure_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"

@@ -506,16 +506,23 @@ def _events_of(kinds, procedure_ref):
     return ProcedureEvent.objects.filter(procedure=OuterRef(procedure_ref), kind__in=[str(k) for k in kinds])
 
 
-def at_stage(stage, *, procedure_ref="pk"):
-    """The condition "the current stage is `stage`" as semi-joins PostgreSQL runs as hash joins on
-    the (kind, date) index: an act of that stage and none of a later one (rules.STAGE_ORDER).
-    Equivalent to filtering annotate_stage's current_stage, without deriving it for every row."""
+def procedures_at_stage(stage):
+    """The ids of the procedures whose current stage is `stage`: an act of that stage and none of a
+    later one (rules.STAGE_ORDER), answered from the events alone by two index-only scans of the
+    (kind, procedure) index and a hash anti-join, before any procedure row is read."""
     rank = rules.STAGE_RANKS[str(stage)]
     later = [kind for kind, other in rules.STAGE_RANKS.items() if other > rank]
-    condition = Exists(_events_of([stage], procedure_ref))
+    events = ProcedureEvent.objects.filter(kind=str(stage))
     if later:
-        condition &= ~Exists(_events_of(later, procedure_ref))
-    return condition
+        events = events.filter(~Exists(_events_of(later, "procedure_id")))
+    return events.values("procedure_id")
+
+
+def at_stage(stage, *, procedure_ref="pk"):
+    """The condition "the current stage is `stage`" on the procedures (or, with procedure_ref, on
+    the rows pointing at one): equivalent to filtering annotate_stage's current_stage, without
+    deriving it for every row."""
+    return Q(**{f"{procedure_ref}__in": procedures_at_stage(stage)})
 
 
 def is_closed_condition(*, procedure_ref="pk"):
@@ -617,7 +624,9 @@ def search_procedures(queryset, q):
     """The search box: name, reference, address, claim number; accent-insensitive, fuzzy on PostgreSQL.
 
     The households are matched in one subquery on their own table (containment OR similarity), which
-    PostgreSQL answers with the GIN trigram index (BitmapOr), then the procedures by a hashed lookup.
+    PostgreSQL answers with the GIN trigram index (BitmapOr); the procedures by their household
+    (index on household) UNION those by reference (GIN trigram index on UPPER(reference), migration
+    procedure 0003): no scan of every procedure, where an OR of both would need one.
     """
     words = normalise(q).split()
     if not words:
@@ -629,7 +638,9 @@ def search_procedures(queryset, q):
     if is_postgresql() and len(letters) >= 4:
         text_match |= _trigram_match(letters)
     households = Household.objects.filter(text_match).values("pk")
-    return queryset.filter(Q(reference__icontains=q.strip()) | Q(household__in=households))
+    by_reference = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
+    by_household = Procedure.objects.filter(household__in=households).order_by().values("pk")
+    return queryset.filter(pk__in=by_reference.union(by_household))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ secretariat sees it done and the task completed; the CD's social worker gets a 4
 ADEFO sees only its visites anticipation."""
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -75,8 +76,7 @@ def open_as(browser, live_server):
 
 
 def shoot(page, name):
-    import os
-
+    """A full-page screenshot into $PREVEX_SCREENSHOTS when set."""
     folder = os.environ.get("PREVEX_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)

@@ -106,6 +106,38 @@ def test_filter_by_stage_derived_from_the_events(secretariat_client):
     assert shown(response) == ["ASSIGNATION"]
 
 
+@pytest.mark.parametrize(
+    "stage", [Stage.PAYMENT_ORDER, Stage.JUDGMENT, Stage.ORDER_TO_VACATE, Stage.EVICTION]
+)
+def test_stage_filter_agrees_with_the_stage_derived_for_display(secretariat_client, stage):
+    for other in (Stage.PAYMENT_ORDER, Stage.JUDGMENT, Stage.ORDER_TO_VACATE, Stage.EVICTION):
+        procedure_at(other, reference=f"A-{other}")
+    ProcedureFactory(reference="SANS-ACTE")
+
+    response = secretariat_client.get(URL, {"stage": stage})
+
+    assert shown(response) == [f"A-{stage}"]
+    assert [procedure.stage_label for procedure in response.context["page_obj"]] == [stage.label]
+
+
+def test_default_order_is_the_most_recently_opened_first_and_the_page_says_so(secretariat_client):
+    for reference in ("OUVERTE-1", "OUVERTE-2", "OUVERTE-3"):
+        procedure_at(Stage.SUMMONS, reference=reference, on=TODAY - datetime.timedelta(days=len(reference)))
+    record_event(
+        procedure=ProcedureFactory(reference="OUVERTE-4"),
+        kind=Stage.UNPAID_RENT,
+        date=TODAY - datetime.timedelta(days=400),
+    )
+
+    response = secretariat_client.get(URL)
+
+    assert shown(response) == ["OUVERTE-4", "OUVERTE-3", "OUVERTE-2", "OUVERTE-1"]
+    assert (
+        "Ordre par défaut : les procédures ouvertes le plus récemment d'abord." in response.content.decode()
+    )
+    assert "Ordre par défaut" not in secretariat_client.get(URL, {"tri": "-dernier_acte"}).content.decode()
+
+
 def test_filter_by_sector(secretariat_client):
     ProcedureFactory(reference="PUBLIC", lease__public=True)
     ProcedureFactory(reference="PRIVE", lease__private=True)
