@@ -624,9 +624,9 @@ def search_procedures(queryset, q):
     """The search box: name, reference, address, claim number; accent-insensitive, fuzzy on PostgreSQL.
 
     The households are matched in one subquery on their own table (containment OR similarity), which
-    PostgreSQL answers with the GIN trigram index (BitmapOr); the procedures by their household
-    (index on household) UNION those by reference (GIN trigram index on UPPER(reference), migration
-    procedure 0003): no scan of every procedure, where an OR of both would need one.
+    PostgreSQL answers with the GIN trigram index (BitmapOr), and the references in another, with
+    the GIN trigram index on UPPER(reference) (migration procedure 0003); each is hashed once, so the
+    page walks the procedures in their default order (index on opened_at) and stops at 50 matches.
     """
     words = normalise(q).split()
     if not words:
@@ -639,8 +639,7 @@ def search_procedures(queryset, q):
         text_match |= _trigram_match(letters)
     households = Household.objects.filter(text_match).values("pk")
     by_reference = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
-    by_household = Procedure.objects.filter(household__in=households).order_by().values("pk")
-    return queryset.filter(pk__in=by_reference.union(by_household))
+    return queryset.filter(Q(pk__in=by_reference) | Q(household__in=households))
 
 
 # ---------------------------------------------------------------------------------------------
