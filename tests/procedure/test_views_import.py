@@ -15,12 +15,18 @@ from procedure.views.lists import PendingImport
 pytestmark = pytest.mark.django_db
 
 URL = reverse("procedure:import")
-TODAY = timezone.localdate()
+
+
+def _today():
+    """Read at each use: a module-level date goes stale when a run crosses midnight."""
+    return timezone.localdate()
+
+
 HEADER = "reference;acte;date_acte;nom;prenom;adresse;code_postal;commune_insee;bailleur;parc;date_audience"
 
 
 def day(offset):
-    return (TODAY + datetime.timedelta(days=offset)).isoformat()
+    return (_today() + datetime.timedelta(days=offset)).isoformat()
 
 
 def week_of_acts():

@@ -23,7 +23,11 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("procedure:list")
 EXPORT_URL = reverse("procedure:list_export")
-TODAY = timezone.localdate()
+
+
+def _today():
+    """Read at each use: a module-level date goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def shown(response):
@@ -35,7 +39,7 @@ def task_on(procedure, *, days):
         procedure=procedure,
         kind=Action.ACKNOWLEDGE,
         title="Accuser réception",
-        due_date=TODAY + datetime.timedelta(days=days),
+        due_date=_today() + datetime.timedelta(days=days),
     )
 
 
@@ -122,11 +126,13 @@ def test_stage_filter_agrees_with_the_stage_derived_for_display(secretariat_clie
 
 def test_default_order_is_the_most_recently_opened_first_and_the_page_says_so(secretariat_client):
     for reference in ("OUVERTE-1", "OUVERTE-2", "OUVERTE-3"):
-        procedure_at(Stage.SUMMONS, reference=reference, on=TODAY - datetime.timedelta(days=len(reference)))
+        procedure_at(
+            Stage.SUMMONS, reference=reference, on=_today() - datetime.timedelta(days=len(reference))
+        )
     record_event(
         procedure=ProcedureFactory(reference="OUVERTE-4"),
         kind=Stage.UNPAID_RENT,
-        date=TODAY - datetime.timedelta(days=400),
+        date=_today() - datetime.timedelta(days=400),
     )
 
     response = secretariat_client.get(URL)
@@ -185,8 +191,8 @@ def test_filter_by_deadline_within_n_days_and_by_overdue_tasks(secretariat_clien
 
 
 def test_filter_open_or_closed(secretariat_client):
-    closed = procedure_at(Stage.PAYMENT_ORDER, reference="CLOSE", on=TODAY - datetime.timedelta(days=10))
-    record_event(procedure=closed, kind="cloture", date=TODAY, closure_reason="dette_soldee")
+    closed = procedure_at(Stage.PAYMENT_ORDER, reference="CLOSE", on=_today() - datetime.timedelta(days=10))
+    record_event(procedure=closed, kind="cloture", date=_today(), closure_reason="dette_soldee")
     procedure_at(Stage.PAYMENT_ORDER, reference="OUVERTE")
 
     assert shown(secretariat_client.get(URL, {"status": "close"})) == ["CLOSE"]
@@ -217,8 +223,8 @@ def test_sorting_by_stage_follows_the_legal_order(secretariat_client):
 
 def test_sorting_by_household_commune_and_last_act_date(secretariat_client):
     beaune = CommuneFactory(insee_code="21054", name="Beaune", postal_codes="21200")
-    first = procedure_at(Stage.PAYMENT_ORDER, reference="X-1", on=TODAY - datetime.timedelta(days=30))
-    second = procedure_at(Stage.PAYMENT_ORDER, reference="X-2", on=TODAY, lease__commune=beaune)
+    first = procedure_at(Stage.PAYMENT_ORDER, reference="X-1", on=_today() - datetime.timedelta(days=30))
+    second = procedure_at(Stage.PAYMENT_ORDER, reference="X-2", on=_today(), lease__commune=beaune)
     first.household.label, second.household.label = "Zola", "Arnaud"
     first.household.save()
     second.household.save()
@@ -260,7 +266,7 @@ def export_rows(response):
 
 
 def test_export_holds_the_filtered_list_with_french_headers(secretariat_client):
-    procedure_at(Stage.SUMMONS, reference="PUB-1", sector=HousingSector.PUBLIC, on=TODAY)
+    procedure_at(Stage.SUMMONS, reference="PUB-1", sector=HousingSector.PUBLIC, on=_today())
     procedure_at(Stage.SUMMONS, reference="PRIVE-1", sector=HousingSector.PRIVATE)
 
     rows = export_rows(secretariat_client.get(EXPORT_URL, {"sector": HousingSector.PUBLIC}))

@@ -18,7 +18,11 @@ from tests.procedure.factories import ProcedureFactory, procedure_at
 pytestmark = pytest.mark.django_db
 
 URL = reverse("procedure:work_queue")
-TODAY = timezone.localdate()
+
+
+def _today():
+    """Read at each use: a module-level date goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def task_on(procedure, *, days, kind=Action.ACKNOWLEDGE, title=None, reference="Charte II.B étape 2"):
@@ -28,7 +32,7 @@ def task_on(procedure, *, days, kind=Action.ACKNOWLEDGE, title=None, reference="
         kind=kind,
         title=title or Action(kind).label,
         legal_reference=reference,
-        due_date=TODAY + datetime.timedelta(days=days),
+        due_date=_today() + datetime.timedelta(days=days),
     )
 
 
@@ -67,7 +71,7 @@ def test_overdue_tasks_come_first_then_the_soonest(secretariat_client):
 
 
 def test_a_row_shows_the_case_its_commune_stage_sector_due_date_and_legal_reference(secretariat_client):
-    procedure = procedure_at(Stage.PAYMENT_ORDER, on=TODAY - datetime.timedelta(days=20))
+    procedure = procedure_at(Stage.PAYMENT_ORDER, on=_today() - datetime.timedelta(days=20))
     Task.objects.filter(procedure=procedure).delete()
     task_on(procedure, days=-3, title="Accuser réception", reference="Charte II.B étape 2")
 
@@ -106,8 +110,8 @@ def test_filter_by_action_kind(secretariat_client):
 
 
 def test_filter_by_stage_of_the_procedure(secretariat_client):
-    at_summons = procedure_at(Stage.SUMMONS, on=TODAY - datetime.timedelta(days=5))
-    at_payment_order = procedure_at(Stage.PAYMENT_ORDER, on=TODAY - datetime.timedelta(days=5))
+    at_summons = procedure_at(Stage.SUMMONS, on=_today() - datetime.timedelta(days=5))
+    at_payment_order = procedure_at(Stage.PAYMENT_ORDER, on=_today() - datetime.timedelta(days=5))
 
     response = secretariat_client.get(URL, {"stage": Stage.SUMMONS})
 
