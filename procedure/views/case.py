@@ -328,16 +328,26 @@ def _duplicates(form):
 # ---------------------------------------------------------------- editing the household and the lease
 
 
-@require_http_methods(["GET", "POST"])
-def edit_household(request, pk):
+# What the secretariat edits on a case, each with its optimistic lock (the version travels in
+# the form): form, service, saved message, title; the template is households/edit_<what>.html.
+EDITABLE = {
+    "household": (HouseholdForm, services.update_household, "Ménage enregistré.", "Modifier le ménage"),
+    "lease": (LeaseForm, services.update_lease, "Bail enregistré.", "Modifier le bail"),
+}
+
+
+def _edit(request, pk, what):
+    """Edit the household or the lease; a save over someone else's newer one is refused, kept."""
     procedure = _get_case(request, pk)
     _require_secretariat(request)
-    household = procedure.household
-    form = HouseholdForm(request.POST or None, instance=copy.copy(household))
+    form_class, update, saved, title = EDITABLE[what]
+    obj = getattr(procedure, what)
+    extra = {"departement_code": settings.DEPARTEMENT} if what == "lease" else {}
+    form = form_class(request.POST or None, instance=copy.copy(obj), **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_household(
-                household=household,
+            update(
+                **{what: obj},
                 data=form.changed_values(),
                 expected_version=form.cleaned_data["version"],
                 user=request.user,
@@ -345,33 +355,20 @@ def edit_household(request, pk):
         except ValidationError as refusal:
             form.add_error(None, refusal.messages)
         else:
-            messages.success(request, "Ménage enregistré.")
+            messages.success(request, saved)
             return redirect("procedure:detail", pk=procedure.pk)
-    context = {"form": form, "procedure": procedure, "title": f"Modifier le ménage — {procedure.reference}"}
-    return render(request, "households/edit_household.html", context)
+    context = {"form": form, "procedure": procedure, "title": f"{title} — {procedure.reference}"}
+    return render(request, f"households/edit_{what}.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_household(request, pk):
+    return _edit(request, pk, "household")
 
 
 @require_http_methods(["GET", "POST"])
 def edit_lease(request, pk):
-    procedure = _get_case(request, pk)
-    _require_secretariat(request)
-    lease = procedure.lease
-    form = LeaseForm(request.POST or None, instance=copy.copy(lease), departement_code=settings.DEPARTEMENT)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_lease(
-                lease=lease,
-                data=form.changed_values(),
-                expected_version=form.cleaned_data["version"],
-                user=request.user,
-            )
-        except ValidationError as refusal:
-            form.add_error(None, refusal.messages)
-        else:
-            messages.success(request, "Bail enregistré.")
-            return redirect("procedure:detail", pk=procedure.pk)
-    context = {"form": form, "procedure": procedure, "title": f"Modifier le bail — {procedure.reference}"}
-    return render(request, "households/edit_lease.html", context)
+    return _edit(request, pk, "lease")
 
 
 urlpatterns = [
