@@ -17,3 +17,10 @@ class ReferralsConfig(AppConfig):
             extensions.WORK_QUEUE_SECTIONS, ("referrals/work_queue_section.html", panels.work_queue_section)
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
+
+        from letters.services import weekly_lists
+
+        from .services import social_referents
+
+        if social_referents not in weekly_lists.REFERENT_SOURCES:
+            weekly_lists.REFERENT_SOURCES.append(social_referents)

@@ -544,3 +544,24 @@ def queue_digests(*, today=None) -> int:
             )
         queued += message is not None
     return queued
+
+
+# Referrals whose organisation follows the household: it is its social referent (annexe 5).
+REFERENT_KINDS = (Referral.Kind.DSF, Referral.Kind.DSF_UPDATE, Referral.Kind.SUPPORT_MEASURE)
+REFERENT_STATUSES = (Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS, Referral.Status.DONE)
+
+
+def social_referents(procedure_ids) -> dict[int, str]:
+    """The organisation that last took on a DSF or a support measure for each procedure, for the
+    SIAO list's `referent_social` column (formats.md; Charte annexe 5). One query."""
+    referrals = (
+        Referral.objects.filter(
+            procedure_id__in=procedure_ids, kind__in=REFERENT_KINDS, status__in=REFERENT_STATUSES
+        )
+        .order_by("procedure_id", "-requested_at")
+        .values_list("procedure_id", "addressed_to__name")
+    )
+    referents = {}
+    for procedure_id, name in referrals:
+        referents.setdefault(procedure_id, name)
+    return referents
