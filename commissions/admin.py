@@ -8,7 +8,7 @@ from households.models import HousingSector
 from procedure.models import Stage
 
 from . import services
-from .models import Commission, CommissionMember, Session
+from .models import Commission, CommissionMember, RehousingOffer, RehousingPoolEntry, Session
 
 
 class CommissionAdminForm(forms.ModelForm):
@@ -91,3 +91,16 @@ class SessionAdmin(admin.ModelAdmin):
     list_display = ["commission", "date", "status"]
     list_filter = ["status", "commission"]
     date_hierarchy = "date"
+
+
+class OfferInline(admin.TabularInline):
+    model = RehousingOffer
+    extra = 0
+
+
+@admin.register(RehousingPoolEntry)
+class RehousingPoolEntryAdmin(admin.ModelAdmin):
+    list_display = ["procedure", "quota", "entered_on", "status", "lead_landlord"]
+    list_filter = ["status", "quota"]
+    raw_id_fields = ["procedure", "recommendation"]
+    inlines = [OfferInline]

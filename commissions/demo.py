@@ -8,9 +8,18 @@ import datetime
 from django.utils import timezone
 
 from directory.models import Organisation, User
-from procedure.models import Procedure
+from procedure.models import EventKind, JudgmentOutcome, Procedure
 
-from .models import AgendaItem, Commission, CommissionMember, Recommendation, Session
+from .models import (
+    AgendaItem,
+    Commission,
+    CommissionMember,
+    Recommendation,
+    RehousingOffer,
+    RehousingPoolEntry,
+    Session,
+)
+from .services import _weekday
 from .setup import install_formations
 
 MEMBER_EMAIL = "membre.caf@demo.prevex.fr"
@@ -34,6 +43,7 @@ def seed_commissions(stdout=None) -> None:
         if commission.sessions.exists() or not cases:
             continue
         _seed_sessions(commission, cases[index * 6 : index * 6 + 6] or cases[:6], secretariat)
+    _seed_pool(secretariat)
     if stdout is not None:
         count = Session.objects.count()
         stdout.write(
@@ -56,14 +66,14 @@ def _seed_sessions(commission, case_ids, secretariat):
     today = timezone.localdate()
     past = Session.objects.create(
         commission=commission,
-        date=today - datetime.timedelta(days=40),
+        date=_weekday(today - datetime.timedelta(days=40)),
         place=commission.place,
         status=Session.Status.HELD,
         published_at=timezone.now(),
     )
     future = Session.objects.create(
         commission=commission,
-        date=today + datetime.timedelta(days=12),
+        date=_weekday(today + datetime.timedelta(days=12)),
         place=commission.place,
         status=Session.Status.PUBLISHED,
         published_at=timezone.now(),
@@ -104,3 +114,42 @@ def _recommendations(item, session, responsible, secretariat):
             closed_at=timezone.now() if closed else None,
             closed_by=secretariat if closed else None,
         )
+
+
+def _seed_pool(secretariat):
+    """Two households in the rehousing pool (Charte annexe 2): one for 7 months after a judgment
+    terminating the lease (DALO appeal to suggest), one for 5 weeks with a refused offer."""
+    if RehousingPoolEntry.objects.exists():
+        return
+    today = timezone.localdate()
+    terminated = Procedure.objects.filter(
+        events__kind=EventKind.JUDGMENT, events__judgment_outcome=JudgmentOutcome.TERMINATION
+    ).order_by("pk")
+    others = Procedure.objects.exclude(pk__in=terminated.values("pk")).order_by("pk")
+    landlord = Organisation.objects.filter(kind=Organisation.Kind.SOCIAL_LANDLORD).order_by("pk").first()
+    for procedure, days in ((terminated.first(), 215), (others.first(), 35)):
+        if procedure is None:
+            continue
+        entry = RehousingPoolEntry.objects.create(
+            procedure=procedure,
+            proposed_by=RehousingPoolEntry.ProposedBy.SECRETARIAT,
+            quota=RehousingPoolEntry.Quota.PREFECTORAL,
+            entered_on=today - datetime.timedelta(days=days),
+            report_source=RehousingPoolEntry.ReportSource.SOCIAL_WORKER,
+            report_eviction_reasons=True,
+            report_housing_type=True,
+            report_debt_plan=True,
+            lead_landlord=landlord,
+            lead_named_on=today - datetime.timedelta(days=days - 14) if landlord else None,
+            created_by=secretariat,
+        )
+        if landlord is not None:
+            RehousingOffer.objects.create(
+                entry=entry,
+                landlord=landlord,
+                offered_on=today - datetime.timedelta(days=days - 21),
+                description="T3, 2e étage",
+                answer=RehousingOffer.Answer.REFUSED,
+                reason="Trop éloigné de l'école des enfants",
+                adapted=True,
+            )

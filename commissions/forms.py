@@ -4,7 +4,15 @@ from directory.forms import DsfrForm, DsfrModelForm
 from directory.models import Organisation
 from referrals.models import Referral
 
-from .models import AgendaItem, Commission, Recommendation, ReviewRequest, Session
+from .models import (
+    AgendaItem,
+    Commission,
+    Recommendation,
+    RehousingOffer,
+    RehousingPoolEntry,
+    ReviewRequest,
+    Session,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,7 +43,9 @@ class SessionForm(DsfrModelForm):
 
 class AddItemForm(DsfrForm):
     review = forms.ModelChoiceField(
-        label="Dossier en attente d'examen", queryset=ReviewRequest.objects.none()
+        label="Dossier en attente d'examen",
+        queryset=ReviewRequest.objects.none(),
+        empty_label="Choisir un dossier",
     )
     presenter = forms.ModelChoiceField(
         label="Présenté par",
@@ -81,6 +91,12 @@ class RecommendationForm(DsfrForm):
         choices=[("", "—")] + Referral.FundingSource.choices,
         required=False,
     )
+    quota = forms.ChoiceField(
+        label="Contingent (vivier de relogement)",
+        choices=[("", "—")] + RehousingPoolEntry.Quota.choices,
+        required=False,
+        help_text="Pour une inscription au vivier de relogement (Charte annexe 2).",
+    )
 
 
 class CloseRecommendationForm(DsfrForm):
@@ -89,3 +105,71 @@ class CloseRecommendationForm(DsfrForm):
         choices=[(s.value, s.label) for s in Recommendation.Status if s != Recommendation.Status.OPEN],
     )
     note = forms.CharField(label="Motif ou observations", max_length=500, required=False)
+
+
+class PresenterForm(DsfrForm):
+    presenter = forms.ModelChoiceField(
+        label="Présenté par",
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        empty_label="Le secrétariat",
+    )
+
+
+class EnterPoolForm(DsfrForm):
+    quota = forms.ChoiceField(label="Contingent", choices=RehousingPoolEntry.Quota.choices)
+
+
+class PoolEntryForm(DsfrModelForm):
+    """The secretariat checks the social report, names the lead landlord and records the outcome."""
+
+    class Meta:
+        model = RehousingPoolEntry
+        fields = [
+            "quota",
+            "report_source",
+            *RehousingPoolEntry.REPORT_FIELDS,
+            "lead_landlord",
+            "lead_named_on",
+            "status",
+            "outcome_on",
+            "withdrawal_reason",
+            "outcome_note",
+        ]
+        widgets = {"lead_named_on": DATE_WIDGET, "outcome_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_landlord"].queryset = Organisation.objects.filter(
+            is_active=True, kind=Organisation.Kind.SOCIAL_LANDLORD
+        )
+        self.fields["lead_landlord"].empty_label = "Pas encore désigné"
+        self.fields["report_source"].choices = [("", "Non reçu")] + RehousingPoolEntry.ReportSource.choices
+        self.fields["withdrawal_reason"].choices = [("", "—")] + RehousingPoolEntry.WithdrawalReason.choices
+
+
+class OfferForm(DsfrModelForm):
+    class Meta:
+        model = RehousingOffer
+        fields = ["landlord", "offered_on", "description"]
+        widgets = {"offered_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["landlord"].queryset = Organisation.objects.filter(
+            is_active=True, kind=Organisation.Kind.SOCIAL_LANDLORD
+        )
+        self.fields["landlord"].empty_label = "Choisir un bailleur"
+
+
+class OfferAnswerForm(DsfrForm):
+    answer = forms.ChoiceField(
+        label="Réponse",
+        choices=[(a.value, a.label) for a in RehousingOffer.Answer if a != RehousingOffer.Answer.PENDING],
+    )
+    reason = forms.CharField(label="Motif du refus ou du retrait", max_length=500, required=False)
+    adapted = forms.NullBooleanField(
+        label="Logement adapté selon la DDETS",
+        required=False,
+        widget=forms.Select(choices=[("", "Non évalué"), ("true", "Oui"), ("false", "Non")]),
+    )

@@ -396,3 +396,157 @@ class Recommendation(models.Model):
 
     def is_overdue(self, today=None):
         return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())
+
+
+# ---------------------------------------------------------------------------------------------
+# The rehousing pool (Charte annexe 2, « Relogements CCAPEX »)
+# ---------------------------------------------------------------------------------------------
+
+# Charte annexe 2: "Délai de relogement : 3 à 6 mois".
+POOL_TARGET_MIN_MONTHS = 3
+POOL_TARGET_MAX_MONTHS = 6
+
+
+class RehousingPoolEntry(models.Model):
+    """A household put forward by the CCAPEX or its secretariat for the prefectoral quota or the
+    departmental agreement (vivier « ménages à reloger », Charte annexe 2), followed until it is
+    rehoused or withdrawn."""
+
+    class ProposedBy(models.TextChoices):
+        COMMISSION = "commission", "Préconisation d'une commission"
+        SECRETARIAT = "secretariat", "Secrétariat de la CCAPEX"
+
+    class Quota(models.TextChoices):
+        PREFECTORAL = "contingent_prefectoral", "Contingent préfectoral"
+        DEPARTMENTAL_AGREEMENT = "accord_collectif", "Accord collectif départemental (ACD)"
+
+    class ReportSource(models.TextChoices):
+        SOCIAL_WORKER = "travailleur_social", "Rapport social du travailleur social référent"
+        CAF = "caf", "Rapport social d'un travailleur social de la CAF"
+        CCAPEX_DIAGNOSIS = "diagnostic_ccapex", "Diagnostic CCAPEX"
+
+    class Status(models.TextChoices):
+        IN_POOL = "inscrit", "Inscrit au vivier"
+        REHOUSED = "reloge", "Relogé"
+        WITHDRAWN = "retire", "Retiré du vivier"
+
+    class WithdrawalReason(models.TextChoices):
+        REFUSED_ADAPTED_OFFER = "refus_proposition", "Refus d'une proposition adaptée"
+        INCOMPLETE_FILE = "dossier_incomplet", "Dossier incomplet"
+        REQUEST_NOT_RENEWED = "demande_non_renouvelee", "Demande de logement social non renouvelée"
+        SITUATION_CHANGED = "situation_evoluee", "Situation qui évolue (pas d'adhésion, arrêt des paiements…)"
+        OTHER = "autre", "Autre motif"
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="rehousing_entries", verbose_name="procédure"
+    )
+    recommendation = models.OneToOneField(
+        Recommendation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rehousing_entry",
+        verbose_name="préconisation",
+    )
+    proposed_by = models.CharField("proposé par", max_length=20, choices=ProposedBy.choices)
+    quota = models.CharField("contingent", max_length=30, choices=Quota.choices)
+    entered_on = models.DateField("inscrit le", default=timezone.localdate)
+    # The social report: the elements annexe 2 lists, checked by the secretariat.
+    report_source = models.CharField(
+        "rapport social", max_length=30, choices=ReportSource.choices, blank=True
+    )
+    report_eviction_reasons = models.BooleanField("motifs de la procédure d'expulsion", default=False)
+    report_why_not_stay = models.BooleanField(
+        "ce qui ne permet pas le maintien dans le logement", default=False
+    )
+    report_housing_type = models.BooleanField("typologie du logement souhaité", default=False)
+    report_debt_plan = models.BooleanField("ce qui est prévu pour apurer la dette locative", default=False)
+    report_occupancy = models.BooleanField("occupation du logement (évaluée ou non)", default=False)
+    report_support = models.BooleanField(
+        "préconisation d'accompagnement ou absence de besoin d'accompagnement", default=False
+    )
+    lead_landlord = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rehousing_entries_led",
+        verbose_name="bailleur chef de file",
+    )
+    lead_named_on = models.DateField("désigné en commission inter-bailleurs le", null=True, blank=True)
+    status = models.CharField("situation", max_length=10, choices=Status.choices, default=Status.IN_POOL)
+    outcome_on = models.DateField("relogé ou retiré le", null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        "motif du retrait", max_length=30, choices=WithdrawalReason.choices, blank=True
+    )
+    outcome_note = models.CharField("observations", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="inscrit par",
+    )
+
+    REPORT_FIELDS = (
+        "report_eviction_reasons",
+        "report_why_not_stay",
+        "report_housing_type",
+        "report_debt_plan",
+        "report_occupancy",
+        "report_support",
+    )
+
+    class Meta:
+        verbose_name = "inscription au vivier de relogement"
+        verbose_name_plural = "inscriptions au vivier de relogement"
+        ordering = ["entered_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure"], condition=Q(status="inscrit"), name="rehousing_pool_one_open_per_case"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Vivier de relogement — {self.procedure}"
+
+    def missing_report_elements(self):
+        return [
+            self._meta.get_field(name).verbose_name for name in self.REPORT_FIELDS if not getattr(self, name)
+        ]
+
+
+class RehousingOffer(models.Model):
+    """A housing offer made to a household of the pool, and the household's answer."""
+
+    class Answer(models.TextChoices):
+        PENDING = "en_attente", "En attente de réponse"
+        ACCEPTED = "acceptee", "Acceptée"
+        REFUSED = "refusee", "Refusée par le ménage"
+        WITHDRAWN = "retiree", "Retirée par le bailleur"
+
+    entry = models.ForeignKey(
+        RehousingPoolEntry, on_delete=models.CASCADE, related_name="offers", verbose_name="inscription"
+    )
+    landlord = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="bailleur"
+    )
+    offered_on = models.DateField("proposé le")
+    description = models.CharField("logement proposé", max_length=250, blank=True)
+    answer = models.CharField("réponse", max_length=12, choices=Answer.choices, default=Answer.PENDING)
+    reason = models.CharField("motif du refus ou du retrait", max_length=500, blank=True)
+    adapted = models.BooleanField(
+        "logement adapté selon la DDETS",
+        null=True,
+        blank=True,
+        help_text="Charte annexe 2 : refus d'une proposition adaptée.",
+    )
+
+    class Meta:
+        verbose_name = "proposition de logement"
+        verbose_name_plural = "propositions de logement"
+        ordering = ["offered_on", "pk"]
+
+    def __str__(self):
+        return f"Proposition du {self.offered_on:%d/%m/%Y} — {self.landlord}"

@@ -10,7 +10,7 @@ from directory.models import Role
 from procedure.extensions import TimelineEntry
 
 from . import services
-from .models import AgendaItem, Recommendation, ReviewRequest, Session
+from .models import AgendaItem, Recommendation, RehousingPoolEntry, ReviewRequest, Session
 
 
 def commission_grant(user) -> Q:
@@ -30,6 +30,11 @@ def case_panel(request, procedure) -> dict:
     may_refer = secretariat or request.acting.role in services.REFERRING_ROLES
     if not may_refer:
         return {"panel": None}
+    today = timezone.localdate()
+    terminated = services.lease_terminated(procedure.pk)
+    pool_entries = list(procedure.rehousing_entries.order_by("-entered_on"))
+    for entry in pool_entries:
+        entry.pool = services.pool_status(entry, today=today, terminated=terminated)
     return {
         "panel": {
             "reviews": list(procedure.review_requests.select_related("commission").order_by("-created_at")),
@@ -39,7 +44,11 @@ def case_panel(request, procedure) -> dict:
             "recommendations": list(procedure.recommendations.select_related("responsible")),
             "request_url": reverse("commissions:request_review", args=[procedure.pk]),
             "is_secretariat": secretariat,
-            "today": timezone.localdate(),
+            "today": today,
+            "procedure_id": procedure.pk,
+            "pool_entries": pool_entries,
+            "in_pool": any(entry.status == RehousingPoolEntry.Status.IN_POOL for entry in pool_entries),
+            "dalo_message": services.DALO_MESSAGE,
         }
     }
 
@@ -78,6 +87,42 @@ def timeline_entries(procedure, user):
     today = timezone.localdate()
     for recommendation in Recommendation.objects.filter(procedure=procedure).select_related("responsible"):
         yield _recommendation_entry(recommendation, today)
+    yield from _pool_entries(procedure, today)
+
+
+def _pool_entries(procedure, today):
+    """The rehousing pool on the timeline: the entry, each offer, the outcome (Charte annexe 2)."""
+    entries = RehousingPoolEntry.objects.filter(procedure=procedure).prefetch_related("offers__landlord")
+    terminated = services.lease_terminated(procedure.pk)
+    for entry in entries:
+        status = services.pool_status(entry, today=today, terminated=terminated)
+        badges = ["Recours DALO à proposer"] if status["dalo_suggested"] else []
+        if status["overdue"]:
+            badges.insert(0, "Délai de 6 mois dépassé")
+        yield TimelineEntry(
+            at=entry.entered_on,
+            title=f"Inscription au vivier de relogement ({entry.get_quota_display()})",
+            detail=entry.get_proposed_by_display(),
+            kind="commission",
+            url=reverse("commissions:pool_entry", args=[entry.pk]),
+            badges=tuple(badges),
+        )
+        for offer in entry.offers.all():
+            detail = offer.get_answer_display() + (f" : {offer.reason}" if offer.reason else "")
+            yield TimelineEntry(
+                at=offer.offered_on,
+                title=f"Proposition de logement : {offer.landlord}",
+                detail=detail,
+                kind="commission",
+            )
+        if entry.outcome_on:
+            reason = entry.get_withdrawal_reason_display() if entry.withdrawal_reason else ""
+            yield TimelineEntry(
+                at=entry.outcome_on,
+                title=f"Vivier de relogement : {entry.get_status_display().lower()}",
+                detail=" · ".join(part for part in (reason, entry.outcome_note) if part),
+                kind="commission",
+            )
 
 
 def _recommendation_entry(recommendation, today):

@@ -20,10 +20,21 @@ from directory.models import Role
 from households.models import HousingSector
 from procedure import rules
 from procedure import services as procedure_services
-from procedure.models import EventKind, Procedure, ProcedureEvent
+from procedure.models import EventKind, JudgmentOutcome, Procedure, ProcedureEvent
 from procedure.rules import Action
 
-from .models import AgendaItem, Commission, CommissionMember, Recommendation, ReviewRequest, Session
+from .models import (
+    POOL_TARGET_MAX_MONTHS,
+    POOL_TARGET_MIN_MONTHS,
+    AgendaItem,
+    Commission,
+    CommissionMember,
+    Recommendation,
+    RehousingOffer,
+    RehousingPoolEntry,
+    ReviewRequest,
+    Session,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -424,17 +435,18 @@ REFERRAL_KINDS = {
 
 
 def add_recommendation(
-    *, item, user, kind, responsible, due_date, detail="", funding_source=""
+    *, item, user, kind, responsible, due_date, detail="", funding_source="", quota=""
 ) -> Recommendation:
     """A recommendation of the commission, with the organisation responsible and a due date; one
     that is a referral (DSF, diagnostic CCAPEX, visite anticipation, support measure) creates it,
-    or is linked to the one already open of that kind."""
+    or is linked to the one already open of that kind; one of kind rehousing pool puts the
+    household in the pool (Charte annexe 2), for the quota chosen."""
     require_secretariat(user)
     if item.session.date > timezone.localdate():
         raise CommissionRefused("La séance n'a pas encore eu lieu.")
     with transaction.atomic():
         referral = _referral_for(item, user, kind, responsible, due_date, detail, funding_source)
-        return Recommendation.objects.create(
+        recommendation = Recommendation.objects.create(
             agenda_item=item,
             procedure=item.procedure,
             kind=kind,
@@ -443,6 +455,14 @@ def add_recommendation(
             due_date=due_date,
             referral=referral,
         )
+        if kind == R.REHOUSING_POOL:
+            enter_pool(
+                procedure=item.procedure,
+                user=user,
+                quota=quota or RehousingPoolEntry.Quota.PREFECTORAL,
+                recommendation=recommendation,
+            )
+        return recommendation
 
 
 def _referral_for(item, user, kind, responsible, due_date, detail, funding_source):
@@ -584,3 +604,215 @@ def merge_commissions(*, commissions, into) -> int:
         Exists(already)
     ).update(commission=into)
     return merged.update(is_active=False, retired_on=timezone.localdate(), merged_into=into)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rehousing pool (Charte annexe 2)
+# ---------------------------------------------------------------------------------------------
+
+
+def enter_pool(*, procedure, user, quota, recommendation=None, entered_on=None) -> RehousingPoolEntry:
+    """Put a household forward for the prefectoral quota or the departmental agreement (Charte
+    annexe 2: "ménages identifiés par la CCAPEX ou le secrétariat CCAPEX"); one open entry a case,
+    and a second proposal for a case already in the pool returns its entry."""
+    require_secretariat(user)
+    existing = RehousingPoolEntry.objects.filter(
+        procedure=procedure, status=RehousingPoolEntry.Status.IN_POOL
+    ).first()
+    if existing is not None:
+        if recommendation is not None and existing.recommendation_id is None:
+            existing.recommendation = recommendation
+            existing.save(update_fields=["recommendation"])
+        return existing
+    by = RehousingPoolEntry.ProposedBy
+    return RehousingPoolEntry.objects.create(
+        procedure=procedure,
+        recommendation=recommendation,
+        proposed_by=by.COMMISSION if recommendation is not None else by.SECRETARIAT,
+        quota=quota,
+        entered_on=entered_on or timezone.localdate(),
+        created_by=user,
+    )
+
+
+def update_pool_entry(*, entry, user, data) -> RehousingPoolEntry:
+    """The secretariat checks the social report for the elements annexe 2 lists, names the lead
+    landlord designated at the inter-landlord commission, and records the outcome (rehoused, or
+    withdrawn with its reason)."""
+    require_secretariat(user)
+    status = data.get("status", entry.status)
+    if status == RehousingPoolEntry.Status.WITHDRAWN and not data.get("withdrawal_reason"):
+        raise CommissionRefused("Indiquez le motif du retrait du vivier.")
+    if data.get("lead_landlord") and not data.get("lead_named_on"):
+        raise CommissionRefused(
+            "Indiquez la date de la commission inter-bailleurs qui a désigné le chef de file."
+        )
+    for field, value in data.items():
+        setattr(entry, field, value)
+    if status == RehousingPoolEntry.Status.IN_POOL:
+        entry.outcome_on, entry.withdrawal_reason = None, ""
+    elif entry.outcome_on is None:
+        entry.outcome_on = timezone.localdate()
+    if status != RehousingPoolEntry.Status.WITHDRAWN:
+        entry.withdrawal_reason = ""
+    entry.save()
+    return entry
+
+
+def add_offer(*, entry, user, landlord, offered_on, description="") -> RehousingOffer:
+    require_secretariat(user)
+    if entry.status != RehousingPoolEntry.Status.IN_POOL:
+        raise CommissionRefused("Ce ménage n'est plus au vivier.")
+    return RehousingOffer.objects.create(
+        entry=entry, landlord=landlord, offered_on=offered_on, description=description.strip()
+    )
+
+
+def answer_offer(*, offer, user, answer, reason="", adapted=None) -> RehousingOffer:
+    """A refusal or a withdrawal is recorded with its reason (Charte annexe 2: "le bailleur informe
+    le travailleur social et la DDCS qui indiquera si le logement était bien adapté")."""
+    require_secretariat(user)
+    if answer in (RehousingOffer.Answer.REFUSED, RehousingOffer.Answer.WITHDRAWN) and not reason.strip():
+        raise CommissionRefused("Indiquez le motif du refus ou du retrait de la proposition.")
+    offer.answer, offer.reason, offer.adapted = answer, reason.strip()[:500], adapted
+    offer.save(update_fields=["answer", "reason", "adapted"])
+    return offer
+
+
+def months_between(start, end) -> int:
+    delta = relativedelta(end, start)
+    return delta.years * 12 + delta.months
+
+
+def pool_status(entry, *, today=None, terminated=None) -> dict:
+    """Time in the pool against the 3-to-6-month target, and whether a DALO appeal is to be
+    suggested: more than 6 months without rehousing after a judgment terminating the lease
+    (Charte annexe 2: "Délai de relogement : 3 à 6 mois. Si résiliation de bail : DALO au motif
+    d'être menacé d'expulsion"; CCH L.441-2-3)."""
+    today = today or timezone.localdate()
+    end = entry.outcome_on or today
+    days = (end - entry.entered_on).days
+    months = months_between(entry.entered_on, end)
+    in_pool = entry.status == RehousingPoolEntry.Status.IN_POOL
+    overdue = in_pool and end > entry.entered_on + relativedelta(months=POOL_TARGET_MAX_MONTHS)
+    if terminated is None:
+        terminated = lease_terminated(entry.procedure_id)
+    return {
+        "days": days,
+        "months": months,
+        "overdue": overdue,
+        "in_target": in_pool and months >= POOL_TARGET_MIN_MONTHS and not overdue,
+        "dalo_suggested": overdue and terminated,
+    }
+
+
+DALO_MESSAGE = (
+    "Plus de 6 mois au vivier sans relogement après la résiliation du bail : un recours DALO au "
+    "motif d'être menacé d'expulsion est à proposer au ménage (Charte annexe 2)."
+)
+
+
+def _termination_events():
+    return ProcedureEvent.objects.filter(
+        kind=EventKind.JUDGMENT, judgment_outcome=JudgmentOutcome.TERMINATION
+    )
+
+
+def lease_terminated(procedure_id) -> bool:
+    return _termination_events().filter(procedure_id=procedure_id).exists()
+
+
+def pool_entries(*, include_closed=False):
+    """The pool's entries with their status, oldest first; terminated leases in one query."""
+    entries = RehousingPoolEntry.objects.select_related(
+        "procedure__household", "procedure__lease__commune", "lead_landlord"
+    ).annotate(
+        terminated=Exists(_termination_events().filter(procedure=OuterRef("procedure"))),
+        offer_count=Count("offers"),
+        refusal_count=Count("offers", filter=Q(offers__answer=RehousingOffer.Answer.REFUSED)),
+    )
+    if not include_closed:
+        entries = entries.filter(status=RehousingPoolEntry.Status.IN_POOL)
+    today = timezone.localdate()
+    entries = list(entries.order_by("entered_on", "pk"))
+    for entry in entries:
+        entry.pool = pool_status(entry, today=today, terminated=entry.terminated)
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# Agenda order and presenter
+# ---------------------------------------------------------------------------------------------
+
+
+def move_item(*, item, user, direction) -> AgendaItem:
+    """Move a case up or down the agenda of a session not yet held (swap with its neighbour)."""
+    require_secretariat(user)
+    _check_agenda_open(item.session)
+    with transaction.atomic():
+        items = list(
+            AgendaItem.objects.select_for_update().filter(session_id=item.session_id).order_by("order", "pk")
+        )
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index - 1 if direction == "up" else index + 1
+        if not 0 <= target < len(items):
+            return item
+        items[index], items[target] = items[target], items[index]
+        for order, other in enumerate(items, start=1):
+            if other.order != order:
+                AgendaItem.objects.filter(pk=other.pk).update(order=order)
+    item.refresh_from_db(fields=["order"])
+    return item
+
+
+def set_presenter(*, item, user, presenter) -> AgendaItem:
+    require_secretariat(user)
+    _check_agenda_open(item.session)
+    item.presenter = presenter
+    item.save(update_fields=["presenter"])
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters of opinion and recommendations
+# ---------------------------------------------------------------------------------------------
+
+
+def send_opinion_letters(*, session, user) -> int:
+    """After the session, for each case with an opinion, the letter of opinion and recommendations
+    to the household and its copy to the social services (Charte II.A.2: "Rédiger les courriers
+    d'avis et de recommandations"), through the letters app; a case already written to for this
+    session is skipped. Returns the number of letters generated."""
+    from letters.models import Letter, LetterKind
+    from letters.services import letters
+
+    require_secretariat(user)
+    require_decisions(session)
+    kinds = (LetterKind.OPINION, LetterKind.OPINION_COPY)
+    items = session.items.filter(decided_at__isnull=False).select_related(
+        "procedure__household", "procedure__lease__commune", "procedure__landlord"
+    )
+    count = 0
+    for item in items:
+        written = set(
+            Letter.objects.filter(
+                procedure=item.procedure, kind__in=kinds, created_at__gte=item.decided_at
+            ).values_list("kind", flat=True)
+        )
+        for kind in kinds:
+            if kind not in written:
+                letters.generate(procedure=item.procedure, kind=kind, user=user)
+                count += 1
+    return count
+
+
+def queue_opinion_letters(*, session, user) -> None:
+    """One action of the secretariat: the letters are generated in the background, after commit."""
+    from . import tasks
+
+    require_secretariat(user)
+    require_decisions(session)
+    if not session.items.filter(decided_at__isnull=False).exists():
+        raise CommissionRefused("Aucun avis enregistré : pas de courrier à rédiger.")
+    membership_id = user.acting.membership.pk
+    transaction.on_commit(lambda: tasks.send_opinion_letters.delay(session.pk, membership_id))

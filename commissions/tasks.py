@@ -44,3 +44,19 @@ def convene_households(session_id) -> int:
     done = sum(services.convene(item) for item in items)
     logger.info("households_convened session=%s letters=%s", session_id, done)
     return done
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def send_opinion_letters(session_id, membership_id) -> int:
+    """Generate the letters of opinion and recommendations of a held session, for the member of
+    the secretariat who asked (idempotent: a case already written to since its opinion is skipped)."""
+    from directory.acting import Acting
+    from directory.models import Membership
+
+    session = Session.objects.select_related("commission").get(pk=session_id)
+    membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
+    user = membership.user
+    user.acting = Acting(membership)
+    done = services.send_opinion_letters(session=session, user=user)
+    logger.info("opinion_letters session=%s letters=%s", session_id, done)
+    return done

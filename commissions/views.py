@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -25,12 +26,25 @@ from .forms import (
     AddItemForm,
     CloseRecommendationForm,
     DecisionForm,
+    EnterPoolForm,
+    OfferAnswerForm,
+    OfferForm,
     PlanSessionsForm,
+    PoolEntryForm,
+    PresenterForm,
     RecommendationForm,
     ReviewRequestForm,
     SessionForm,
 )
-from .models import AgendaItem, Commission, Recommendation, ReviewRequest, Session
+from .models import (
+    AgendaItem,
+    Commission,
+    Recommendation,
+    RehousingOffer,
+    RehousingPoolEntry,
+    ReviewRequest,
+    Session,
+)
 
 
 def secretariat_only(view):
@@ -173,6 +187,8 @@ def session_detail(request, pk):
     session = _session(pk)
     items = list(_agenda(session))
     _decorate_stages(items)
+    if session.is_editable:
+        _attach_presenter_forms(items)
     capacity = session.commission.capacity
     return render(
         request,
@@ -187,6 +203,16 @@ def session_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+def _attach_presenter_forms(items):
+    """Each item's presenter form, the organisations read once for the agenda."""
+    choices = list(PresenterForm().fields["presenter"].choices)
+    for item in items:
+        item.presenter_form = PresenterForm(
+            initial={"presenter": item.presenter_id}, auto_id=f"presentateur-{item.pk}-%s"
+        )
+        item.presenter_form.fields["presenter"].choices = choices
 
 
 def _decorate_stages(items):
@@ -281,6 +307,49 @@ def close(request, pk):
     return redirect("commissions:session", pk=pk)
 
 
+@require_POST
+@secretariat_only
+def move_item(request, pk, direction):
+    item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=pk)
+    try:
+        services.move_item(item=item, user=request.user, direction=direction)
+    except services.CommissionRefused as error:
+        _refused(request, error)
+    return redirect(f"{reverse('commissions:session', args=[item.session_id])}#point-{item.pk}")
+
+
+@require_POST
+@secretariat_only
+def set_presenter(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=pk)
+    form = PresenterForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_presenter(item=item, user=request.user, presenter=form.cleaned_data["presenter"])
+            messages.success(request, "Présentateur enregistré.")
+        except services.CommissionRefused as error:
+            _refused(request, error)
+    else:
+        messages.error(request, "Choisissez un organisme.")
+    return redirect(f"{reverse('commissions:session', args=[item.session_id])}#point-{item.pk}")
+
+
+@require_POST
+@secretariat_only
+def opinion_letters(request, pk):
+    session = _session(pk)
+    try:
+        services.queue_opinion_letters(session=session, user=request.user)
+        messages.success(
+            request,
+            "Courriers d'avis et de recommandations en préparation : ils seront sur chaque dossier "
+            "(au ménage, copie aux services sociaux).",
+        )
+    except services.CommissionRefused as error:
+        _refused(request, error)
+    return redirect("commissions:session", pk=pk)
+
+
 @secretariat_only
 def decision_record(request, pk):
     session = _session(pk)
@@ -330,7 +399,7 @@ def _render_item(request, item, decision_form, recommendation_form, status=200):
             "form": decision_form,
             "recommendation_form": recommendation_form,
             "recommendations": _with_close_forms(
-                item.recommendations.select_related("responsible", "referral")
+                item.recommendations.select_related("responsible", "referral", "rehousing_entry")
             ),
             "today": timezone.localdate(),
         },
@@ -420,3 +489,119 @@ def case_summary(request, session_pk, pk):
     )
     procedure_services.log_access(user=request.user, procedure=procedure, context="commission")
     return render(request, "commissions/case_summary.html", services.case_summary(session, item, procedure))
+
+
+# ---------------------------------------------------------------- the rehousing pool
+
+
+@secretariat_only
+def pool(request):
+    """The households of the pool, with their time in it against the 3-to-6-month target."""
+    include_closed = request.GET.get("tous") == "1"
+    entries = services.pool_entries(include_closed=include_closed)
+    return render(
+        request,
+        "commissions/pool.html",
+        {
+            "title": "Vivier de relogement",
+            "entries": entries,
+            "include_closed": include_closed,
+            "dalo_message": services.DALO_MESSAGE,
+        },
+    )
+
+
+def _pool_entry(pk):
+    return get_object_or_404(
+        RehousingPoolEntry.objects.select_related(
+            "procedure__household", "procedure__lease__commune", "lead_landlord", "recommendation"
+        ),
+        pk=pk,
+    )
+
+
+@secretariat_only
+def pool_entry(request, pk):
+    entry = _pool_entry(pk)
+    form = PoolEntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_pool_entry(
+                entry=RehousingPoolEntry.objects.get(pk=pk), user=request.user, data=form.cleaned_data
+            )
+            messages.success(request, "Inscription au vivier enregistrée.")
+            return redirect("commissions:pool_entry", pk=pk)
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    return _render_pool_entry(request, entry, form, OfferForm())
+
+
+def _render_pool_entry(request, entry, form, offer_form, status=200):
+    entry.refresh_from_db()
+    offers = list(entry.offers.select_related("landlord"))
+    for offer in offers:
+        offer.answer_form = OfferAnswerForm(auto_id=f"reponse-{offer.pk}-%s")
+    return render(
+        request,
+        "commissions/pool_entry.html",
+        {
+            "title": f"{entry.procedure.household.label} — vivier de relogement",
+            "entry": entry,
+            "pool": services.pool_status(entry),
+            "missing": entry.missing_report_elements(),
+            "form": form,
+            "offer_form": offer_form,
+            "offers": offers,
+            "dalo_message": services.DALO_MESSAGE,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@secretariat_only
+def add_offer(request, pk):
+    entry = _pool_entry(pk)
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_offer(entry=entry, user=request.user, **form.cleaned_data)
+            messages.success(request, "Proposition de logement enregistrée.")
+            return redirect("commissions:pool_entry", pk=pk)
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    return _render_pool_entry(request, entry, PoolEntryForm(instance=entry), form, status=400)
+
+
+@require_POST
+@secretariat_only
+def answer_offer(request, pk):
+    offer = get_object_or_404(RehousingOffer, pk=pk)
+    form = OfferAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_offer(offer=offer, user=request.user, **form.cleaned_data)
+            messages.success(request, "Réponse à la proposition enregistrée.")
+        except services.CommissionRefused as error:
+            _refused(request, error)
+    else:
+        messages.error(request, "Choisissez une réponse.")
+    return redirect("commissions:pool_entry", pk=offer.entry_id)
+
+
+@secretariat_only
+def enter_pool(request, procedure_pk):
+    """The secretariat puts a household in the pool (Charte annexe 2)."""
+    procedure = get_object_or_404(
+        Procedure.objects.visible_to(request.user).select_related("household"), pk=procedure_pk
+    )
+    form = EnterPoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = services.enter_pool(procedure=procedure, user=request.user, quota=form.cleaned_data["quota"])
+        messages.success(request, "Ménage inscrit au vivier de relogement.")
+        return redirect("commissions:pool_entry", pk=entry.pk)
+    return render(
+        request,
+        "commissions/enter_pool.html",
+        {"title": "Inscrire au vivier de relogement", "form": form, "procedure": procedure},
+    )

@@ -21,6 +21,8 @@ class DsfrFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _as_native_date(field)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
 
@@ -28,6 +30,21 @@ class DsfrFormMixin:
         context = super().get_context()
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+DATE_HINT = "Format attendu : JJ/MM/AAAA"
+
+
+def _as_native_date(field):
+    """Every date field is the browser's date picker (ISO value, shown as JJ/MM/AAAA in a French
+    browser) with the DSFR's format hint, so that a date can be typed or picked with the keyboard."""
+    if not isinstance(field, forms.DateField) or isinstance(field, forms.DateTimeField):
+        return
+    if not isinstance(field.widget, forms.DateInput) or field.widget.input_type != "date":
+        field.widget = forms.DateInput(attrs=field.widget.attrs)
+    field.widget.input_type = "date"
+    field.widget.format = "%Y-%m-%d"
+    field.help_text = f"{field.help_text} {DATE_HINT}." if field.help_text else DATE_HINT
 
 
 class DsfrForm(DsfrFormMixin, forms.Form):

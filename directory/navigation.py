@@ -19,6 +19,7 @@ SECTIONS = [
     ("Demandes reçues", "referrals:inbox", (Role.SOCIAL_WORKER, Role.PARTNER)),
     ("Orientations", "referrals:inbox", SECRETARIAT),
     ("Commissions", "commissions:index", SECRETARIAT),
+    ("Vivier de relogement", "commissions:pool", SECRETARIAT),
     ("Mes séances", "commissions:member_sessions", (Role.COMMISSION_MEMBER,)),
     ("Administration", "admin:index", (Role.ADMIN,)),
 ]

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from commissions import demo
-from commissions.models import Commission, CommissionMember, Recommendation, Session
+from commissions.models import Commission, CommissionMember, Recommendation, RehousingPoolEntry, Session
 from commissions.setup import install_formations
 from directory import departements
 from directory.demo import seed_accounts
@@ -53,3 +53,5 @@ def test_the_demo_seats_membre_caf_and_has_recommendations_in_every_state(cote_d
     assert sorted(seats) == sorted(demo.MEMBER_SEATS)
     assert set(Recommendation.objects.values_list("status", flat=True)) == set(Recommendation.Status.values)
     assert Session.objects.count() == 16
+    assert RehousingPoolEntry.objects.count() == 2
+    assert {session.date.weekday() for session in Session.objects.all()} <= {0, 1, 2, 3, 4}
