@@ -58,9 +58,11 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
-# The benchmark (bench/): a département-size then a nation-size data set on PostgreSQL.
+# The benchmark (bench/): a département-size then a nation-size data set on PostgreSQL; the
+# secretariat's pages and a year's indicators, then the letters and the weekly lists.
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench
+	$(MAKE) bench-letters
 
 # Letters per second (500 questionnaires) against WeasyPrint alone, and a week's lists (bench/letters.py).
 .PHONY: bench-letters

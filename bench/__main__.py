@@ -65,7 +65,7 @@ def main():
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
-    from . import generate, measure
+    from . import generate, indicators, measure
 
     setup_test_environment()
     started = time.perf_counter()
@@ -79,7 +79,11 @@ def main():
         generate.grow_to(size, departement_only=size <= 20000)
         print(f"Jeu de {size} procédures prêt en {time.perf_counter() - built:.0f} s.", flush=True)
         measure.print_header()
-        results.append((size, measure.run(user, repeat=repeat, size=size)))
+        rows = measure.run(user, repeat=repeat, size=size)
+        for row in indicators.measure(repeat=min(repeat, 5)):
+            measure.print_row(size, row)
+            rows.append(row)
+        results.append((size, rows))
     measure.print_table(results)
     print(f"Durée totale : {time.perf_counter() - started:.0f} s.")
 
