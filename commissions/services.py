@@ -394,7 +394,7 @@ def convene(item, *, user=None) -> bool:
         convocation_at=timezone.now()
     ):
         return False
-    letters.generate(procedure=item.procedure, kind=LetterKind.MEDIATION_NOTICE, user=user)
+    letters.generate(procedure=item.procedure, kind=LetterKind.MEDIATION_NOTICE, user=user, agenda_item=item)
     return True
 
 
@@ -781,8 +781,9 @@ def set_presenter(*, item, user, presenter) -> AgendaItem:
 def send_opinion_letters(*, session, user) -> int:
     """After the session, for each case with an opinion, the letter of opinion and recommendations
     to the household and its copy to the social services (Charte II.A.2: "Rédiger les courriers
-    d'avis et de recommandations"), through the letters app; a case already written to for this
-    session is skipped. Returns the number of letters generated."""
+    d'avis et de recommandations"), through the letters app, which reads the opinion and the
+    recommendations from the agenda item; a case already written to for this session is skipped.
+    Returns the number of letters generated."""
     from letters.models import Letter, LetterKind
     from letters.services import letters
 
@@ -790,7 +791,7 @@ def send_opinion_letters(*, session, user) -> int:
     require_decisions(session)
     kinds = (LetterKind.OPINION, LetterKind.OPINION_COPY)
     items = session.items.filter(decided_at__isnull=False).select_related(
-        "procedure__household", "procedure__lease__commune", "procedure__landlord"
+        "session__commission", "procedure__household", "procedure__lease__commune", "procedure__landlord"
     )
     count = 0
     for item in items:
@@ -801,7 +802,7 @@ def send_opinion_letters(*, session, user) -> int:
         )
         for kind in kinds:
             if kind not in written:
-                letters.generate(procedure=item.procedure, kind=kind, user=user)
+                letters.generate(procedure=item.procedure, kind=kind, user=user, agenda_item=item)
                 count += 1
     return count
 

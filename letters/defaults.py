@@ -20,6 +20,44 @@ _QUESTIONNAIRE = (
     "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
 )
 
+# The convocation and the letters of opinion name the commission's session; the opinion and the
+# recommendations come from the agenda item (letters/README.md). Changed in migration
+# 0002_session_placeholders: an existing database gets them as a new version.
+MEDIATION_NOTICE = (
+    "Convocation : {{ commission.nom }}, séance du {{ seance.date }}",
+    "Madame, Monsieur,\n\n"
+    "Dans le cadre de la procédure {{ procedure.reference }} concernant le logement situé "
+    "{{ bail.adresse }}, {{ bail.commune }}, vous êtes convoqué(e) à la séance de la "
+    "{{ commission.nom }} du {{ seance.date }} ({{ seance.lieu }}). L'heure de votre passage vous "
+    "sera confirmée par téléphone.\n\n"
+    "Votre présence est importante : elle permet de rechercher avec votre bailleur une solution "
+    "pour vous maintenir dans le logement ou préparer votre relogement.",
+)
+OPINION = (
+    "Avis et recommandations de la CCAPEX — séance du {{ seance.date }}",
+    "Madame, Monsieur,\n\n"
+    "La {{ commission.nom }} a examiné lors de sa séance du {{ seance.date }} la situation de "
+    "{{ menage.libelle }}, logement situé {{ bail.adresse }}, {{ bail.code_postal }} {{ bail.commune }} "
+    "(procédure {{ procedure.reference }}).\n\n"
+    "Avis de la commission : {{ avis }}\n\n"
+    "Ses préconisations, avec l'organisme chargé de chacune et son échéance :\n"
+    "{{ preconisations }}\n\n"
+    "Nous vous invitons à prendre contact sans attendre avec ces organismes.\n\n"
+    "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+)
+OPINION_COPY = (
+    "Copie : avis et recommandations de la CCAPEX — {{ menage.libelle }}",
+    "Madame, Monsieur,\n\n"
+    "Pour information, voici l'avis et les préconisations de la {{ commission.nom }}, séance du "
+    "{{ seance.date }}, concernant {{ menage.libelle }}, {{ bail.adresse }}, {{ bail.commune }} "
+    "(procédure {{ procedure.reference }}).\n\n"
+    "Avis de la commission : {{ avis }}\n\n"
+    "Préconisations, avec l'organisme chargé de chacune et son échéance :\n"
+    "{{ preconisations }}\n\n"
+    "Nous vous remercions de mettre en œuvre celles qui relèvent de votre service et d'en informer "
+    "le secrétariat de la CCAPEX.",
+)
+
 DEFAULTS = {
     LetterKind.QUESTIONNAIRE_HOUSEHOLD: ("Votre situation locative — questionnaire", _QUESTIONNAIRE),
     LetterKind.QUESTIONNAIRE_OWNER: (
@@ -33,29 +71,9 @@ DEFAULTS = {
         "échanges avec le locataire, souhait de maintenir le bail) et de nous le retourner.\n\n"
         "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
     ),
-    LetterKind.MEDIATION_NOTICE: (
-        "Convocation à une commission de médiation",
-        "Madame, Monsieur,\n\n"
-        "Dans le cadre de la procédure {{ procedure.reference }} concernant le logement situé "
-        "{{ bail.adresse }}, {{ bail.commune }}, vous êtes convoqué(e) à une commission de médiation. "
-        "La date, l'heure et le lieu vous seront confirmés par téléphone.\n\n"
-        "Votre présence est importante : elle permet de rechercher avec votre bailleur une solution "
-        "pour vous maintenir dans le logement ou préparer votre relogement.",
-    ),
-    LetterKind.OPINION: (
-        "Avis et recommandations de la CCAPEX",
-        "Madame, Monsieur,\n\n"
-        "La CCAPEX a examiné la situation de {{ menage.libelle }} (procédure {{ procedure.reference }}). "
-        "Vous trouverez ci-dessous son avis et ses recommandations.\n\n"
-        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-    ),
-    LetterKind.OPINION_COPY: (
-        "Copie : avis et recommandations de la CCAPEX",
-        "Madame, Monsieur,\n\n"
-        "Pour information, vous trouverez ci-joint copie de l'avis et des recommandations de la "
-        "CCAPEX concernant {{ menage.libelle }}, {{ bail.adresse }}, {{ bail.commune }} (procédure "
-        "{{ procedure.reference }}).",
-    ),
+    LetterKind.MEDIATION_NOTICE: MEDIATION_NOTICE,
+    LetterKind.OPINION: OPINION,
+    LetterKind.OPINION_COPY: OPINION_COPY,
     LetterKind.CFP_HOUSEHOLD: (
         "Octroi du concours de la force publique",
         "Madame, Monsieur,\n\n"

@@ -24,6 +24,12 @@ PLACEHOLDERS = {
     "date_du_jour": "date du courrier, en toutes lettres",
     "date_expulsion_possible": "date à compter de laquelle l'expulsion peut avoir lieu",
     "destinataire.nom": "nom du destinataire du courrier",
+    # The commission's session (the agenda item the letter is about: see letters/README.md).
+    "commission.nom": "nom de la commission (ex. : Commission de médiation pré-expulsion de Dijon)",
+    "seance.date": "date de la séance de la commission, en toutes lettres",
+    "seance.lieu": "lieu de la séance de la commission",
+    "avis": "avis rendu par la commission sur la situation",
+    "preconisations": "liste des préconisations : nature, organisme chargé et échéance de chacune",
 }
 
 PLACEHOLDER = re.compile(r"{{\s*([^{}]*?)\s*}}")

@@ -6,6 +6,7 @@ its task."""
 import datetime
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 import dsfr
@@ -130,6 +131,15 @@ def save_version(*, template, subject, body, user) -> LetterTemplateVersion:
         )
 
 
+def missing_default_placeholders(version) -> list[str]:
+    """The placeholders the default wording of the kind uses and this version does not: when the
+    default changes, a wording an administrator changed is kept (never overwritten) and its edit page
+    lists these, with a button to start again from the default."""
+    subject, body = defaults.DEFAULTS[LetterKind(version.template.kind)]
+    used = set(placeholders.used(version.subject + version.body))
+    return [name for name in dict.fromkeys(placeholders.used(subject + body)) if name not in used]
+
+
 # ---------------------------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------------------------
@@ -222,21 +232,26 @@ def _holder(household):
     return (holders or persons or [None])[0]
 
 
-def letter_html(procedure, version, *, today=None, fonts_base="") -> str:
+def letter_html(procedure, version, *, today=None, fonts_base="", agenda_item=None) -> str:
     """The letter's HTML (tested as such; the PDF is rendered from it). The fonts are found next to
     the base URL (django-dsfr's font folder, a file:// URL) unless `fonts_base` says where (the
-    browser preview uses the static files' URL)."""
+    browser preview uses the static files' URL). `agenda_item` is the commission's agenda item the
+    letter is about (see session_values); found from the case when not given."""
     today = today or timezone.localdate()
     kind = version.template.kind
     values = values_for(procedure, kind=kind, today=today)
-    body = placeholders.fill(escape(version.body), values)
-    paragraphs = [p.replace("\n", "<br>") for p in body.split("\n\n") if p.strip()]
+    inline_values = values
+    if SESSION_PLACEHOLDERS & set(placeholders.used(version.subject + version.body)):
+        item = agenda_item if agenda_item is not None else agenda_item_for(procedure, kind)
+        session, listed = session_values(item)
+        values = {**values, **session, "preconisations": listed["html"]}
+        inline_values = {**values, **session, "preconisations": listed["text"]}
     name, address = recipient_for(procedure, kind)
     return render_to_string(
         "letters/pdf/letter.html",
         {
-            "subject": placeholders.fill(escape(version.subject), values),
-            "paragraphs": paragraphs,
+            "subject": placeholders.fill(escape(version.subject), inline_values),
+            "blocks": _blocks(placeholders.fill(escape(version.body), values)),
             "recipient_name": name,
             "recipient_address": address,
             "reference": procedure.reference,
@@ -248,17 +263,89 @@ def letter_html(procedure, version, *, today=None, fonts_base="") -> str:
     )
 
 
-def generate(*, procedure, kind, user=None, batch=None, today=None) -> Letter:
-    """Render one letter as PDF and store it with its checksum, recipient and template version."""
-    document = _render(procedure, kind, today=today)
+def _blocks(body: str) -> list[dict]:
+    """The body's paragraphs (a blank line apart; a line break kept), the list of recommendations
+    set apart as a block of its own (a list is not allowed inside a paragraph)."""
+    blocks = []
+    for paragraph in body.split("\n\n"):
+        for part in LIST_BLOCK.split(paragraph):
+            if LIST_BLOCK.fullmatch(part):
+                blocks.append({"html": part, "is_list": True})
+            elif part.strip():
+                blocks.append({"html": part.strip("\n").replace("\n", "<br>"), "is_list": False})
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# The commission's session, opinion and recommendations (Charte II.A.2: "Rédiger les courriers
+# d'avis et de recommandations", "Rédiger les courriers d'invitation")
+# ---------------------------------------------------------------------------------------------
+
+SESSION_PLACEHOLDERS = {"commission.nom", "seance.date", "seance.lieu", "avis", "preconisations"}
+OPINION_KINDS = (LetterKind.OPINION, LetterKind.OPINION_COPY)
+LIST_BLOCK = re.compile(r'(<ul class="preconisations">.*?</ul>)', re.DOTALL)
+TO_BE_SPECIFIED = "(à préciser)"
+
+
+def agenda_item_for(procedure, kind):
+    """The agenda item a letter is about when the caller does not name it: for the letters of
+    opinion, the case's latest decided item; for the others (the convocation), its latest item."""
+    from commissions.models import AgendaItem
+
+    items = AgendaItem.objects.filter(procedure=procedure)
+    if kind in OPINION_KINDS:
+        items = items.filter(decided_at__isnull=False)
+    return items.select_related("session__commission").order_by("-session__date", "-pk").first()
+
+
+def session_values(item) -> tuple[dict, dict]:
+    """The session placeholders' escaped values, and the recommendations as an HTML list (each
+    with its kind, the organisation responsible and its due date) and as one line of text."""
+    if item is None:
+        names = ("commission.nom", "seance.date", "seance.lieu", "avis")
+        return dict.fromkeys(names, TO_BE_SPECIFIED), {"html": TO_BE_SPECIFIED, "text": TO_BE_SPECIFIED}
+    session = item.session
+    values = {
+        "commission.nom": escape(session.commission.name),
+        "seance.date": french_date(session.date),
+        "seance.lieu": escape(session.place or session.commission.place or TO_BE_SPECIFIED),
+        "avis": escape(item.opinion or TO_BE_SPECIFIED),
+    }
+    lines = [
+        _recommendation_line(r)
+        for r in item.recommendations.select_related("responsible").order_by("due_date", "pk")
+    ]
+    if not lines:
+        return values, {"html": "Aucune préconisation.", "text": "aucune préconisation"}
+    items_html = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return values, {
+        "html": f'<ul class="preconisations">{items_html}</ul>',
+        "text": escape(" ; ".join(lines)),
+    }
+
+
+def _recommendation_line(recommendation) -> str:
+    kind = recommendation.get_kind_display()
+    detail = f" ({recommendation.detail})" if recommendation.detail else ""
+    return (
+        f"{kind}{detail} — organisme chargé : {recommendation.responsible.name} — "
+        f"échéance : {french_date(recommendation.due_date)}"
+    )
+
+
+def generate(*, procedure, kind, user=None, batch=None, today=None, agenda_item=None) -> Letter:
+    """Render one letter as PDF and store it with its checksum, recipient and template version.
+    `agenda_item`: the commission's agenda item the letter is about (the commissions app passes it
+    for the convocations and the letters of opinion of a session); by default, found from the case
+    (agenda_item_for)."""
+    document = _render(procedure, kind, today=today, agenda_item=agenda_item)
     return _store(procedure=procedure, kind=kind, user=user, batch=batch, **document)[0]
 
 
-def _render(procedure, kind, *, today=None) -> dict:
+def _render(procedure, kind, *, today=None, agenda_item=None) -> dict:
     version = current_version(kind)
-    document = HTML(
-        string=letter_html(procedure, version, today=today), base_url=str(FONTS_DIR) + "/"
-    ).render()
+    html = letter_html(procedure, version, today=today, agenda_item=agenda_item)
+    document = HTML(string=html, base_url=str(FONTS_DIR) + "/").render()
     return {"version": version, "document": document}
 
 

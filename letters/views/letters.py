@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from directory.models import Role
 from procedure.models import Procedure
 
-from .. import placeholders
+from .. import defaults, placeholders
 from ..forms import AnswerForm, BatchForm, GenerateLetterForm, LetterStatusForm, TemplateForm
 from ..models import Letter, LetterBatch, LetterKind, LetterTemplate
 from ..services import letters as services
@@ -134,7 +134,10 @@ def edit_template(request, kind):
     if kind not in LetterKind.values:
         raise PermissionDenied
     version = services.current_version(kind)
-    form = TemplateForm(request.POST or None, initial={"subject": version.subject, "body": version.body})
+    subject, body = version.subject, version.body
+    if request.GET.get("texte") == "defaut":
+        subject, body = defaults.DEFAULTS[LetterKind(kind)]
+    form = TemplateForm(request.POST or None, initial={"subject": subject, "body": body})
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -163,6 +166,7 @@ def edit_template(request, kind):
             "version": version,
             "preview": preview,
             "placeholders": placeholders.PLACEHOLDERS.items(),
+            "missing": services.missing_default_placeholders(version),
         },
     )
 
