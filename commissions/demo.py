@@ -1,13 +1,16 @@
-"""Demo commissions (seed_demo step): the Charte's formations, a past session with decisions and
-recommendations in every state and a published future one for each; membre.caf sits on the
-centralisée and on the médiation pré-expulsion de Dijon. Idempotent: a formation that already has
-sessions is left alone."""
+"""Demo commissions (seed_demo step): the Charte's formations; for each formation that examines
+cases, a past session with decisions and recommendations in every state and a published future
+one, every case put on the agenda through a saisine (so the indicator saisines_ccapex counts them)
+and chosen by the formation's rules; the plénière's yearly meetings, with no case. membre.caf sits
+on the centralisée and on the médiation pré-expulsion de Dijon. Idempotent: a formation that
+already has sessions is left alone."""
 
 import datetime
 
 from django.utils import timezone
 
-from directory.models import Organisation, User
+from directory.acting import Acting
+from directory.models import Membership, Organisation, Role, User
 from procedure.models import EventKind, JudgmentOutcome, Procedure
 
 from .models import (
@@ -17,12 +20,18 @@ from .models import (
     Recommendation,
     RehousingOffer,
     RehousingPoolEntry,
+    ReviewRequest,
     Session,
 )
-from .services import _weekday
+from .services import _candidates, _weekday, add_to_agenda, record_decision, request_review
 from .setup import install_formations
 
 MEMBER_EMAIL = "membre.caf@demo.prevex.fr"
+SECRETARIAT_EMAIL = "secretariat@demo.prevex.fr"
+# Cases a formation examines in the demo: half at its held session, half at the next one.
+CASES_PER_COMMISSION = 6
+# A saisine is received some weeks before the session that examines it.
+REQUESTED_DAYS_BEFORE = 21
 MEMBER_SEATS = ["21-ccapex-centralisee", "21-mediation-dijon"]
 # A recommendation in every state of its follow-up: (kind, status, days after the session, note).
 FOLLOW_UP = [
@@ -37,18 +46,34 @@ FOLLOW_UP = [
 def seed_commissions(stdout=None) -> None:
     install_formations("21")
     _seat_member()
-    secretariat = User.objects.filter(email="secretariat@demo.prevex.fr").first()
-    cases = list(Procedure.objects.order_by("pk").values_list("pk", flat=True)[:60])
-    for index, commission in enumerate(Commission.objects.active().order_by("pk")):
-        if commission.sessions.exists() or not cases:
+    secretariat = _acting_secretariat()
+    for commission in Commission.objects.active().order_by("pk"):
+        if commission.sessions.exists():
             continue
-        _seed_sessions(commission, cases[index * 6 : index * 6 + 6] or cases[:6], secretariat)
+        if commission.kind == Commission.Kind.PLENARY:
+            _seed_yearly_meetings(commission)
+        elif secretariat is not None:
+            _seed_sessions(commission, secretariat)
     _seed_pool(secretariat)
     if stdout is not None:
         count = Session.objects.count()
         stdout.write(
             f"{count} séances de commission ; {MEMBER_EMAIL} siège à la centralisée et à la médiation."
         )
+
+
+def _acting_secretariat():
+    """The demo secretariat, acting for its organisation as the services require."""
+    membership = (
+        Membership.objects.filter(user__email=SECRETARIAT_EMAIL, role=Role.SECRETARIAT)
+        .select_related("user", "organisation")
+        .first()
+    )
+    if membership is None:
+        return None
+    user = membership.user
+    user.acting = Acting(membership)
+    return user
 
 
 def _seat_member():
@@ -62,42 +87,63 @@ def _seat_member():
             CommissionMember.objects.get_or_create(commission=commission, organisation=caf, user=user)
 
 
-def _seed_sessions(commission, case_ids, secretariat):
+def _seed_yearly_meetings(commission):
+    """The plénière never examines a case (Charte II.A.1: coordination, annual report and
+    indicators): last year's meeting, held, and this year's, planned; no agenda item."""
+    today = timezone.localdate()
+    Session.objects.create(
+        commission=commission,
+        date=_weekday(today - datetime.timedelta(days=300)),
+        place=commission.place,
+        status=Session.Status.CLOSED,
+    )
+    Session.objects.create(
+        commission=commission, date=_weekday(today + datetime.timedelta(days=65)), place=commission.place
+    )
+
+
+def _seed_sessions(commission, secretariat):
+    """A held session with decisions and recommendations and a published one to come, each case
+    on the agenda through a saisine of the secretariat (services.request_review then
+    add_to_agenda), chosen by the formation's own rules (its territory, sector and stages:
+    services.suggest_review_requests); a formation with no such case gets no case."""
     today = timezone.localdate()
     past = Session.objects.create(
-        commission=commission,
-        date=_weekday(today - datetime.timedelta(days=40)),
-        place=commission.place,
-        status=Session.Status.HELD,
-        published_at=timezone.now(),
+        commission=commission, date=_weekday(today - datetime.timedelta(days=40)), place=commission.place
     )
     future = Session.objects.create(
-        commission=commission,
-        date=_weekday(today + datetime.timedelta(days=12)),
-        place=commission.place,
-        status=Session.Status.PUBLISHED,
-        published_at=timezone.now(),
+        commission=commission, date=_weekday(today + datetime.timedelta(days=12)), place=commission.place
     )
+    candidates = _candidates(commission)[:CASES_PER_COMMISSION]
     responsible = Organisation.objects.filter(code="ccas-dijon").first() or commission.co_chairs.first()
-    for order, procedure_id in enumerate(case_ids[:3], start=1):
-        item = AgendaItem.objects.create(
-            session=past,
-            procedure_id=procedure_id,
-            order=order,
-            household_invited=commission.households_attend,
-            attendance=AgendaItem.Attendance.PRESENT,
-            opinion="Maintien dans les lieux sous réserve d'un plan d'apurement.",
-            decided_at=timezone.now(),
+    for index, (procedure, reason) in enumerate(candidates):
+        session = past if index < CASES_PER_COMMISSION // 2 else future
+        review = request_review(procedure=procedure, commission=commission, user=secretariat, reason=reason)
+        ReviewRequest.objects.filter(pk=review.pk).update(
+            created_at=timezone.now()
+            - datetime.timedelta(days=REQUESTED_DAYS_BEFORE + (today - session.date).days)
         )
-        if responsible is not None:
-            _recommendations(item, past, responsible, secretariat)
-    for order, procedure_id in enumerate(case_ids[3:6], start=1):
-        AgendaItem.objects.create(
-            session=future,
-            procedure_id=procedure_id,
-            order=order,
-            household_invited=commission.households_attend,
-        )
+        item = add_to_agenda(session=session, review=review, user=secretariat)
+        if session is past:
+            _decide(item, secretariat, responsible)
+    Session.objects.filter(pk=future.pk, items__isnull=False).update(
+        status=Session.Status.PUBLISHED, published_at=timezone.now()
+    )
+    Session.objects.filter(pk=past.pk).update(published_at=timezone.now())
+
+
+def _decide(item, secretariat, responsible):
+    attendance = (
+        AgendaItem.Attendance.PRESENT if item.household_invited else AgendaItem.Attendance.NOT_INVITED
+    )
+    record_decision(
+        item=item,
+        user=secretariat,
+        attendance=attendance,
+        opinion="Maintien dans les lieux sous réserve d'un plan d'apurement.",
+    )
+    if responsible is not None:
+        _recommendations(item, item.session, responsible, secretariat)
 
 
 def _recommendations(item, session, responsible, secretariat):

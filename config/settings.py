@@ -218,6 +218,20 @@ LOGGING = {
 
 # Commission members read the cases of a published agenda until this many days after the session.
 COMMISSION_ACCESS_DAYS = _read("COMMISSION_ACCESS_DAYS", env.int, default=30)
+# The Charte's indicators that the referent partners supply each year (Charte IV) rather than Prévex
+# counting them: Prévex sees only the repayment plans, FSL aids, PCS and new leases recorded on its
+# procedures, while the CAF/MSA, the FSL and the social landlords know them all.
+INDICATORS_SUPPLIED = _read(
+    "INDICATORS_SUPPLIED",
+    env.list,
+    default=[
+        "plans_apurement",
+        "plans_apurement_non_respectes",
+        "aides_fsl_impayes",
+        "pcs_signes",
+        "nouveaux_baux_apres_resiliation",
+    ],
+)
 # Social workers read a case while their organisation holds an open referral, and this long after.
 REFERRAL_ACCESS_DAYS = _read("REFERRAL_ACCESS_DAYS", env.int, default=90)
 REFERRAL_ATTACHMENT_MAX_BYTES = _read("REFERRAL_ATTACHMENT_MAX_BYTES", env.int, default=10 * 1024 * 1024)

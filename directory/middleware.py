@@ -5,11 +5,12 @@ from django.utils.functional import SimpleLazyObject
 
 from . import acting
 
-PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/sante/")
+PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/")
 
 
 class LoginRequiredMiddleware:
-    """Every page requires sign-in, except sign-in, password reset and static files."""
+    """Every page requires sign-in, except sign-in, password reset, the accessibility statement and
+    static files."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,17 +20,18 @@ class LoginRequiredMiddleware:
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
         return self.get_response(request)
 
-    def _must_choose(self, request):
-        """No organisation chosen yet; a superuser may still reach the admin to repair memberships."""
-        if request.acting.membership is not None or request.path.startswith(self.ALLOWED_WITHOUT_CHOICE):
-            return False
-        return not (request.path.startswith("/admin/") and request.user.is_superuser)
-
 
 class ActingOrganisationMiddleware:
     """Sets request.acting (membership, organisation, role) and user.acting for querysets."""
 
-    ALLOWED_WITHOUT_CHOICE = ("/organisme/", "/connexion/", "/deconnexion/", "/static/", "/mot-de-passe/")
+    ALLOWED_WITHOUT_CHOICE = (
+        "/organisme/",
+        "/connexion/",
+        "/deconnexion/",
+        "/static/",
+        "/mot-de-passe/",
+        "/accessibilite/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

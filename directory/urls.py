@@ -8,6 +8,7 @@ urlpatterns = [
     path("connexion/", views.SignInView.as_view(), name="login"),
     path("deconnexion/", views.SignOutView.as_view(), name="logout"),
     path("organisme/", views.choose_organisation, name="choose_organisation"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

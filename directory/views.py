@@ -91,3 +91,8 @@ def home_blocks(request):
     from .home import blocks_for
 
     return blocks_for(request)
+
+
+def accessibility(request):
+    """The accessibility statement (RGAA), public like the sign-in page."""
+    return render(request, "directory/accessibility.html", {"title": "Accessibilité"})

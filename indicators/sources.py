@@ -130,7 +130,7 @@ def status(indicator):
 
     settings.INDICATORS_SUPPLIED may list codes the département prefers to take from the referent
     (say the CAF's own count of repayment plans) even though Prévex could count them."""
-    if indicator.code in getattr(settings, "INDICATORS_SUPPLIED", ()):
+    if indicator.code in settings.INDICATORS_SUPPLIED:
         return d.SUPPLIED
     if indicator.source and available(indicator.source):
         return d.COUNTED

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import escape
 from weasyprint import HTML
 
@@ -92,6 +93,11 @@ def french_date(day: datetime.date) -> str:
     """'26 novembre 2026' ('1er' for the first of the month)."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def money(amount) -> str:
+    """'2 900,00 €' (French grouping and decimal comma, no-break spaces)."""
+    return number_format(amount, 2, use_l10n=True, force_grouping=True) + "\xa0€"
 
 
 def render_pdf(html: str) -> bytes:
@@ -216,7 +222,7 @@ def values_for(procedure, *, kind, today=None) -> dict:
         "bail.commune": lease.commune.name,
         "bailleur.nom": procedure.landlord.name,
         "procedure.reference": procedure.reference,
-        "procedure.dette": "" if procedure.debt is None else f"{procedure.debt:.2f} €".replace(".", ","),
+        "procedure.dette": "" if procedure.debt is None else money(procedure.debt),
         "acte.nom": act.get_kind_display().lower() if act else "",
         "acte.date": french_date(act.date) if act else "",
         "date_du_jour": french_date(today),

@@ -23,3 +23,10 @@ def test_each_persona_sees_its_home_with_its_organisation(persona, request):
 def test_admin_is_for_administrators_only(secretariat_client, administrator_client):
     assert secretariat_client.get("/admin/").status_code == 302
     assert administrator_client.get("/admin/").status_code == 200
+
+
+def test_the_accessibility_statement_is_public_and_linked_from_the_footer(client):
+    response = client.get("/accessibilite/")
+    assert response.status_code == 200
+    assert "Déclaration d'accessibilité" in response.content.decode()
+    assert 'href="/accessibilite/"' in client.get("/connexion/").content.decode()
