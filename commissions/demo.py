@@ -28,7 +28,8 @@ from .setup import install_formations
 
 MEMBER_EMAIL = "membre.caf@demo.prevex.fr"
 SECRETARIAT_EMAIL = "secretariat@demo.prevex.fr"
-# Cases a formation examines in the demo: half at its held session, half at the next one.
+# Cases a formation examines in the demo: half at its held session, half at the next one (which
+# its members read: the first case goes there).
 CASES_PER_COMMISSION = 6
 # A saisine is received some weeks before the session that examines it.
 REQUESTED_DAYS_BEFORE = 21
@@ -116,8 +117,9 @@ def _seed_sessions(commission, secretariat):
     )
     candidates = _candidates(commission)[:CASES_PER_COMMISSION]
     responsible = Organisation.objects.filter(code="ccas-dijon").first() or commission.co_chairs.first()
+    examined = []
     for index, (procedure, reason) in enumerate(candidates):
-        session = past if index < CASES_PER_COMMISSION // 2 else future
+        session = future if index % 2 == 0 else past  # a lone case goes to the published session
         review = request_review(procedure=procedure, commission=commission, user=secretariat, reason=reason)
         ReviewRequest.objects.filter(pk=review.pk).update(
             created_at=timezone.now()
@@ -125,11 +127,14 @@ def _seed_sessions(commission, secretariat):
         )
         item = add_to_agenda(session=session, review=review, user=secretariat)
         if session is past:
-            _decide(item, secretariat, responsible)
+            examined.append(item)
+    for item in examined:  # once the whole agenda is set: the first decision holds the session
+        _decide(item, secretariat, responsible)
     Session.objects.filter(pk=future.pk, items__isnull=False).update(
         status=Session.Status.PUBLISHED, published_at=timezone.now()
     )
-    Session.objects.filter(pk=past.pk).update(published_at=timezone.now())
+    published = timezone.now() - datetime.timedelta(days=(today - past.date).days + 10)
+    Session.objects.filter(pk=past.pk).update(published_at=published)
 
 
 def _decide(item, secretariat, responsible):

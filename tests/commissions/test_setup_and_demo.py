@@ -2,10 +2,19 @@ import pytest
 from django.core.management import call_command
 
 from commissions import demo
-from commissions.models import Commission, CommissionMember, Recommendation, RehousingPoolEntry, Session
+from commissions.models import (
+    AgendaItem,
+    Commission,
+    CommissionMember,
+    Recommendation,
+    RehousingPoolEntry,
+    ReviewRequest,
+    Session,
+)
 from commissions.setup import install_formations
 from directory import departements
 from directory.demo import seed_accounts
+from procedure.models import Procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +64,40 @@ def test_the_demo_seats_membre_caf_and_has_recommendations_in_every_state(cote_d
     assert Session.objects.count() == 16
     assert RehousingPoolEntry.objects.count() == 2
     assert {session.date.weekday() for session in Session.objects.all()} <= {0, 1, 2, 3, 4}
+
+
+def test_the_demo_agendas_follow_the_formations_rules_through_saisines(cote_dor):
+    from procedure.demo import seed_cases
+    from procedure.services import annotate_stage
+
+    seed_accounts()
+    seed_cases()
+    demo.seed_commissions()
+    counts = (ReviewRequest.objects.count(), AgendaItem.objects.count(), Recommendation.objects.count())
+    demo.seed_commissions()
+
+    assert (
+        ReviewRequest.objects.count(),
+        AgendaItem.objects.count(),
+        Recommendation.objects.count(),
+    ) == counts
+    assert not AgendaItem.objects.filter(session__commission__kind=Commission.Kind.PLENARY).exists()
+    assert Session.objects.filter(commission__kind=Commission.Kind.PLENARY).count() == 2
+    items = AgendaItem.objects.select_related("review_request", "session__commission", "procedure__lease")
+    assert items.exists() and all(item.review_request.commission == item.session.commission for item in items)
+    assert ReviewRequest.objects.count() == items.count()
+    for item in items.filter(session__commission__territory__isnull=False):
+        assert item.session.commission.territory.communes.filter(pk=item.procedure.lease.commune_id).exists()
+    mediation = items.filter(session__commission__kind=Commission.Kind.MEDIATION)
+    stages = annotate_stage(Procedure.objects.filter(agenda_items__in=mediation)).values_list(
+        "current_stage", flat=True
+    )
+    assert mediation.exists() and set(stages) <= {
+        "commandement_de_quitter_les_lieux",
+        "requisition_force_publique",
+    }
+    assert {item.procedure.lease.sector for item in mediation} == {"public"}
+    member_session = Session.objects.get(
+        commission__code="21-mediation-dijon", status=Session.Status.PUBLISHED
+    )
+    assert member_session.items.exists()
