@@ -10,7 +10,7 @@ from directory.models import Commune, Organisation
 from households.models import HousingSector, Landlord
 
 from . import services
-from .models import JudgmentOutcome, PoliceDecision, Procedure, Stage, Task
+from .models import EventKind, JudgmentOutcome, PoliceDecision, Procedure, Stage, Task
 from .rules import STAGE_ORDER
 
 COUNT = 60
@@ -107,9 +107,12 @@ def _draw(rng, number, communes, social, today):
         "rent": rng.randint(320, 780),
         "debt": rng.randint(8, 60) * 100,
         "signed_on": datetime.date(rng.randint(2012, 2025), rng.randint(1, 12), 1),
-        "stage": STAGES[(number - 1) % len(STAGES)],
+        "stage": STAGES[(number * 5) % len(STAGES)],  # 5 is prime to 12: stages spread over communes
         "last_act": last_act,
         "granted": rng.random() < 0.7,
+        # Complex situations, for the CCAPEX centralisée (Charte II.A.2.a).
+        "broken_plan": number % 7 == 3,
+        "over_indebted": number % 11 == 5,
     }
 
 
@@ -186,6 +189,17 @@ def _record_acts(procedure, case):
             extra["police_decision"] = PoliceDecision.GRANTED if case["granted"] else PoliceDecision.REFUSED
         debt = case["debt"] if kind == stages[-1] else None
         services.record_event(procedure=procedure, kind=kind, date=date, debt=debt, **extra)
+    _record_facts(procedure, case, dates)
+
+
+def _record_facts(procedure, case, dates):
+    """A repayment plan made then broken, or an over-indebtedness filing: what makes a case complex."""
+    if case["broken_plan"] and len(dates) > 1 and case["stage"] != Stage.DEPARTURE:
+        services.record_event(procedure=procedure, kind=EventKind.REPAYMENT_PLAN, date=dates[0])
+        broken = dates[0] + datetime.timedelta(days=GAP_AFTER[Stage.PAYMENT_ORDER] // 2)
+        services.record_event(procedure=procedure, kind=EventKind.REPAYMENT_PLAN_BROKEN, date=broken)
+    if case["over_indebted"] and case["stage"] != Stage.DEPARTURE:
+        services.record_event(procedure=procedure, kind=EventKind.OVER_INDEBTEDNESS, date=dates[-1])
 
 
 def _rank(stage):
