@@ -1,7 +1,7 @@
 from django import forms
 
 from directory.forms import DsfrForm, DsfrModelForm
-from directory.models import Organisation
+from directory.models import Commune, Organisation
 from referrals.models import Referral
 
 from .models import (
@@ -27,6 +27,63 @@ class ReviewRequestForm(DsfrForm):
         label="Motif de la saisine",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Ce que la commission doit examiner, sans plus (Code pénal 226-13).",
+    )
+
+
+class PartnerReviewForm(DsfrForm):
+    """A partner describes the household it refers to the CCAPEX (issue 5 §2)."""
+
+    household_name = forms.CharField(label="Nom du ménage", max_length=200)
+    household_address = forms.CharField(label="Adresse du logement", max_length=300)
+    commune = forms.ModelChoiceField(
+        label="Commune", queryset=Commune.objects.none(), empty_label="Choisir une commune"
+    )
+    claim_number = forms.CharField(label="Numéro d'allocataire (CAF ou MSA)", max_length=30, required=False)
+    landlord_name = forms.CharField(label="Bailleur", max_length=200)
+    procedure_reference = forms.CharField(
+        label="Référence de la procédure",
+        max_length=60,
+        required=False,
+        help_text="Numéro EXPLOC ou de l'huissier, si vous le connaissez.",
+    )
+    reason = forms.CharField(
+        label="Motif de la saisine",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ce que la commission doit examiner, sans plus (Code pénal 226-13).",
+        error_messages={"required": "Indiquez le motif de la saisine."},
+    )
+    commission = forms.ModelChoiceField(
+        label="Commission souhaitée",
+        queryset=Commission.objects.none(),
+        required=False,
+        empty_label="Laisser le secrétariat choisir",
+    )
+
+    def __init__(self, *args, departement_code, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.filter(departement_code=departement_code)
+        self.fields["commission"].queryset = Commission.objects.examining()
+
+
+class AttachReviewForm(DsfrForm):
+    reference = forms.CharField(
+        label="Référence de la procédure", max_length=60, help_text="Numéro EXPLOC ou de l'huissier."
+    )
+    commission = forms.ModelChoiceField(
+        label="Commission à saisir", queryset=Commission.objects.none(), empty_label="Choisir une commission"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commission"].queryset = Commission.objects.examining()
+
+
+class RefuseReviewForm(DsfrForm):
+    refusal_reason = forms.CharField(
+        label="Motif du refus",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Le partenaire le lira.",
+        error_messages={"required": "Indiquez le motif du refus."},
     )
 
 
@@ -58,7 +115,7 @@ class AddItemForm(DsfrForm):
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["review"].queryset = ReviewRequest.objects.filter(
-            commission=session.commission, status=ReviewRequest.Status.PENDING
+            commission=session.commission, status=ReviewRequest.Status.PENDING, procedure__isnull=False
         ).select_related("procedure__household")
         self.fields["review"].label_from_instance = lambda review: (
             f"{review.procedure.household.label} — {review.procedure.reference}"

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.models import Organisation, Territory
+from directory.models import Commune, Organisation, Territory
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
 
@@ -27,6 +27,10 @@ def access_days() -> int:
 class CommissionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def examining(self):
+        """Active formations that examine individual cases (the plenary coordinates, Charte II.A.1)."""
+        return self.active().exclude(kind=Commission.Kind.PLENARY)
 
 
 class Commission(models.Model):
@@ -151,7 +155,11 @@ class CommissionMember(models.Model):
 
 
 class ReviewRequest(models.Model):
-    """A saisine: a request that a commission examine a case, with its reason."""
+    """A saisine: a request that a commission examine a case, with its reason.
+
+    A partner may refer a household from its space without seeing any case (issue 5 §2): the
+    saisine then holds what the partner described, and no procedure until the secretariat attaches
+    it to one; the commission is only wished until then."""
 
     class Source(models.TextChoices):
         SECRETARIAT = "secretariat", "Secrétariat"
@@ -163,14 +171,27 @@ class ReviewRequest(models.Model):
         SCHEDULED = "inscrite", "Inscrite à l'ordre du jour"
         EXAMINED = "examinee", "Examinée"
         WITHDRAWN = "retiree", "Retirée"
+        REFUSED = "refusee", "Refusée"
 
     OPEN_STATUSES = (Status.PENDING, Status.SCHEDULED)
 
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.CASCADE, related_name="review_requests", verbose_name="procédure"
+        Procedure,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="review_requests",
+        verbose_name="procédure",
+        help_text="Vide : saisine d'un partenaire que le secrétariat n'a pas encore rattachée.",
     )
     commission = models.ForeignKey(
-        Commission, on_delete=models.PROTECT, related_name="review_requests", verbose_name="commission"
+        Commission,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_requests",
+        verbose_name="commission",
+        help_text="Vide : commission choisie par le secrétariat au rattachement.",
     )
     source = models.CharField("origine", max_length=20, choices=Source.choices)
     stage = models.CharField("étape à la saisine", max_length=40, choices=Stage.choices, blank=True)
@@ -193,6 +214,18 @@ class ReviewRequest(models.Model):
         verbose_name="organisme demandeur",
     )
     created_at = models.DateTimeField("reçue le", default=timezone.now)
+    # What a partner described from its space, stored as typed (never matched for the partner).
+    household_name = models.CharField("ménage", max_length=200, blank=True)
+    household_address = models.CharField("adresse du logement", max_length=300, blank=True)
+    commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="commune"
+    )
+    claim_number = models.CharField("numéro d'allocataire", max_length=30, blank=True)
+    landlord_name = models.CharField("bailleur", max_length=200, blank=True)
+    procedure_reference = models.CharField(
+        "référence de la procédure indiquée", max_length=60, blank=True, help_text="EXPLOC ou huissier."
+    )
+    refusal_reason = models.TextField("motif du refus", blank=True)
 
     class Meta:
         verbose_name = "saisine"
@@ -206,7 +239,20 @@ class ReviewRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"Saisine {self.commission} — {self.procedure}"
+        return f"Saisine {self.commission or 'à orienter'} — {self.procedure or self.household_name}"
+
+    @property
+    def is_described(self):
+        """A partner's saisine made from its space, with the household as the partner typed it."""
+        return bool(self.household_name)
+
+    def partner_status(self):
+        """The status the requesting organisation reads: nothing about the case itself."""
+        if self.status in (self.Status.REFUSED, self.Status.WITHDRAWN):
+            return "Refusée"
+        if self.status in (self.Status.SCHEDULED, self.Status.EXAMINED):
+            return "Inscrite à l'ordre du jour"
+        return "Rattachée" if self.is_described and self.procedure_id else "En attente"
 
 
 class SessionQuerySet(models.QuerySet):

@@ -127,6 +127,72 @@ def withdraw_review(*, review, user, reason="") -> ReviewRequest:
     return review
 
 
+def submit_partner_review(*, user, reason, commission=None, **described) -> ReviewRequest:
+    """A saisine by a partner from its space (issue 5 §2: "par un partenaire depuis son espace, un
+    CCAS, un bailleur, la CAF") for a household it may not see in Prévex. What the partner typed is
+    stored as typed and never matched here: whether a procedure bears the reference it gave is
+    not revealed (Code pénal 226-13); the secretariat attaches the saisine to a case."""
+    if acting_role(user) not in REFERRING_ROLES:
+        raise PermissionDenied("Votre rôle ne permet pas de saisir la CCAPEX.")
+    if not reason.strip():
+        raise CommissionRefused("Indiquez le motif de la saisine.")
+    if commission is not None and not commission.is_active:
+        raise CommissionRefused("Cette commission n'est plus active.")
+    review = ReviewRequest.objects.create(
+        commission=commission,
+        source=ReviewRequest.Source.PARTNER,
+        reason=reason.strip(),
+        requested_by=user,
+        requesting_organisation=acting_organisation(user),
+        **{name: value.strip() if isinstance(value, str) else value for name, value in described.items()},
+    )
+    logger.info("partner_review_submitted review=%s", review.pk)
+    return review
+
+
+def organisation_reviews(organisation):
+    """The saisines the organisation made, newest first (its own words, and their status)."""
+    return (
+        ReviewRequest.objects.filter(requesting_organisation=organisation)
+        .select_related("commission", "commune")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _unattached(review):
+    if review.procedure_id or review.status != ReviewRequest.Status.PENDING:
+        raise CommissionRefused("Cette saisine n'attend plus d'être rattachée.")
+
+
+def attach_review(*, review, user, reference, commission) -> ReviewRequest:
+    """The secretariat attaches a partner's saisine to the procedure bearing `reference` (the
+    EXPLOC or bailiff's number); it then waits for an agenda like any saisine."""
+    require_secretariat(user)
+    _unattached(review)
+    procedure = Procedure.objects.visible_to(user).filter(reference=reference.strip()).first()
+    if procedure is None:
+        raise CommissionRefused(f"Aucune procédure ne porte la référence « {reference.strip()} ».")
+    if not commission.is_active:
+        raise CommissionRefused("Cette commission n'est plus active.")
+    if _open_requests(procedure, commission).exists():
+        raise CommissionRefused(f"Ce dossier attend déjà d'être examiné par « {commission} ».")
+    review.procedure, review.commission, review.stage = procedure, commission, _stage_of(procedure) or ""
+    review.save(update_fields=["procedure", "commission", "stage"])
+    logger.info("partner_review_attached review=%s procedure=%s", review.pk, procedure.pk)
+    return review
+
+
+def refuse_review(*, review, user, reason) -> ReviewRequest:
+    """The secretariat declines a partner's saisine, with the reason the partner will read."""
+    require_secretariat(user)
+    _unattached(review)
+    if not reason.strip():
+        raise CommissionRefused("Indiquez le motif du refus.")
+    review.status, review.refusal_reason = ReviewRequest.Status.REFUSED, reason.strip()
+    review.save(update_fields=["status", "refusal_reason"])
+    return review
+
+
 def suggest_review_requests(*, today=None) -> list[ReviewRequest]:
     """Prévex's suggestions, from the rules of each active formation (Charte II.A.2):
 
@@ -237,7 +303,12 @@ def _suggest(procedure, commission, reason):
 def pending_queue(commission=None):
     """The cases awaiting examination, oldest first, with their reason."""
     queue = ReviewRequest.objects.filter(status=ReviewRequest.Status.PENDING).select_related(
-        "commission", "procedure__household", "procedure__lease__commune", "requesting_organisation"
+        "commission",
+        "procedure__household",
+        "procedure__lease__commune",
+        "requesting_organisation",
+        "requested_by",
+        "commune",
     )
     return queue.filter(commission=commission) if commission is not None else queue
 
@@ -289,6 +360,8 @@ def add_to_agenda(*, session, review, user, presenter=None, household_invited=No
     commission = session.commission
     if review.commission_id != commission.pk or review.status != ReviewRequest.Status.PENDING:
         raise CommissionRefused("Ce dossier n'attend pas d'examen par cette commission.")
+    if review.procedure_id is None:
+        raise CommissionRefused("Rattachez d'abord cette saisine à une procédure.")
     invited = commission.households_attend if household_invited is None else household_invited
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)

@@ -6,6 +6,7 @@ A page of the secretariat is a 403 for any other role; an object the user may no
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
@@ -24,15 +25,18 @@ from procedure.models import Procedure
 from . import services
 from .forms import (
     AddItemForm,
+    AttachReviewForm,
     CloseRecommendationForm,
     DecisionForm,
     EnterPoolForm,
     OfferAnswerForm,
     OfferForm,
+    PartnerReviewForm,
     PlanSessionsForm,
     PoolEntryForm,
     PresenterForm,
     RecommendationForm,
+    RefuseReviewForm,
     ReviewRequestForm,
     SessionForm,
 )
@@ -162,6 +166,69 @@ def request_review(request, procedure_pk):
         request,
         "commissions/request_form.html",
         {"title": "Saisir une commission", "form": form, "procedure": procedure},
+    )
+
+
+def partner_review(request):
+    """A partner's space for referring a household to the CCAPEX, and its organisation's saisines.
+    The answer never depends on whether a procedure bears the reference typed."""
+    if request.acting.role not in services.REFERRING_ROLES:
+        raise PermissionDenied("Votre rôle ne permet pas de saisir la CCAPEX.")
+    form = PartnerReviewForm(request.POST or None, departement_code=settings.DEPARTEMENT)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_partner_review(user=request.user, **form.cleaned_data)
+            messages.success(request, "Votre saisine est transmise au secrétariat de la CCAPEX.")
+            return redirect("commissions:partner_review")
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    reviews = services.organisation_reviews(request.acting.organisation)
+    return render(
+        request,
+        "commissions/partner_review.html",
+        {"title": "Saisir la CCAPEX", "form": form, "reviews": reviews},
+    )
+
+
+@secretariat_only
+def review_detail(request, pk):
+    """A partner's saisine as the partner typed it: the secretariat attaches it to a procedure
+    or refuses it."""
+    review = get_object_or_404(
+        ReviewRequest.objects.select_related(
+            "commission", "commune", "requesting_organisation", "requested_by"
+        ),
+        pk=pk,
+    )
+    refusing = request.method == "POST" and "refuse" in request.POST
+    attach_form = AttachReviewForm(
+        request.POST if request.method == "POST" and not refusing else None,
+        initial={"reference": review.procedure_reference, "commission": review.commission_id},
+    )
+    refuse_form = RefuseReviewForm(request.POST if refusing else None)
+    form = refuse_form if refusing else attach_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if refusing:
+                services.refuse_review(
+                    review=review, user=request.user, reason=form.cleaned_data["refusal_reason"]
+                )
+                messages.success(request, "Saisine refusée : le partenaire en verra le motif.")
+            else:
+                services.attach_review(review=review, user=request.user, **form.cleaned_data)
+                messages.success(request, "Saisine rattachée : le dossier attend son examen.")
+            return redirect("commissions:queue")
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "commissions/review_detail.html",
+        {
+            "title": "Saisine d'un partenaire",
+            "review": review,
+            "attach_form": attach_form,
+            "refuse_form": refuse_form,
+        },
     )
 
 

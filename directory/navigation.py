@@ -21,6 +21,7 @@ SECTIONS = [
     ("Commissions", "commissions:index", SECRETARIAT),
     ("Vivier de relogement", "commissions:pool", SECRETARIAT),
     ("Mes séances", "commissions:member_sessions", (Role.COMMISSION_MEMBER,)),
+    ("Saisir la CCAPEX", "commissions:partner_review", (Role.PARTNER, Role.SOCIAL_WORKER)),
     ("Chiffres de la Charte", "indicators:supply", (Role.PARTNER,)),
     ("Administration", "admin:index", (Role.ADMIN,)),
 ]

@@ -15,6 +15,8 @@ from tests.e2e.conftest import sign_in
 from tests.factories import DEMO_PASSWORD
 from tests.procedure.factories import procedure_at
 
+ACT_DATE = re.compile(r"Date de l'acte")  # case-sensitive: not the debt's « à la date de l'acte »
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SECTOR_ACTIONS = {
@@ -38,7 +40,7 @@ def in_november():
 def record_act(page, *, kind, date, **fields):
     form = page.locator("#enregistrer-acte")
     form.get_by_label("Acte ou fait").select_option(label=kind)
-    form.get_by_role("textbox", name="Date de l'acte", exact=True).fill(date)
+    form.get_by_label(ACT_DATE).fill(date)
     for label, value in fields.items():
         form.get_by_label(label).select_option(label=value)
     form.get_by_role("button", name="Enregistrer l'acte").click()
@@ -93,7 +95,7 @@ def test_a_refused_act_shows_the_french_error_and_keeps_what_was_typed(
 
     form = page.locator("#enregistrer-acte")
     expect(form).to_contain_text(re.compile(r"Un jugement ne peut pas .*l'audience du 08/09/2026"))
-    expect(form.get_by_role("textbox", name="Date de l'acte", exact=True)).to_have_value("2026-08-01")
+    expect(form.get_by_label(ACT_DATE)).to_have_value("2026-08-01")
     expect(form.get_by_label("Observations")).to_have_value("Reçu par courrier")
     expect(form.get_by_label("Issue du jugement")).to_have_value("rejet")
     screenshot("case-refused-act")

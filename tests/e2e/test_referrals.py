@@ -23,6 +23,8 @@ from tests.procedure.factories import procedure_at
 from tests.referrals.departement import load_departement
 from tests.referrals.factories import acting
 
+ACT_DATE = re.compile(r"Date de l'acte")  # case-sensitive: not the debt's « à la date de l'acte »
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 K = Referral.Kind
@@ -93,7 +95,7 @@ def test_dsf_from_the_assignation_to_the_pdf_seen_by_each_organisation(people, o
     secretariat.goto(f"/procedures/{case.pk}/")
     form = secretariat.locator("#enregistrer-acte")
     form.get_by_label("Acte ou fait").select_option(label="Assignation")
-    form.get_by_role("textbox", name="Date de l'acte", exact=True).fill(today.isoformat())
+    form.get_by_label(ACT_DATE).fill(today.isoformat())
     form.get_by_label("Date d'audience").fill(hearing.isoformat())
     form.get_by_role("button", name="Enregistrer l'acte").click()
     expect(secretariat.locator(".fr-alert--success")).to_contain_text("Demander un diagnostic social")
