@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.acting import acting_organisation, acting_role
+from directory.acting import acting_organisation, acting_role, is_secretariat
 from directory.models import Role
 from procedure.extensions import TimelineEntry
 
@@ -26,7 +26,7 @@ def commission_grant(user) -> Q:
 
 def case_panel(request, procedure) -> dict:
     """The case's saisines, examinations and recommendations; the saisine form's link."""
-    secretariat = services.is_secretariat(request.user)
+    secretariat = is_secretariat(request.user)
     may_refer = secretariat or request.acting.role in services.REFERRING_ROLES
     if not may_refer:
         return {"panel": None}
@@ -55,7 +55,7 @@ def case_panel(request, procedure) -> dict:
 
 def work_queue_section(request) -> dict:
     """The overdue recommendations, for the secretariat (Charte II.A: "Assurer le suivi")."""
-    if not services.is_secretariat(request.user):
+    if not is_secretariat(request.user):
         return {"overdue_recommendations": None}
     overdue = Recommendation.objects.overdue().select_related(
         "responsible", "procedure__household", "agenda_item__session__commission"
@@ -65,7 +65,7 @@ def work_queue_section(request) -> dict:
 
 def timeline_entries(procedure, user):
     """Saisines, examinations and recommendations on the case's timeline."""
-    if not (services.is_secretariat(user) or acting_role(user) in services.REFERRING_ROLES):
+    if not (is_secretariat(user) or acting_role(user) in services.REFERRING_ROLES):
         return
     for review in ReviewRequest.objects.filter(procedure=procedure).select_related("commission"):
         yield TimelineEntry(

@@ -15,7 +15,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from directory.acting import acting_organisation, acting_role
+from directory.acting import (
+    SECRETARIAT_ROLES,
+    acting_organisation,
+    acting_role,
+    require_secretariat,
+)
 from directory.models import Role
 from households.models import HousingSector
 from procedure import rules
@@ -38,7 +43,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-SEES_ALL = (Role.SECRETARIAT, Role.ADMIN)
+SEES_ALL = SECRETARIAT_ROLES
 # Partners who may refer a case they work on to a commission from their space (issue 5 §2).
 REFERRING_ROLES = (Role.SOCIAL_WORKER, Role.PARTNER)
 
@@ -62,15 +67,6 @@ R = Recommendation.Kind
 
 class CommissionRefused(ValidationError):
     """A move the rules refuse, with a French message for the user."""
-
-
-def is_secretariat(user) -> bool:
-    return acting_role(user) in SEES_ALL
-
-
-def require_secretariat(user):
-    if not is_secretariat(user):
-        raise PermissionDenied("Réservé au secrétariat de la CCAPEX.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from directory.acting import require_secretariat
 from directory.models import Role
 from procedure import rules
 from procedure import services as procedure_services
@@ -54,8 +55,7 @@ from .models import (
 def secretariat_only(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.acting.is_secretariat:
-            raise PermissionDenied("Réservé au secrétariat de la CCAPEX.")
+        require_secretariat(request.user)
         return view(request, *args, **kwargs)
 
     return wrapped

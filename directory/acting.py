@@ -2,7 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from .models import Membership, Organisation, Role
+
+# The roles that act as the CCAPEX secretariat and see every case (administrators included).
+SECRETARIAT_ROLES = (Role.SECRETARIAT, Role.ADMIN)
 
 SESSION_KEY = "acting_membership_id"
 
@@ -24,7 +29,7 @@ class Acting:
 
     @property
     def is_secretariat(self) -> bool:
-        return self.role in (Role.SECRETARIAT, Role.ADMIN)
+        return self.role in SECRETARIAT_ROLES
 
 
 def resolve(request) -> Acting:
@@ -52,3 +57,13 @@ def acting_role(user) -> str | None:
 def acting_organisation(user):
     acting = getattr(user, "acting", None)
     return acting.organisation if acting else None
+
+
+def is_secretariat(user) -> bool:
+    return acting_role(user) in SECRETARIAT_ROLES
+
+
+def require_secretariat(user) -> None:
+    """What only the secretariat may do: 403 for every other role."""
+    if not is_secretariat(user):
+        raise PermissionDenied("Réservé au secrétariat de la CCAPEX.")

@@ -3,9 +3,8 @@
 An app adds its sections here when it has pages to show; a link never leads nowhere.
 """
 
+from .acting import SECRETARIAT_ROLES as SECRETARIAT
 from .models import Role
-
-SECRETARIAT = (Role.SECRETARIAT, Role.ADMIN)
 
 SECTIONS = [
     # (label, url name, roles)

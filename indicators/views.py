@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from directory.acting import require_secretariat
 from procedure.models import Procedure
 
 from . import counting, report, services
@@ -18,11 +19,6 @@ from .models import SuppliedFigure
 from .sources import status, supplied_indicators
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_secretariat(request):
-    if not request.acting.is_secretariat:
-        raise PermissionDenied
 
 
 def _filters(request):
@@ -37,7 +33,7 @@ def _filters(request):
 
 @require_GET
 def dashboard(request):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     form = _filters(request)
     data = board.build(form.cleaned_data["year"], form.scope())
     query = request.GET.urlencode()
@@ -55,7 +51,7 @@ def dashboard(request):
 
 @require_GET
 def export(request):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     form = _filters(request)
     year = form.cleaned_data["year"]
     years = list(range(year - board.PREVIOUS_YEARS, year + 1))
@@ -71,7 +67,7 @@ def export(request):
 
 @require_GET
 def annual_report(request, year):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     pdf = report.render_annual_report(year)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bilan-ccapex-{year}.pdf"'
@@ -81,7 +77,7 @@ def annual_report(request, year):
 @require_GET
 def procedures_behind(request, code):
     """The procedures a counted figure counts, as far as the user may see them."""
-    _require_secretariat(request)
+    require_secretariat(request.user)
     indicator = d.BY_CODE.get(code)
     if indicator is None or status(indicator) != d.COUNTED:
         raise Http404

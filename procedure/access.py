@@ -7,12 +7,11 @@ published agenda of a session of the user's commissions). With no grant, a role 
 
 from django.db.models import Q
 
-from directory.acting import acting_organisation, acting_role
-from directory.models import Role
+from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role
 
 GRANTS = []
 
-SEES_ALL = (Role.SECRETARIAT, Role.ADMIN)
+SEES_ALL = SECRETARIAT_ROLES
 
 
 def register_grant(grant):

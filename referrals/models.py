@@ -11,12 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.acting import acting_organisation, acting_role
+from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role
 from directory.models import Commune, Organisation, Role, Territory
 from households.models import HousingSector
 from procedure.models import Procedure, Task
 
-SEES_ALL = (Role.SECRETARIAT, Role.ADMIN)
+SEES_ALL = SECRETARIAT_ROLES
 # The roles an organisation's referrals open cases to (professional secrecy: Code pénal 226-13).
 WORKING_ROLES = (Role.SOCIAL_WORKER, Role.PARTNER)
 

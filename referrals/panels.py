@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.acting import acting_organisation, acting_role
+from directory.acting import acting_organisation, acting_role, is_secretariat
 from procedure.extensions import TimelineEntry
 from procedure.models import Task
 
@@ -34,7 +34,7 @@ def case_panel(request, procedure) -> dict:
         .select_related("addressed_to")
         .order_by("-requested_at")
     )
-    secretariat = services.is_secretariat(user)
+    secretariat = is_secretariat(user)
     # The case page renders the template with this dict as its context.
     return {
         "panel": {

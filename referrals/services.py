@@ -17,14 +17,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.acting import acting_organisation, acting_role
+from directory.acting import (
+    acting_organisation,
+    is_secretariat,
+    require_secretariat,
+)
 from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import EventKind
 from procedure.rules import Action
 
 from .models import (
-    SEES_ALL,
     Attachment,
     ContactAttempt,
     Diagnosis,
@@ -85,10 +88,6 @@ class ReferralRefused(ValidationError):
 # ---------------------------------------------------------------------------------------------
 
 
-def is_secretariat(user) -> bool:
-    return acting_role(user) in SEES_ALL
-
-
 def works_on(user, referral) -> bool:
     """The referral is addressed to the organisation the user acts for."""
     organisation = acting_organisation(user)
@@ -111,11 +110,6 @@ def may_read_diagnosis(user, referral) -> bool:
 def _require_worker(user, referral):
     if not works_on(user, referral):
         raise PermissionDenied("Cette demande n'est pas adressée à votre organisme.")
-
-
-def _require_secretariat(user):
-    if not is_secretariat(user):
-        raise PermissionDenied("Réservé au secrétariat de la CCAPEX.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +149,7 @@ def request_referral(
     A diagnostic CCAPEX names who funds it: the State, the CD or the landlord concerned (annexe 4
     §3). The same kind is never open twice on a case. The organisation gets an e-mail after commit.
     """
-    _require_secretariat(user)
+    require_secretariat(user)
     if kind == K.CCAPEX_DIAGNOSIS and not funding_source:
         raise ReferralRefused(
             "Un diagnostic CCAPEX précise qui le finance (État, Conseil départemental ou bailleur)."
@@ -252,7 +246,7 @@ def mark_unreachable(*, referral, user, note="") -> Referral:
 
 
 def cancel(*, referral, user, reason) -> Referral:
-    _require_secretariat(user)
+    require_secretariat(user)
     if not (reason or "").strip():
         raise ReferralRefused("Indiquez pourquoi la demande est annulée.")
     return _move(referral, S.CANCELLED, user=user, note=reason)
@@ -307,7 +301,7 @@ def file_visit_report(*, referral, user, data) -> VisitReport:
 
 def share_diagnosis(*, referral, user, shared=True) -> Diagnosis:
     """The secretariat shares a filed diagnosis with the commission's members."""
-    _require_secretariat(user)
+    require_secretariat(user)
     diagnosis = referral.diagnosis
     if not diagnosis.is_submitted:
         raise ReferralRefused("Seul un diagnostic transmis peut être partagé.")
@@ -389,7 +383,7 @@ def record_support_measure(
     note="",
 ) -> SupportMeasure:
     """A measure proposed to the household; an ASLL runs 12 months unless an end date is given."""
-    _require_secretariat(user)
+    require_secretariat(user)
     if kind == SupportMeasure.Kind.ASLL and start_date and not end_date:
         end_date = rules.add_months(start_date, ASLL_MONTHS)
     _check_measure(kind=kind, household_agreed=household_agreed, start_date=start_date, end_date=end_date)
@@ -411,7 +405,7 @@ def update_support_measure(
 ) -> SupportMeasure:
     """Record the household's answer and the measure's dates after it was proposed. An accepted
     ASLL without an end date runs 12 months (per renewal taken) from its start."""
-    _require_secretariat(user)
+    require_secretariat(user)
     if measure.kind == SupportMeasure.Kind.ASLL and start_date and not end_date:
         end_date = rules.add_months(start_date, ASLL_MONTHS * (measure.renewals + 1))
     _check_measure(
@@ -436,7 +430,7 @@ def may_renew(measure) -> bool:
 
 def renew_support_measure(*, measure, user) -> SupportMeasure:
     """Renew a measure for the same length; an ASLL is renewable once (fiche action 5 §2.a)."""
-    _require_secretariat(user)
+    require_secretariat(user)
     if measure.kind == SupportMeasure.Kind.ASLL and measure.renewals >= ASLL_MAX_RENEWALS:
         raise ReferralRefused("Une mesure ASLL n'est renouvelable qu'une fois.")
     if measure.household_agreed is not True:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory.acting import is_secretariat
 from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import Procedure
@@ -136,7 +137,7 @@ def _detail_context(request, referral, forms):
         "draft": _draft(referral) if working else None,
         "visit_report": getattr(referral, "visit_report", None),
         "working": working,
-        "is_secretariat": services.is_secretariat(user),
+        "is_secretariat": is_secretariat(user),
         "today": timezone.localdate(),
         "refuse_form": forms.get("refuse_form") or RefuseForm(),
         "contact_form": forms.get("contact_form") or ContactAttemptForm(),

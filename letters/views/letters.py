@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from directory.acting import require_secretariat
 from directory.models import Role
 from procedure.models import Procedure
 
@@ -23,18 +24,13 @@ from ..services import letters as services
 from ..services.weekly_lists import iso_week_label, week_start_of
 
 
-def _require_secretariat(request):
-    if not request.acting.is_secretariat:
-        raise PermissionDenied
-
-
 def _require_admin(request):
     if request.acting.role != Role.ADMIN:
         raise PermissionDenied
 
 
 def index(request):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     last_week = week_start_of(timezone.localdate()) - datetime.timedelta(days=7)
     form = BatchForm(request.POST or None, initial={"week": iso_week_label(last_week)})
     if request.method == "POST" and form.is_valid():
@@ -46,7 +42,7 @@ def index(request):
 
 
 def batch_progress(request, pk):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     batch = get_object_or_404(LetterBatch, pk=pk)
     return JsonResponse(
         {
@@ -67,7 +63,7 @@ def _bundle_url(batch):
 
 
 def batch_bundle(request, pk):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     batch = get_object_or_404(LetterBatch.objects.exclude(bundle=""), pk=pk)
     return FileResponse(batch.bundle.open("rb"), filename=batch.bundle.name.rsplit("/", 1)[-1])
 
@@ -79,7 +75,7 @@ def letter_pdf(request, pk):
 
 @require_POST
 def generate(request, procedure_pk):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     procedure = get_object_or_404(Procedure.objects.visible_to(request.user), pk=procedure_pk)
     form = GenerateLetterForm(request.POST)
     if form.is_valid():
@@ -91,7 +87,7 @@ def generate(request, procedure_pk):
 @require_POST
 def set_status(request, pk):
     letter = get_object_or_404(Letter.objects.visible_to(request.user).select_related("procedure"), pk=pk)
-    _require_secretariat(request)
+    require_secretariat(request.user)
     form = LetterStatusForm(request.POST)
     if form.is_valid():
         services.set_status(letter=letter, status=form.cleaned_data["status"], user=request.user)
@@ -101,7 +97,7 @@ def set_status(request, pk):
 
 def answer(request, procedure_pk):
     procedure = get_object_or_404(Procedure.objects.visible_to(request.user), pk=procedure_pk)
-    _require_secretariat(request)
+    require_secretariat(request.user)
     form = AnswerForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         letter = (

@@ -4,11 +4,12 @@ page, and the preview of next Monday's lists."""
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from directory.acting import require_secretariat
 
 from ..forms import ResendForm
 from ..models import ListKind, WeeklyList
@@ -16,11 +17,6 @@ from ..services import delivery, weekly_lists
 
 PAGE_SIZE = 60
 FORMATS = {"xlsx": "xlsx", "csv": "csv", "pdf": "pdf"}
-
-
-def _require_secretariat(request):
-    if not request.acting.is_secretariat:
-        raise PermissionDenied
 
 
 def _visible_lists(request):
@@ -34,7 +30,7 @@ def _visible_lists(request):
 
 
 def index(request):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     lists = list(WeeklyList.objects.select_related("recipient")[:PAGE_SIZE])
     failed = [weekly for weekly in lists if weekly.status == WeeklyList.Status.FAILED]
     return render(
@@ -67,7 +63,7 @@ def download(request, pk, fmt):
 
 @require_POST
 def resend(request, pk):
-    _require_secretariat(request)
+    require_secretariat(request.user)
     weekly = get_object_or_404(WeeklyList.objects.select_related("recipient"), pk=pk)
     form = ResendForm(request.POST)
     if not form.is_valid():
@@ -81,7 +77,7 @@ def resend(request, pk):
 
 def preview(request):
     """Next Monday's lists as they stand: the current week's acts so far."""
-    _require_secretariat(request)
+    require_secretariat(request.user)
     week_start = weekly_lists.week_start_of(timezone.localdate())
     sections = [
         {

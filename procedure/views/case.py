@@ -10,7 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from directory.acting import require_secretariat
 from directory.models import Role
 from households.forms import HouseholdForm, LeaseForm
 from households.models import Household, Lease, Person
@@ -52,11 +53,6 @@ def _get_case(request, pk):
     if request.acting.role == Role.COMMISSION_MEMBER:
         raise Http404
     return get_object_or_404(_visible_procedures(request.user), pk=pk)
-
-
-def _require_secretariat(request):
-    if not request.acting.is_secretariat:
-        raise PermissionDenied("Seul le secrétariat de la CCAPEX peut modifier ce dossier.")
 
 
 # ---------------------------------------------------------------- the case page
@@ -244,7 +240,7 @@ def _shown(value):
 def record_event(request, pk):
     """The secretariat records the next act; a refused act comes back with its French error."""
     procedure = _get_case(request, pk)
-    _require_secretariat(request)
+    require_secretariat(request.user)
     form = RecordEventForm(request.POST)
     if not form.is_valid():
         return _render_case(request, procedure, form)
@@ -268,7 +264,7 @@ def _recorded_message(event, created):
 
 def _open_task(request, pk, task_pk):
     procedure = _get_case(request, pk)
-    _require_secretariat(request)
+    require_secretariat(request.user)
     task = get_object_or_404(Task.objects.filter(procedure=procedure, status=Task.Status.OPEN), pk=task_pk)
     return procedure, task
 
@@ -299,7 +295,7 @@ def set_aside_task(request, pk, task_pk):
 @require_http_methods(["GET", "POST"])
 def create(request):
     """A new case; likely duplicates are shown first and must be confirmed."""
-    _require_secretariat(request)
+    require_secretariat(request.user)
     form = CaseCreateForm(request.POST or None, departement_code=settings.DEPARTEMENT)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -339,7 +335,7 @@ EDITABLE = {
 def _edit(request, pk, what):
     """Edit the household or the lease; a save over someone else's newer one is refused, kept."""
     procedure = _get_case(request, pk)
-    _require_secretariat(request)
+    require_secretariat(request.user)
     form_class, update, saved, title = EDITABLE[what]
     obj = getattr(procedure, what)
     extra = {"departement_code": settings.DEPARTEMENT} if what == "lease" else {}
