@@ -12,6 +12,7 @@ SECTIONS = [
     ("File de travail", "procedure:work_queue", SECRETARIAT),
     ("Procédures", "procedure:list", SECRETARIAT),
     ("Importer des actes", "procedure:import", SECRETARIAT),
+    ("Lire des actes PDF", "procedure:reading_drop", SECRETARIAT),
     ("Courriers", "letters:index", SECRETARIAT),
     ("Listes hebdomadaires", "letters:weekly_lists", SECRETARIAT),
     ("Indicateurs", "indicators:dashboard", SECRETARIAT),

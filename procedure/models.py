@@ -285,3 +285,7 @@ class ChangeLog(models.Model):
 
     def __str__(self):
         return f"{self.object_type} {self.object_id} ({self.at:%d/%m/%Y %H:%M})"
+
+
+# The acts read from their PDF (procedure/reading/).
+from .reading.models import ActDocument, ActDocumentAccess, ReadingBatch  # noqa: E402, F401

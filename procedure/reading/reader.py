@@ -117,7 +117,8 @@ HOUSEHOLD_LABELS = (
 NAME_WITHIN = 60  # the name starts within this many characters after its label
 BLOCK = 320
 ADDRESS_LABEL = re.compile(
-    r"(?:demeurant|domicilie(?:e|s|es|\(e\)|\(s\))?|residant|sis|situe|occupant(?:s)? le logement situe|adresse)"
+    r"(?:demeurant|domicilie(?:e|s|es|\(e\)|\(s\))?|residant|sis|situe|adresse"
+    r"|occupant(?:s)? le logement situe)"
     r"\s*(?:(?:a l'adresse|au|a)\b|:)?\s*:?\s*"
 )
 LANDLORD_LABELS = (

@@ -17,12 +17,12 @@ HOUSEHOLDS = (
     # commune as written, INSEE code
     ("Madame", "Hélène", "BÉRARD", "3 rue des Forges", "21000", "Dijon", "21231"),
     ("Monsieur", "Jean-<br>Pierre", "LE GALL", "14 avenue du Drapeau", "21000", "DIJON", "21231"),
-    ("Madame", "Marie-Christine", "N'DIAYE", "Appartement 12, 8 rue Jean Moulin", "21300", "Chenôve", "21166"),
+    ("Madame", "Marie-Christine", "N'DIAYE", "Appartement 12, 8 rue Jean Moulin", "21300", "Chenôve", "21166"),  # noqa: E501
     ("Madame", "Anaïs", "FRANÇOIS", "2 bis place Monge", "21200", "Beaune", "21054"),
     ("Monsieur", "Noël", "MÜLLER", "27 rue de la Liberté", "21850", "Saint-Apollinaire", "21540"),
     ("Monsieur", "Loïc", "GAUTHIER-ROUSSEAU", "5 allée des Érables", "21120", "Is-sur-Tille", "21317"),
     ("Madame", "Françoise", "ÉVRARD", "11 boulevard Pompon", "21240", "TALANT", "21617"),
-    ("Madame", "Zoé", "DE LA FONTAINE", "Résidence Les Grésilles, bâtiment C, 4 rue Octave Mirbeau", "21000", "Dijon", "21231"),
+    ("Madame", "Zoé", "DE LA FONTAINE", "Résidence Les Grésilles, bâtiment C, 4 rue Octave Mirbeau", "21000", "Dijon", "21231"),  # noqa: E501
 )  # fmt: skip
 LANDLORDS = (
     # as written, sector, what follows the name
@@ -39,9 +39,25 @@ MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
     "novembre", "décembre",
 )  # fmt: skip
-UNITS = (
-    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split()
-)
+UNITS = [
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+]
 KINDS = (
     "commandement_de_payer",
     "assignation",
@@ -265,7 +281,9 @@ s'entendre condamner au paiement de la somme de {f.money(f.debt)} au titre de l'
 
 
 OUTCOME_WORDS = {
-    "resiliation": "Constate l'acquisition de la clause résolutoire et la résiliation du bail ; ordonne l'expulsion.",
+    "resiliation": (
+        "Constate l'acquisition de la clause résolutoire et la résiliation du bail ; ordonne l'expulsion."
+    ),
     "resiliation_delais": (
         "Constate l'acquisition de la clause résolutoire ; accorde à la partie défenderesse des délais de "
         "paiement de {delay} mois ; suspend les effets de la clause résolutoire pendant ces délais."
@@ -280,7 +298,8 @@ def _judgment(f):
     court = f.court[0].upper() + f.court[1:]
     heard = in_figures(f.date - datetime.timedelta(days=28))
     condemn = (
-        f"Condamne la partie défenderesse à payer la somme de {f.money(f.debt)} au titre de l'arriéré locatif, "
+        f"Condamne la partie défenderesse à payer la somme de {f.money(f.debt)} "
+        "au titre de l'arriéré locatif, "
         "et la somme de 300,00 € au titre de l'article 700 du code de procédure civile."
     )
     if f.layout == 0:

@@ -1,0 +1,210 @@
+"""Acts read from their PDF: drop them, follow their reading, check and confirm each one.
+
+The secretariat only (403 for any other role); a PDF is reached through
+reading.services.visible_documents (404 when not visible), and every opening is logged.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods
+
+from directory.acting import require_secretariat
+
+from ..reading import services
+from ..reading.forms import ActCheckForm, SetAsideForm
+from ..reading.models import ActDocument, ReadingBatch
+
+MAX_FILES = 50
+CONTEXT = 70  # characters shown around the words a field was read from
+
+
+@require_http_methods(["GET", "POST"])
+def drop(request):
+    require_secretariat(request.user)
+    errors = []
+    if request.method == "POST":
+        files = [(upload.name, upload.read()) for upload in request.FILES.getlist("files")[:MAX_FILES]]
+        if not files:
+            errors.append("Choisissez au moins un PDF.")
+        else:
+            try:
+                batch = services.read_pdfs(files=files, user=request.user)
+            except ValidationError as error:
+                errors += error.messages
+            else:
+                return redirect("procedure:reading_batch", batch.pk)
+    return render(
+        request,
+        "procedure/reading/drop.html",
+        {"title": "Lire des actes PDF", "errors": errors, "max_files": MAX_FILES},
+        status=400 if errors else 200,
+    )
+
+
+def _batch(request, pk):
+    require_secretariat(request.user)
+    return get_object_or_404(ReadingBatch, pk=pk)
+
+
+def batch(request, pk):
+    reading_batch = _batch(request, pk)
+    documents = list(reading_batch.documents.select_related("procedure"))
+    return render(
+        request,
+        "procedure/reading/batch.html",
+        {
+            "title": f"Actes déposés le {reading_batch.created_at:%d/%m/%Y}",
+            "batch": reading_batch,
+            "documents": documents,
+            "progress": _progress(documents),
+            "next": _next_pending(documents),
+        },
+    )
+
+
+def batch_status(request, pk):
+    documents = list(_batch(request, pk).documents.only("status"))
+    return JsonResponse(_progress(documents))
+
+
+def _progress(documents):
+    read = sum(document.status != ActDocument.Status.QUEUED for document in documents)
+    return {"read": read, "total": len(documents), "done": read == len(documents)}
+
+
+def _next_pending(documents, after=None):
+    pending = [d for d in documents if d.pending and d.status != ActDocument.Status.UNREADABLE]
+    later = [d for d in pending if after is None or d.pk > after.pk]
+    return (later or pending or [None])[0]
+
+
+# ---------------------------------------------------------------- one act
+
+
+def _document(request, pk):
+    document = get_object_or_404(services.visible_documents(request.user), pk=pk)
+    require_secretariat(request.user)
+    return document
+
+
+@require_http_methods(["GET", "POST"])
+def check(request, pk):
+    document = _document(request, pk)
+    if not document.pending:
+        messages.info(request, f"« {document.name} » est déjà {document.get_status_display().lower()}.")
+        return redirect("procedure:reading_batch", document.batch_id)
+    if request.method == "POST" and "set_aside" in request.POST:
+        return _set_aside(request, document)
+    initial = services.proposed_values(document)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and "use_reference" in data:
+        data["reference"] = data["use_reference"]
+    form = ActCheckForm(data, initial=initial)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        values = form.contract_values()
+        if "confirm" in request.POST:
+            confirmed, errors = services.confirm(document=document, values=values, user=request.user)
+            if not errors:
+                return _after_decision(
+                    request, confirmed, f"Acte enregistré sur le dossier {confirmed.procedure}."
+                )
+        else:
+            errors = services.check(values, user=request.user)
+        _add_errors(form, errors)
+    values = form.contract_values() if form.is_bound and form.is_valid() else initial
+    return _render_check(request, document, form, values, status=400 if form.errors else 200)
+
+
+def _add_errors(form, errors):
+    for column, message in errors:
+        form.add_error(column if column in form.fields else None, message)
+
+
+def _set_aside(request, document):
+    form = SetAsideForm(request.POST)
+    form.is_valid()
+    decided = services.set_aside(
+        document=document, user=request.user, reason=form.cleaned_data.get("reason", "")
+    )
+    return _after_decision(request, decided, f"« {decided.name} » écarté : rien n'a été enregistré.")
+
+
+def _after_decision(request, document, message):
+    messages.success(request, message)
+    following = _next_pending(list(document.batch.documents.all()), after=document)
+    if following is None:
+        return redirect("procedure:reading_batch", document.batch_id)
+    return redirect("procedure:reading_check", following.pk)
+
+
+def _render_check(request, document, form, values, status=200):
+    siblings = list(document.batch.documents.only("pk", "status", "name"))
+    return render(
+        request,
+        "procedure/reading/check.html",
+        {
+            "title": f"Vérifier « {document.name} »",
+            "document": document,
+            "form": form,
+            "rows": [(form[name], evidence(document, name)) for name in form.fields],
+            "shown": [
+                (label, document.proposals[name]["value"], evidence(document, name))
+                for name, label in SHOWN_LABELS
+                if name in document.proposals
+            ],
+            "candidates": services.candidates(values, user=request.user),
+            "set_aside_form": SetAsideForm(),
+            "position": next(i for i, d in enumerate(siblings, start=1) if d.pk == document.pk),
+            "count": len(siblings),
+        },
+        status=status,
+    )
+
+
+SHOWN_LABELS = (
+    ("commissaire", "Commissaire de justice"),
+    ("bailleur_personne_morale", "Bailleur personne morale"),
+    ("tribunal", "Tribunal"),
+    ("delai", "Délais de paiement accordés"),
+)
+
+
+def evidence(document, name):
+    """The words the field was read from, highlighted in their sentence; "" when not read."""
+    proposal = document.proposals.get(name)
+    if not proposal:
+        return ""
+    text, start, end = document.text, proposal["start"], proposal["end"]
+    before = text[max(0, start - CONTEXT) : start]
+    after = text[end : end + CONTEXT]
+    return mark_safe(  # noqa: S308 - every piece is escaped
+        f"…{escape(before)}<mark>{escape(text[start:end])}</mark>{escape(after)}…"
+    )
+
+
+@xframe_options_sameorigin
+def pdf(request, pk):
+    """The PDF itself, inline, from private storage; every opening is logged."""
+    document = get_object_or_404(services.visible_documents(request.user), pk=pk)
+    services.log_document_access(user=request.user, document=document)
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="acte-{document.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("actes/lire/", drop, name="reading_drop"),
+    path("actes/lire/lots/<int:pk>/", batch, name="reading_batch"),
+    path("actes/lire/lots/<int:pk>/etat/", batch_status, name="reading_batch_status"),
+    path("actes/lire/<int:pk>/", check, name="reading_check"),
+    path("actes/lire/<int:pk>/pdf/", pdf, name="reading_pdf"),
+]
