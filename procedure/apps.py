@@ -5,3 +5,9 @@ class ProcedureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "procedure"
     verbose_name = "Procédures"
+
+    def ready(self):
+        from . import extensions
+        from .reading import panels
+
+        extensions.register(extensions.CASE_PANELS, ("procedure/reading/case_panel.html", panels.case_panel))
