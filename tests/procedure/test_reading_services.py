@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from directory.acting import Acting
-
 from procedure.models import ActDocument, ProcedureEvent, Stage, Task
 from procedure.reading import services
 from tests.procedure import act_pdfs

@@ -57,7 +57,8 @@ def test_the_debt_as_amounts_are_written(written, amount):
 
 def test_a_name_cut_by_a_line_break_is_joined_again():
     reading = read(
-        "ASSIGNATION\nDéfendeur : Madame Marie-\nChristine N'DIAYE, demeurant 8 rue Jean\nMoulin, 21300 Chenôve"
+        "ASSIGNATION\nDéfendeur : Madame Marie-\nChristine N'DIAYE,"
+        " demeurant 8 rue Jean\nMoulin, 21300 Chenôve"
     )
 
     assert (reading.value("prenom"), reading.value("nom")) == ("Marie-Christine", "N'Diaye")
