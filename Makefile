@@ -63,8 +63,15 @@ beat: install
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench
 	$(MAKE) bench-letters
+	$(MAKE) bench-reading
 
 # Letters per second (500 questionnaires) against WeasyPrint alone, and a week's lists (bench/letters.py).
 .PHONY: bench-letters
 bench-letters: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.letters
+
+# Acts read from their PDF: per-field accuracy on BENCH_READING generated acts (300 by default)
+# and acts read per second, by the reader and through the service (bench/reading.py).
+.PHONY: bench-reading
+bench-reading: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.reading

@@ -78,7 +78,7 @@ class ActDocument(models.Model):
     class Meta:
         verbose_name = "acte lu d'un PDF"
         verbose_name_plural = "actes lus de PDF"
-        ordering = ["batch", "pk"]
+        ordering = ["batch_id", "pk"]
 
     def __str__(self):
         return self.name

@@ -111,8 +111,15 @@ def read_document(document_id) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+AMOUNTS = ("loyer", "dette")
+
+
 def proposed_values(document) -> dict:
-    return {name: document.proposals.get(name, {}).get("value", "") for name in CONTRACT_FIELDS}
+    """The proposals as the form shows them: amounts written the French way (1234,56)."""
+    values = {name: document.proposals.get(name, {}).get("value", "") for name in CONTRACT_FIELDS}
+    for name in AMOUNTS:
+        values[name] = values[name].replace(".", ",")
+    return values
 
 
 def _one_row_file(values):

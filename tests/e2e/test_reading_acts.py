@@ -43,7 +43,9 @@ def test_secretariat_drops_pdfs_confirms_two_corrects_one_and_the_cases_show_the
     # 1: the commandement de payer, confirmed with one key
     expect(page.get_by_role("heading", level=1)).to_contain_text("Acte 1 sur 4")
     expect(page.get_by_label("Référence de la procédure")).to_have_value(payment_order.expected["reference"])
-    expect(page.get_by_test_id("lu-reference").locator("mark")).to_have_text(payment_order.expected["reference"])
+    expect(page.get_by_test_id("lu-reference").locator("mark")).to_have_text(
+        payment_order.expected["reference"]
+    )
     screenshot("reading-check")
     page.keyboard.press("Enter")
 
@@ -54,7 +56,9 @@ def test_secretariat_drops_pdfs_confirms_two_corrects_one_and_the_cases_show_the
 
     # 3: the commandement de quitter les lieux, confirmed with one key
     expect(page.get_by_role("heading", level=1)).to_contain_text("Acte 3 sur 4")
-    expect(page.get_by_label("Référence de la procédure")).to_have_value(order_to_vacate.expected["reference"])
+    expect(page.get_by_label("Référence de la procédure")).to_have_value(
+        order_to_vacate.expected["reference"]
+    )
     page.keyboard.press("Enter")
 
     # 4: the scan, recognised as such, set aside

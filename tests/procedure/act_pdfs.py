@@ -12,6 +12,9 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from procedure.reading import reader
+from procedure.services import normalise
+
 HOUSEHOLDS = (
     # civility, given name (as typeset, "<br>" where the line breaks), surname, street, postal code,
     # commune as written, INSEE code
@@ -385,9 +388,17 @@ def render(html):
 
 def act(kind, *, layout=0, seed=0, today=None):
     """One generated act of this kind and layout, reproducibly from the seed."""
-    rng = random.Random(f"{kind}-{layout}-{seed}")
-    facts = _facts(rng, kind, layout, seed, today or datetime.date.today())
-    return Act(f"{kind}-{layout}-{seed}.pdf", render(WORDINGS[kind](facts)), _expected(facts))
+    facts = _facts(
+        random.Random(f"{kind}-{layout}-{seed}"), kind, layout, seed, today or datetime.date.today()
+    )
+    generated = Act(f"{kind}-{layout}-{seed}.pdf", render(WORDINGS[kind](facts)), _expected(facts))
+    generated.facts = facts
+    return generated
+
+
+def facts_of(generated):
+    """What the act was written from, to write another act of the same case."""
+    return generated.facts
 
 
 def generate(count, *, seed=0, today=None):
@@ -406,3 +417,51 @@ def scan(text="COMMANDEMENT DE PAYER\nMadame Hélène BÉRARD"):
     output = io.BytesIO()
     image.save(output, format="PDF", resolution=150)
     return output.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring the reader
+# ---------------------------------------------------------------------------------------------
+
+
+def same(read, expected):
+    return normalise(read) == normalise(expected)
+
+
+def verdict(read, expected):
+    """right, empty (not read: allowed) or wrong (a value proposed that the act does not state)."""
+    if expected is None:
+        return "wrong" if read else None
+    if not read:
+        return "empty"
+    return "right" if same(read, expected) else "wrong"
+
+
+def measure(acts, lookups):
+    """Read each act and compare with what it states: per field [right, empty, wrong]; the acts
+    with every mandatory field right; and every wrong value, described."""
+    counts, complete, wrong_values = {}, 0, []
+    for act in acts:
+        reading = reader.read_pdf(act.pdf, lookups=lookups)
+        verdicts = {name: verdict(reading.value(name), expected) for name, expected in act.expected.items()}
+        for name, result in verdicts.items():
+            row = counts.setdefault(name, [0, 0, 0])
+            if result:
+                row[("right", "empty", "wrong").index(result)] += 1
+            if result == "wrong":
+                wrong_values.append(
+                    f"{act.name}: {name} lu « {reading.value(name)} », attendu « {act.expected[name]} »"
+                )
+        complete += all(verdicts[name] == "right" for name in MANDATORY[act.expected["acte"]])
+    return counts, complete, wrong_values
+
+
+def table(counts, complete, total):
+    """The per-field figures, in French, as the tests and the bench print them."""
+    lines = [f"\nLecture de {total} actes générés : champ, justes, vides, faux"]
+    for name, (right, empty, wrong) in counts.items():
+        stated = right + empty + wrong
+        share = f"{100 * right / stated:5.1f} %" if stated else "    —  "
+        lines.append(f"  {name:<15} {share}  {right:>4} justes, {empty:>4} vides, {wrong:>4} faux")
+    lines.append(f"Actes dont tous les champs obligatoires sont justes : {complete}/{total}")
+    return "\n".join(lines)

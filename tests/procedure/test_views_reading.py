@@ -191,3 +191,38 @@ def test_a_social_worker_of_the_case_reads_the_pdf_logged_but_may_not_check_it(
     assert social_worker_client.get(check_url(document)).status_code == 403
     assert social_worker_client.get(reverse("procedure:reading_pdf", args=[document.pk])).status_code == 200
     assert AccessLog.objects.filter(procedure=document.procedure, context="PDF d'acte").count() == 1
+
+
+def test_a_judgment_is_attached_to_the_case_found_by_household_and_address(secretariat_client, drop):
+    summons = act("assignation", layout=0, seed=5)
+    drop(summons.pdf)
+    first = ActDocument.objects.get()
+    values = {name: proposal["value"] for name, proposal in first.proposals.items()}
+    secretariat_client.post(check_url(first), values | {"confirm": ""})
+    judgment_on_same_household = act_pdfs.Act(
+        "jugement.pdf",
+        act_pdfs.render(
+            act_pdfs.WORDINGS["jugement"](
+                act_pdfs.Facts(**(vars(act_pdfs.facts_of(summons)) | {"kind": "jugement", "date": today()}))
+            )
+        ),
+        {},
+    )
+    drop(judgment_on_same_household.pdf)
+    judgment = ActDocument.objects.order_by("pk").last()
+    assert judgment.proposals.get("reference") is None
+
+    page = secretariat_client.get(check_url(judgment)).content.decode()
+    assert f"Rattacher à {summons.expected['reference']}" in page
+    values = {name: proposal["value"] for name, proposal in judgment.proposals.items()}
+    response = secretariat_client.post(
+        check_url(judgment), values | {"use_reference": summons.expected["reference"]}
+    )
+    assert f'value="{summons.expected["reference"]}"' in response.content.decode()
+
+    secretariat_client.post(
+        check_url(judgment), values | {"reference": summons.expected["reference"], "confirm": ""}
+    )
+    judgment.refresh_from_db()
+    assert judgment.procedure == ActDocument.objects.get(pk=first.pk).procedure
+    assert judgment.event.kind == Stage.JUDGMENT
