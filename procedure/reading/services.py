@@ -9,14 +9,18 @@ import csv
 import hashlib
 import io
 import logging
+import operator
+import re
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from directory.acting import acting_organisation, is_secretariat, require_secretariat
-from directory.models import Commune, Organisation
+from directory.acting import acting_organisation, acting_role, is_secretariat, require_secretariat
+from directory.models import Commune, Organisation, Role
 
 from .. import services
 from ..models import Procedure, ProcedureEvent
@@ -68,10 +72,17 @@ def read_pdfs(*, files, user) -> ReadingBatch:
     return batch
 
 
-def lookups() -> reader.Lookups:
-    """The communes by postal code and the known social landlords, as the reader matches them."""
+def lookups(text=None) -> reader.Lookups:
+    """The communes by postal code and the known social landlords, as the reader matches them;
+    given the act's text, only the communes of the postal codes it contains (one small query)."""
+    rows = Commune.objects.all()
+    if text is not None:
+        codes = set(re.findall(r"\b\d{5}\b", text))
+        rows = rows.filter(
+            reduce(operator.or_, (Q(postal_codes__contains=code) for code in codes), Q(pk__in=[]))
+        )
     communes = {}
-    for insee, name, postal_codes in Commune.objects.values_list("insee_code", "name", "postal_codes"):
+    for insee, name, postal_codes in rows.values_list("insee_code", "name", "postal_codes"):
         for code in postal_codes.split():
             communes.setdefault(code, []).append((insee, t.fold(name)))
     landlords = Organisation.objects.filter(kind=Organisation.Kind.SOCIAL_LANDLORD)
@@ -89,7 +100,8 @@ def read_document(document_id) -> None:
         content = stream.read()
     fields = {}
     try:
-        reading = reader.read_pdf(content, lookups=lookups())
+        text, pages, scan = t.extract(content)
+        reading = reader.read_text(text, lookups=lookups(text), pages=pages, scan=scan)
     except t.UnreadablePdf as error:
         fields = {"status": ActDocument.Status.UNREADABLE, "error": str(error)}
     else:
@@ -202,10 +214,13 @@ def set_aside(*, document, user, reason="") -> ActDocument:
 
 
 def visible_documents(user):
-    """The secretariat sees every PDF; any other role those of the cases it may see."""
+    """The secretariat sees every PDF; a commission member none; any other role those of the
+    cases it may see."""
     documents = ActDocument.objects.select_related("batch", "procedure")
     if is_secretariat(user):
         return documents
+    if acting_role(user) == Role.COMMISSION_MEMBER:
+        return documents.none()  # the agenda's summaries only, never the case file (CP 226-13)
     return documents.filter(procedure__in=Procedure.objects.visible_to(user))
 
 

@@ -29,10 +29,16 @@ def drop(request):
     require_secretariat(request.user)
     errors = []
     if request.method == "POST":
-        files = [(upload.name, upload.read()) for upload in request.FILES.getlist("files")[:MAX_FILES]]
-        if not files:
+        uploads = request.FILES.getlist("files")
+        too_large = [upload.name for upload in uploads if upload.size > services.MAX_SIZE]
+        if not uploads:
             errors.append("Choisissez au moins un PDF.")
+        elif len(uploads) > MAX_FILES:
+            errors.append(f"Déposez au plus {MAX_FILES} PDF à la fois ({len(uploads)} choisis).")
+        elif too_large:
+            errors += [f"« {name} » dépasse 20 Mo." for name in too_large]
         else:
+            files = [(upload.name, upload.read()) for upload in uploads]
             try:
                 batch = services.read_pdfs(files=files, user=request.user)
             except ValidationError as error:
@@ -79,7 +85,7 @@ def _progress(documents):
 
 
 def _next_pending(documents, after=None):
-    pending = [d for d in documents if d.pending and d.status != ActDocument.Status.UNREADABLE]
+    pending = [d for d in documents if d.pending]
     later = [d for d in pending if after is None or d.pk > after.pk]
     return (later or pending or [None])[0]
 
@@ -145,6 +151,7 @@ def _after_decision(request, document, message):
 
 
 def _render_check(request, document, form, values, status=200):
+    services.log_document_access(user=request.user, document=document)
     siblings = list(document.batch.documents.only("pk", "status", "name"))
     return render(
         request,

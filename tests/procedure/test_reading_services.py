@@ -61,6 +61,15 @@ def test_a_scan_is_recognised_and_nothing_proposed(drop):
     assert document.proposals == {}
 
 
+def test_a_broken_pdf_is_said_unreadable(drop):
+    [document] = drop(b"%PDF-1.7 truncated by the mail server")
+
+    assert (document.status, document.error) == (
+        ActDocument.Status.UNREADABLE,
+        "le fichier n'est pas un PDF lisible",
+    )
+
+
 def test_what_is_not_a_pdf_is_refused_and_nothing_kept(drop):
     with pytest.raises(ValidationError, match="« acte-1.pdf » n'est pas un PDF"):
         drop(act().pdf, b"PK\x03\x04 a spreadsheet")

@@ -189,8 +189,25 @@ def test_a_social_worker_of_the_case_reads_the_pdf_logged_but_may_not_check_it(
     monkeypatch.setattr(access, "GRANTS", [lambda user: Q(pk=document.procedure_id)])
 
     assert social_worker_client.get(check_url(document)).status_code == 403
-    assert social_worker_client.get(reverse("procedure:reading_pdf", args=[document.pk])).status_code == 200
+    response = social_worker_client.get(reverse("procedure:reading_pdf", args=[document.pk]))
+    response.close()
+    assert response.status_code == 200
     assert AccessLog.objects.filter(procedure=document.procedure, context="PDF d'acte").count() == 1
+
+
+def test_a_commission_member_never_reads_an_act_pdf_even_on_an_agenda_case(
+    monkeypatch, secretariat_client, commission_member_client, drop
+):
+    drop(act().pdf)
+    document = ActDocument.objects.get()
+    values = {name: proposal["value"] for name, proposal in document.proposals.items()}
+    secretariat_client.post(check_url(document), values | {"confirm": ""})
+    document.refresh_from_db()
+    monkeypatch.setattr(access, "GRANTS", [lambda user: Q(pk=document.procedure_id)])
+
+    assert (
+        commission_member_client.get(reverse("procedure:reading_pdf", args=[document.pk])).status_code == 404
+    )
 
 
 def test_a_judgment_is_attached_to_the_case_found_by_household_and_address(secretariat_client, drop):
