@@ -73,18 +73,19 @@ def _celery_worker_session(django_db_setup, tmp_path_factory):
         process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_for_ping(process, nodename, log)
-        yield queue
+        yield queue, media
     finally:
         _stop(process)
 
 
 @pytest.fixture
-def celery_worker_process(_celery_worker_session, transactional_db):
-    """The name of the queue a real worker consumes (tasks are sent there), or None when eager."""
-    queue = _celery_worker_session
-    if queue is None:
+def celery_worker_process(_celery_worker_session, transactional_db, settings):
+    """The name of the queue a real worker consumes (tasks are sent there), or None when eager;
+    the test's MEDIA_ROOT is the worker's, so that both read the files the other wrote."""
+    if _celery_worker_session is None:
         yield None
         return
+    queue, settings.MEDIA_ROOT = _celery_worker_session
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     try:

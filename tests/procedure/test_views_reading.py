@@ -190,8 +190,8 @@ def test_a_social_worker_of_the_case_reads_the_pdf_logged_but_may_not_check_it(
 
     assert social_worker_client.get(check_url(document)).status_code == 403
     response = social_worker_client.get(reverse("procedure:reading_pdf", args=[document.pk]))
-    response.close()
     assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")  # consumed: the file is closed
     assert AccessLog.objects.filter(procedure=document.procedure, context="PDF d'acte").count() == 1
 
 
