@@ -112,6 +112,8 @@ def check(request, pk):
     if data is not None and "use_reference" in data:
         data["reference"] = data["use_reference"]
     form = ActCheckForm(data, initial=initial)
+    if document.status != ActDocument.Status.READ:
+        form.fields["reference"].widget.attrs["autofocus"] = True  # nothing read: typing starts here
     errors = []
     if request.method == "POST" and form.is_valid():
         values = form.contract_values()

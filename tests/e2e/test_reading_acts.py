@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_accessibility import blocking_violations
 from tests.factories import DEMO_PASSWORD
 from tests.procedure import act_pdfs
 from tests.procedure.reading_fixtures import acts_world, today  # noqa: F401
@@ -32,12 +33,14 @@ def test_secretariat_drops_pdfs_confirms_two_corrects_one_and_the_cases_show_the
     ]
     sign_in(page, email="secretariat@example.org", password=DEMO_PASSWORD)
     page.get_by_role("link", name="Lire des actes PDF").first.click()
+    assert blocking_violations(page) == []
     page.get_by_label("Actes en PDF").set_input_files(files)
     page.get_by_role("button", name="Lire les actes").click()
 
     expect(page.get_by_role("status")).to_contain_text("Lecture terminée : 4 actes lus.")
     expect(page.get_by_test_id("acte-lu").filter(has_text="4-scan.pdf")).to_contain_text("Scan, à saisir")
     screenshot("reading-batch")
+    assert blocking_violations(page) == []
     page.get_by_role("link", name="Vérifier les actes").click()
 
     # 1: the commandement de payer, confirmed with one key
@@ -47,6 +50,7 @@ def test_secretariat_drops_pdfs_confirms_two_corrects_one_and_the_cases_show_the
         payment_order.expected["reference"]
     )
     screenshot("reading-check")
+    assert blocking_violations(page) == []
     page.keyboard.press("Enter")
 
     # 2: the assignation, its debt corrected by hand
@@ -64,6 +68,7 @@ def test_secretariat_drops_pdfs_confirms_two_corrects_one_and_the_cases_show_the
     # 4: the scan, recognised as such, set aside
     expect(page.get_by_test_id("scan")).to_contain_text("Document scanné")
     screenshot("reading-scan")
+    assert blocking_violations(page) == []
     page.get_by_role("button", name="Écarter cet acte").click()
     expect(page.get_by_test_id("acte-lu").filter(has_text="Confirmé")).to_have_count(3)
 
