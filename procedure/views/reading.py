@@ -127,7 +127,16 @@ def check(request, pk):
             errors = services.check(values, user=request.user)
         _add_errors(form, errors)
     values = form.contract_values() if form.is_bound and form.is_valid() else initial
-    return _render_check(request, document, form, values, status=400 if form.errors else 200)
+    if not form.is_bound and document.status == ActDocument.Status.READ:
+        errors = services.check(initial, user=request.user)  # what the rules would say, before any key
+    context = {"rule_errors": [] if form.is_bound else _labelled(form, errors)}
+    return _render_check(request, document, form, values, context, status=400 if form.errors else 200)
+
+
+def _labelled(form, errors):
+    return [
+        (form.fields[column].label if column in form.fields else "", message) for column, message in errors
+    ]
 
 
 def _add_errors(form, errors):
@@ -152,7 +161,7 @@ def _after_decision(request, document, message):
     return redirect("procedure:reading_check", following.pk)
 
 
-def _render_check(request, document, form, values, status=200):
+def _render_check(request, document, form, values, context, status=200):
     services.log_document_access(user=request.user, document=document)
     siblings = list(document.batch.documents.only("pk", "status", "name"))
     return render(
@@ -172,7 +181,8 @@ def _render_check(request, document, form, values, status=200):
             "set_aside_form": SetAsideForm(),
             "position": next(i for i, d in enumerate(siblings, start=1) if d.pk == document.pk),
             "count": len(siblings),
-        },
+        }
+        | context,
         status=status,
     )
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from procedure import access
 from procedure.models import AccessLog, ActDocument, ActDocumentAccess, ProcedureEvent, Stage
 from tests.procedure import act_pdfs
+from tests.procedure.factories import procedure_at
 from tests.procedure.reading_fixtures import acts_world, today  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("acts_world")]
@@ -243,3 +244,23 @@ def test_a_judgment_is_attached_to_the_case_found_by_household_and_address(secre
     judgment.refresh_from_db()
     assert judgment.procedure == ActDocument.objects.get(pk=first.pk).procedure
     assert judgment.event.kind == Stage.JUDGMENT
+
+
+def test_the_check_screen_shows_what_the_rules_would_refuse_before_any_key(secretariat_client, drop):
+    payment_order = act()
+    procedure_at(
+        Stage.ORDER_TO_VACATE,
+        reference=payment_order.expected["reference"],
+        on=today() - datetime.timedelta(days=500),
+    )
+    drop(payment_order.pdf)
+
+    response = secretariat_client.get(check_url(ActDocument.objects.get()))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="erreurs-regles"' in page
+    assert "Date de l&#x27;acte :" in page
+    assert not ProcedureEvent.objects.filter(
+        kind=Stage.PAYMENT_ORDER, date=payment_order.expected["date_acte"]
+    ).exists()
