@@ -5,11 +5,13 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from procedure import access
-from procedure.models import AccessLog, ActDocument, ActDocumentAccess, ProcedureEvent, Stage
+from procedure.models import AccessLog, ActDocument, ActDocumentAccess, ProcedureEvent, ReadingBatch, Stage
 from tests.procedure import act_pdfs
 from tests.procedure.factories import procedure_at
 from tests.procedure.reading_fixtures import acts_world, today  # noqa: F401
@@ -264,3 +266,20 @@ def test_the_check_screen_shows_what_the_rules_would_refuse_before_any_key(secre
     assert not ProcedureEvent.objects.filter(
         kind=Stage.PAYMENT_ORDER, date=payment_order.expected["date_acte"]
     ).exists()
+
+
+def test_the_batch_page_query_count_does_not_grow_with_its_pdfs(secretariat, secretariat_client):
+    batch = ReadingBatch.objects.create(created_by=secretariat)
+    url = reverse("procedure:reading_batch", args=[batch.pk])
+    secretariat_client.get(url)  # the session's first request resolves the acting membership
+
+    def queries_with(count):
+        for number in range(count - batch.documents.count()):
+            ActDocument.objects.create(
+                batch=batch, file=f"actes/{number}.pdf", name=f"{number}.pdf", status="lu"
+            )
+        with CaptureQueriesContext(connection) as context:
+            assert secretariat_client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    assert queries_with(2) == queries_with(20) == 5
