@@ -32,12 +32,11 @@ logger = logging.getLogger(__name__)
 
 MAX_SIZE = 20 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
-# The fields a person checks, in the import contract's names (formats.md), then those only shown.
+# The fields a person checks, in the import contract's names (formats.md).
 CONTRACT_FIELDS = (
     "reference", "acte", "date_acte", "nom", "prenom", "adresse", "code_postal", "commune_insee",
     "bailleur", "parc", "loyer", "dette", "date_audience", "issue",
 )  # fmt: skip
-SHOWN_FIELDS = ("commissaire", "bailleur_personne_morale", "tribunal", "delai")
 
 
 # ---------------------------------------------------------------------------------------------

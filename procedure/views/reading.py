@@ -103,34 +103,50 @@ def _document(request, pk):
 def check(request, pk):
     document = _document(request, pk)
     if not document.pending:
-        messages.info(request, f"« {document.name} » est déjà {document.get_status_display().lower()}.")
-        return redirect("procedure:reading_batch", document.batch_id)
+        return _already_decided(request, document)
     if request.method == "POST" and "set_aside" in request.POST:
         return _set_aside(request, document)
-    initial = services.proposed_values(document)
+    form = _check_form(request, document)
+    context = {"rule_errors": [], "checked_ok": False}
+    if not form.is_bound:
+        if document.status == ActDocument.Status.READ:  # what the rules would say, before any key
+            context["rule_errors"] = _labelled(form, services.check(form.initial, user=request.user))
+        return _render_check(request, document, form, form.initial, context)
+    if form.is_valid():
+        values = form.contract_values()
+        if "confirm" in request.POST:
+            return _confirm(request, document, form, values)
+        _add_errors(form, services.check(values, user=request.user))
+        context["checked_ok"] = not form.errors
+    values = form.contract_values() if form.is_valid() else form.initial
+    return _render_check(request, document, form, values, context, status=400 if form.errors else 200)
+
+
+def _check_form(request, document):
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "use_reference" in data:
         data["reference"] = data["use_reference"]
-    form = ActCheckForm(data, initial=initial)
+    form = ActCheckForm(data, initial=services.proposed_values(document))
     if document.status != ActDocument.Status.READ:
         form.fields["reference"].widget.attrs["autofocus"] = True  # nothing read: typing starts here
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        values = form.contract_values()
-        if "confirm" in request.POST:
-            confirmed, errors = services.confirm(document=document, values=values, user=request.user)
-            if not errors:
-                return _after_decision(
-                    request, confirmed, f"Acte enregistré sur le dossier {confirmed.procedure}."
-                )
-        else:
-            errors = services.check(values, user=request.user)
-        _add_errors(form, errors)
-    values = form.contract_values() if form.is_bound and form.is_valid() else initial
-    if not form.is_bound and document.status == ActDocument.Status.READ:
-        errors = services.check(initial, user=request.user)  # what the rules would say, before any key
-    context = {"rule_errors": [] if form.is_bound else _labelled(form, errors)}
-    return _render_check(request, document, form, values, context, status=400 if form.errors else 200)
+    return form
+
+
+def _confirm(request, document, form, values):
+    try:
+        confirmed, errors = services.confirm(document=document, values=values, user=request.user)
+    except ValidationError:  # decided by someone else in between
+        return _already_decided(request, ActDocument.objects.get(pk=document.pk))
+    if not errors:
+        return _after_decision(request, confirmed, f"Acte enregistré sur le dossier {confirmed.procedure}.")
+    _add_errors(form, errors)
+    context = {"rule_errors": [], "checked_ok": False}
+    return _render_check(request, document, form, values, context, status=400)
+
+
+def _already_decided(request, document):
+    messages.info(request, f"« {document.name} » est déjà {document.get_status_display().lower()}.")
+    return redirect("procedure:reading_batch", document.batch_id)
 
 
 def _labelled(form, errors):
@@ -147,9 +163,12 @@ def _add_errors(form, errors):
 def _set_aside(request, document):
     form = SetAsideForm(request.POST)
     form.is_valid()
-    decided = services.set_aside(
-        document=document, user=request.user, reason=form.cleaned_data.get("reason", "")
-    )
+    try:
+        decided = services.set_aside(
+            document=document, user=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError:  # decided by someone else in between
+        return _already_decided(request, ActDocument.objects.get(pk=document.pk))
     return _after_decision(request, decided, f"« {decided.name} » écarté : rien n'a été enregistré.")
 
 

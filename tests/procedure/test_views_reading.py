@@ -135,6 +135,29 @@ def test_confirming_with_enter_records_the_act_and_goes_to_the_next(secretariat_
     assert reverse("procedure:reading_pdf", args=[first.pk]) in case_page
 
 
+def test_checking_without_confirming_says_the_rules_accept_it_and_records_nothing(secretariat_client, drop):
+    drop(act().pdf)
+    document = ActDocument.objects.get()
+    values = {name: proposal["value"] for name, proposal in document.proposals.items()}
+
+    response = secretariat_client.post(check_url(document), values | {"verify": ""})
+
+    assert "Les règles du dossier acceptent cet acte" in response.content.decode()
+    assert not ProcedureEvent.objects.exists()
+
+
+def test_an_act_decided_meanwhile_is_not_decided_twice(secretariat_client, drop):
+    drop(act().pdf)
+    document = ActDocument.objects.get()
+    values = {name: proposal["value"] for name, proposal in document.proposals.items()}
+    secretariat_client.post(check_url(document), values | {"confirm": ""})
+
+    response = secretariat_client.post(check_url(document), values | {"confirm": ""}, follow=True)
+
+    assert "est déjà confirmé" in response.content.decode()
+    assert ProcedureEvent.objects.count() == 1
+
+
 def test_a_refused_act_shows_the_rules_errors_and_keeps_what_was_typed(secretariat_client, drop):
     drop(act("assignation", seed=2).pdf)
     document = ActDocument.objects.get()
