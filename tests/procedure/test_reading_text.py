@@ -98,3 +98,33 @@ def test_an_act_without_a_known_title_has_no_kind():
 def test_a_file_that_is_not_a_pdf_is_unreadable():
     with pytest.raises(t.UnreadablePdf):
         t.extract(b"%PDF-1.4 this is not really a PDF")
+
+
+# Wordings the tables were not written for: fields may stay empty, none may be wrong.
+UNSEEN = (
+    (
+        "Étude Martin & Associés. Acte de commandement de payer. Nous, commissaires, à la demande de la "
+        "société civile immobilière Bellevue, avons notifié au locataire, M. Paul ROUX, habitant "
+        "9 quai Nicolas Rolin 21200 Beaune, d'avoir à régler 3 000 € sous six semaines. "
+        "Dijon, le 4 mars 2026.",
+        {"acte": "commandement_de_payer", "nom": "Roux", "prenom": "Paul", "adresse": "", "date_acte": ""},
+    ),
+    (
+        "JUGEMENT DU 3 MARS 2026. Jugement du 10 mars 2026 (rectificatif). DÉFENDEUR : Madame Léa PETIT, "
+        "demeurant 1 rue Vauban, 21000 Dijon. Prononce la résiliation du bail. Ordonne la radiation.",
+        {"acte": "jugement", "date_acte": "", "issue": "", "nom": "Petit", "commune_insee": "21231"},
+    ),
+    (
+        "COMMANDEMENT DE PAYER. Référence : CJ-26-00001. Réf. : CJ-26-00002. Destinataire : Monsieur "
+        "Jean DUVAL, demeurant 3 rue Haute, 21000 Dijon. Destinataire : Madame Anne MARTIN, demeurant "
+        "5 rue Basse, 21300 Chenôve.",
+        {"reference": "", "nom": "", "prenom": "", "adresse": "", "commune_insee": ""},
+    ),
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), UNSEEN)
+def test_an_unseen_wording_leaves_fields_empty_rather_than_wrong(text, expected):
+    reading = read(text)
+
+    assert {name: reading.value(name) for name in expected} == expected
