@@ -5,7 +5,8 @@ from django.utils.functional import SimpleLazyObject
 
 from . import acting
 
-PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/")
+# The API authenticates its own callers by token (directory.api); its schema and documentation are public.
+PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/", "/api/")
 
 
 class LoginRequiredMiddleware:
@@ -31,6 +32,7 @@ class ActingOrganisationMiddleware:
         "/static/",
         "/mot-de-passe/",
         "/accessibilite/",
+        "/api/",
     )
 
     def __init__(self, get_response):

@@ -1,12 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import acting as acting_module
-from .forms import ChooseOrganisationForm, SignInForm
+from . import api, services
+from .forms import ApiTokenForm, ChooseOrganisationForm, SignInForm
+from .models import ApiCall, ApiToken, Role
 from .navigation import sections_for
 
 
@@ -96,3 +101,51 @@ def home_blocks(request):
 def accessibility(request):
     """The accessibility statement (RGAA), public like the sign-in page."""
     return render(request, "directory/accessibility.html", {"title": "Accessibilité"})
+
+
+def _require_administrator(request):
+    if not request.acting.has_role(Role.ADMIN):
+        raise PermissionDenied("Réservé aux administrateurs de Prévex.")
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The partners' API tokens: the administrator creates one (its secret shown once) or revokes it."""
+    _require_administrator(request)
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        token, secret = services.create_api_token(
+            organisation=data["organisation"],
+            name=data["name"],
+            scopes=data["scopes"],
+            expires_at=form.expires_at,
+            user=request.user,
+        )
+        messages.success(request, f"Jeton « {token.name} » créé pour {token.organisation}.")
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.select_related("organisation").annotate(call_count=Count("calls"))
+    calls = ApiCall.objects.select_related("organisation")[:50]
+    return render(
+        request,
+        "directory/api_tokens.html",
+        {
+            "title": "Jetons d'accès des partenaires",
+            "form": form,
+            "secret": secret,
+            "tokens": tokens,
+            "calls": calls,
+            "scope_labels": {code: scope.label for code, scope in api.SCOPES.items()},
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+def api_token_revoke(request, pk):
+    _require_administrator(request)
+    token = get_object_or_404(ApiToken, pk=pk)
+    services.revoke_api_token(token=token, user=request.user)
+    messages.success(request, f"Jeton « {token.name} » révoqué : il est refusé dès maintenant.")
+    return redirect("directory:api_tokens")
