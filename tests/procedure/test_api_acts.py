@@ -199,3 +199,12 @@ def test_an_act_on_a_known_procedure_needs_no_holder(bailiff_client, dijon, orvi
     response = bailiff_client.post(ACTS, summons, format="json")
     assert response.status_code == 201
     assert Procedure.objects.get(reference="CJ-9").events.filter(kind=Stage.SUMMONS).exists()
+
+
+@pytest.mark.parametrize("amount", ["1E+30", "NaN", "Infinity", "10000000"])
+def test_an_amount_out_of_bounds_is_refused_by_field_not_a_crash(bailiff_client, dijon, orvitis, amount):
+    # Found by schemathesis: the import's amount parser let these through to a crash.
+    response = bailiff_client.post(ACTS, new_case("CJ-10", loyer=amount), format="json")
+    assert response.status_code == 422
+    [error] = response.json()["erreurs"]
+    assert error["champ"] == "loyer" and "invalide" in error["message"]
