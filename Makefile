@@ -63,8 +63,14 @@ beat: install
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench
 	$(MAKE) bench-letters
+	$(MAKE) bench-api
 
 # Letters per second (500 questionnaires) against WeasyPrint alone, and a week's lists (bench/letters.py).
 .PHONY: bench-letters
 bench-letters: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.letters
+
+# Acts accepted per second through the partner API (2000 acts in batches of 500, bench/api.py).
+.PHONY: bench-api
+bench-api: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.api

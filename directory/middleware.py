@@ -10,8 +10,8 @@ PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/
 
 
 class LoginRequiredMiddleware:
-    """Every page requires sign-in, except sign-in, password reset, the accessibility statement and
-    static files."""
+    """Every page requires sign-in, except sign-in, password reset, the accessibility statement,
+    static files and the partner API (which authenticates its callers by token)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
