@@ -267,3 +267,10 @@ SPECTACULAR_SETTINGS = {
 }
 # Calls per token per minute; the next one is refused with a 429 and Retry-After.
 API_RATE_LIMIT = _read("API_RATE_LIMIT", env.int, default=120)
+
+# ProConnect sign-in (OpenID Connect, directory/proconnect.py): off unless the client id and the
+# discovery URL are set.
+PROCONNECT_CLIENT_ID = _read("PROCONNECT_CLIENT_ID", env.str, default="")
+PROCONNECT_CLIENT_SECRET = _read("PROCONNECT_CLIENT_SECRET", env.str, default="")
+PROCONNECT_DISCOVERY_URL = _read("PROCONNECT_DISCOVERY_URL", env.str, default="")
+PROCONNECT_SCOPES = _read("PROCONNECT_SCOPES", env.str, default="openid email given_name usual_name")

@@ -1,29 +1,79 @@
+import logging
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import acting as acting_module
-from . import api, services
+from . import api, proconnect, services
 from .forms import ApiTokenForm, ChooseOrganisationForm, SignInForm
 from .models import ApiCall, ApiToken, Role
 from .navigation import sections_for
+
+logger = logging.getLogger(__name__)
 
 
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "directory/sign_in.html"
     redirect_authenticated_user = True
-    extra_context = {"title": "Connexion"}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "Connexion",
+            "proconnect": proconnect.enabled(),
+        }
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Signs out of Prévex, then of ProConnect when the agent came through it."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(proconnect.SESSION_ID_TOKEN)
+        response = super().post(request, *args, **kwargs)
+        if id_token and proconnect.enabled():
+            back_to = request.build_absolute_uri(reverse("directory:login"))
+            return proconnect.logout_url(request, id_token, back_to=back_to)
+        return response
+
+
+def proconnect_start(request):
+    if not proconnect.enabled():
+        raise Http404("ProConnect n'est pas configuré.")
+    callback = request.build_absolute_uri(reverse("directory:proconnect_callback"))
+    return proconnect.client().authorize_redirect(request, callback)
+
+
+def proconnect_callback(request):
+    """Back from ProConnect: every check passed, an existing user with this e-mail is signed in."""
+    if not proconnect.enabled():
+        raise Http404("ProConnect n'est pas configuré.")
+    try:
+        email, id_token = proconnect.verified_email(request)
+    except proconnect.REFUSALS as refusal:
+        logger.warning("event=proconnect_refused reason=%s", type(refusal).__name__)
+        return render(
+            request, "directory/proconnect_refused.html", {"title": "Connexion refusée"}, status=403
+        )
+    user = proconnect.matching_user(email)
+    if user is None:
+        logger.info("event=proconnect_unknown_agent")
+        context = {"title": "Compte inconnu de Prévex", "email": email}
+        return render(request, "directory/proconnect_unknown.html", context, status=403)
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    request.session[proconnect.SESSION_ID_TOKEN] = id_token
+    services.record_successful_login(user=user)
+    return redirect("home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
