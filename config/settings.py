@@ -246,14 +246,13 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": None,
     "URL_FORMAT_OVERRIDE": None,  # ?format=csv is the weekly lists' own parameter
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API partenaires de Prévex",
     "DESCRIPTION": (
         "Actes des commissaires de justice, saisines des bailleurs sociaux, listes hebdomadaires du SIAO "
-        "et de la CAF. Jeton remis par l'administrateur de Prévex : « Authorization: Bearer <jeton> »."
+        "et de la CAF. Jeton remis par l'administrateur de Prévex : « Authorization: Bearer JETON »."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

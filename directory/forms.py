@@ -160,6 +160,7 @@ class ApiTokenForm(DsfrForm):
 
     @property
     def expires_at(self):
-        """The end of the chosen day, Paris time."""
-        day = self.cleaned_data["expires_on"] + datetime.timedelta(days=1)
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        """The end of the chosen day, Paris time: the token works all that day."""
+        return timezone.make_aware(
+            datetime.datetime.combine(self.cleaned_data["expires_on"], datetime.time.max)
+        )
