@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by Prévex (no CDN)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "directory",
     "households",
     "procedure",
@@ -87,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "directory.middleware.LoginRequiredMiddleware",
     "directory.middleware.ActingOrganisationMiddleware",
+    "directory.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -273,3 +277,6 @@ PROCONNECT_CLIENT_ID = _read("PROCONNECT_CLIENT_ID", env.str, default="")
 PROCONNECT_CLIENT_SECRET = _read("PROCONNECT_CLIENT_SECRET", env.str, default="")
 PROCONNECT_DISCOVERY_URL = _read("PROCONNECT_DISCOVERY_URL", env.str, default="")
 PROCONNECT_SCOPES = _read("PROCONNECT_SCOPES", env.str, default="openid email given_name usual_name")
+
+# The second factor of the secretariat's and administrators' password sign-ins (django-otp).
+OTP_TOTP_ISSUER = "Prévex"

@@ -164,3 +164,14 @@ class ApiTokenForm(DsfrForm):
         return timezone.make_aware(
             datetime.datetime.combine(self.cleaned_data["expires_on"], datetime.time.max)
         )
+
+
+class SecondFactorForm(DsfrForm):
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=16,
+        help_text="Les 6 chiffres affichés par votre application, ou l'un de vos codes de secours.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

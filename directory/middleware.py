@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from . import acting
+from . import acting, second_factor
 
 # The API authenticates its own callers by token (directory.api); its schema and documentation are public.
 PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/", "/api/")
@@ -51,3 +51,26 @@ class ActingOrganisationMiddleware:
         if request.acting.membership is not None or request.path.startswith(self.ALLOWED_WITHOUT_CHOICE):
             return False
         return not (request.path.startswith("/admin/") and request.user.is_superuser)
+
+
+class SecondFactorMiddleware:
+    """A password session of the secretariat or an administrator asks for its second factor (TOTP,
+    enrolled at the first sign-in) before any page."""
+
+    ALLOWED = (
+        "/connexion/",
+        "/deconnexion/",
+        "/static/",
+        "/mot-de-passe/",
+        "/accessibilite/",
+        "/organisme/",
+        "/api/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.ALLOWED) and second_factor.required(request):
+            return redirect(f"{reverse('directory:second_factor')}?next={request.path}")
+        return self.get_response(request)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("connexion/", views.SignInView.as_view(), name="login"),
     path("connexion/proconnect/", views.proconnect_start, name="proconnect"),
     path("connexion/proconnect/retour/", views.proconnect_callback, name="proconnect_callback"),
+    path("connexion/second-facteur/", views.second_factor_view, name="second_factor"),
     path("deconnexion/", views.SignOutView.as_view(), name="logout"),
     path("organisme/", views.choose_organisation, name="choose_organisation"),
     path("jetons-api/", views.api_tokens, name="api_tokens"),

@@ -1,5 +1,7 @@
+import base64
 import logging
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -14,8 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import acting as acting_module
-from . import api, proconnect, services
-from .forms import ApiTokenForm, ChooseOrganisationForm, SignInForm
+from . import api, proconnect, second_factor, services
+from .forms import ApiTokenForm, ChooseOrganisationForm, SecondFactorForm, SignInForm
 from .models import ApiCall, ApiToken, Role
 from .navigation import sections_for
 
@@ -72,6 +74,7 @@ def proconnect_callback(request):
         return render(request, "directory/proconnect_unknown.html", context, status=403)
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     request.session[proconnect.SESSION_ID_TOKEN] = id_token
+    request.session[second_factor.SIGNED_IN_WITH] = "proconnect"
     services.record_successful_login(user=user)
     return redirect("home")
 
@@ -199,3 +202,48 @@ def api_token_revoke(request, pk):
     services.revoke_api_token(token=token, user=request.user)
     messages.success(request, f"Jeton « {token.name} » révoqué : il est refusé dès maintenant.")
     return redirect("directory:api_tokens")
+
+
+def _next_url(request):
+    wanted = request.POST.get("next") or request.GET.get("next", "")
+    return wanted if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}) else "/"
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_view(request):
+    """The second factor: enrolment at the first sign-in (key, QR code, first code, recovery codes),
+    then a code at each password sign-in."""
+    if not request.user.is_authenticated:
+        return redirect("directory:login")
+    if not second_factor.required(request):
+        return redirect(_next_url(request))
+    form = SecondFactorForm(request.POST or None)
+    device = second_factor.confirmed_device(request.user)
+    if device is None:
+        return _enrol(request, form)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.verify(request, form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        form.add_error("code", "Code incorrect ou expiré : saisissez le code affiché maintenant.")
+    return render(
+        request, "directory/second_factor.html", {"title": "Vérification en deux étapes", "form": form}
+    )
+
+
+def _enrol(request, form):
+    device = second_factor.pending_device(request.user)
+    if request.method == "POST" and form.is_valid():
+        codes = second_factor.confirm(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            context = {"title": "Vos codes de secours", "codes": codes, "next": _next_url(request)}
+            return render(request, "directory/second_factor_codes.html", context)
+        form.add_error(
+            "code", "Code incorrect : vérifiez l'heure de votre téléphone et saisissez le code affiché."
+        )
+    context = {
+        "title": "Activer la vérification en deux étapes",
+        "form": form,
+        "key": base64.b32encode(device.bin_key).decode(),
+        "qr_svg": segno.make(device.config_url).svg_inline(scale=4, title="QR code de la clé"),
+    }
+    return render(request, "directory/second_factor_enrol.html", context)
