@@ -54,9 +54,14 @@ def confirm(request, device, code) -> list[str] | None:
 
 def verify(request, code) -> bool:
     """A code of the authenticator, or one of the recovery codes (each works once)."""
-    code = code.strip().replace(" ", "")
-    for device in (confirmed_device(request.user), StaticDevice.objects.filter(user=request.user).first()):
-        if device is not None and device.verify_is_allowed()[0] and device.verify_token(code):
-            django_otp.login(request, device)
-            return True
-    return False
+    code = code.strip().replace(" ", "").lower()
+    # Six digits are the app's code, anything else a recovery code: a mistyped one throttles
+    # only its own device.
+    if code.isdigit():
+        device = confirmed_device(request.user)
+    else:
+        device = StaticDevice.objects.filter(user=request.user).first()
+    if device is None or not device.verify_token(code):
+        return False
+    django_otp.login(request, device)
+    return True
