@@ -55,11 +55,12 @@ def authorize_as(page, email):
     page.get_by_role("button", name="Authorize").click()
 
 
-def test_agent_signs_in_with_proconnect_and_out_at_the_provider(page, provider, secretariat, screenshot):
+def test_agent_signs_in_with_proconnect_without_a_second_factor_and_out_at_the_provider(page, provider, secretariat, screenshot):
     page.goto("/connexion/")
     screenshot("sign-in-proconnect")
     to_provider(page)
     authorize_as(page, "secretariat@example.org")
+    # The secretariat signing in by password would be asked for a code first; through ProConnect, not.
     expect(page.get_by_role("heading", name="Bonjour Sophie")).to_be_visible()
     expect(page.get_by_test_id("acting-organisation")).to_contain_text("DDETS de la Côte-d'Or")
 
