@@ -55,7 +55,9 @@ def authorize_as(page, email):
     page.get_by_role("button", name="Authorize").click()
 
 
-def test_agent_signs_in_with_proconnect_without_a_second_factor_and_out_at_the_provider(page, provider, secretariat, screenshot):
+def test_agent_signs_in_with_proconnect_without_a_second_factor_and_out_at_the_provider(
+    page, provider, secretariat, screenshot
+):
     page.goto("/connexion/")
     screenshot("sign-in-proconnect")
     to_provider(page)
