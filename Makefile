@@ -64,6 +64,7 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench
 	$(MAKE) bench-letters
 	$(MAKE) bench-reading
+	$(MAKE) bench-api
 
 # Letters per second (500 questionnaires) against WeasyPrint alone, and a week's lists (bench/letters.py).
 .PHONY: bench-letters
@@ -75,3 +76,8 @@ bench-letters: install
 .PHONY: bench-reading
 bench-reading: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.reading
+
+# Acts accepted per second through the partner API (2000 acts in batches of 500, bench/api.py).
+.PHONY: bench-api
+bench-api: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.api

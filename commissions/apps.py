@@ -7,10 +7,12 @@ class CommissionsConfig(AppConfig):
     verbose_name = "Commissions"
 
     def ready(self):
+        from directory import api as partner_api
         from procedure import access, extensions
 
-        from . import panels
+        from . import api, panels
 
+        partner_api.register_scope(api.SCOPE)
         access.register_grant(panels.commission_grant)
         extensions.register(extensions.CASE_PANELS, ("commissions/case_panel.html", panels.case_panel))
         extensions.register(

@@ -226,6 +226,23 @@ class ReviewRequest(models.Model):
         "référence de la procédure indiquée", max_length=60, blank=True, help_text="EXPLOC ou huissier."
     )
     refusal_reason = models.TextField("motif du refus", blank=True)
+    # What a social landlord states when it refers a tenant (loi 89-462 art. 24 II), through the API.
+    monthly_rent = models.DecimalField(
+        "loyer mensuel", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    monthly_charges = models.DecimalField(
+        "charges mensuelles", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    debt_rent = models.DecimalField("dette : loyers", max_digits=10, decimal_places=2, null=True, blank=True)
+    debt_charges = models.DecimalField(
+        "dette : charges", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    debt_fees = models.DecimalField(
+        "dette : frais de procédure", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    debt_other = models.DecimalField(
+        "dette : autres sommes", max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "saisine"
@@ -245,6 +262,11 @@ class ReviewRequest(models.Model):
     def is_described(self):
         """A partner's saisine made from its space, with the household as the partner typed it."""
         return bool(self.household_name)
+
+    @property
+    def debt_total(self):
+        parts = [self.debt_rent, self.debt_charges, self.debt_fees, self.debt_other]
+        return None if all(part is None for part in parts) else sum(part or 0 for part in parts)
 
     def partner_status(self):
         """The status the requesting organisation reads: nothing about the case itself."""

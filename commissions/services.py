@@ -21,7 +21,7 @@ from directory.acting import (
     acting_role,
     require_secretariat,
 )
-from directory.models import Role
+from directory.models import Organisation, Role
 from households.models import HousingSector
 from procedure import rules
 from procedure import services as procedure_services
@@ -134,12 +134,29 @@ def submit_partner_review(*, user, reason, commission=None, **described) -> Revi
         raise CommissionRefused("Indiquez le motif de la saisine.")
     if commission is not None and not commission.is_active:
         raise CommissionRefused("Cette commission n'est plus active.")
+    return _described_review(
+        organisation=acting_organisation(user), user=user, reason=reason, commission=commission, **described
+    )
+
+
+def submit_landlord_saisine(*, organisation, reason, **described) -> ReviewRequest:
+    """A social landlord's saisine of the CCAPEX through the API, with the monthly rent and charges
+    and the breakdown of the debt (loi 89-462 art. 24 II: a landlord that is a legal person refers
+    the case two months before summoning). Stored as sent, like a partner's saisine from its space."""
+    if organisation.kind != Organisation.Kind.SOCIAL_LANDLORD:
+        raise PermissionDenied("Seul un bailleur social saisit la CCAPEX par l'API.")
+    if not reason.strip():
+        raise CommissionRefused("Indiquez le motif de la saisine.")
+    return _described_review(organisation=organisation, user=None, reason=reason, **described)
+
+
+def _described_review(*, organisation, user, reason, commission=None, **described) -> ReviewRequest:
     review = ReviewRequest.objects.create(
         commission=commission,
         source=ReviewRequest.Source.PARTNER,
         reason=reason.strip(),
         requested_by=user,
-        requesting_organisation=acting_organisation(user),
+        requesting_organisation=organisation,
         **{name: value.strip() if isinstance(value, str) else value for name, value in described.items()},
     )
     logger.info("partner_review_submitted review=%s", review.pk)

@@ -64,6 +64,12 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by Prévex (no CDN)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "directory",
     "households",
     "procedure",
@@ -84,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "directory.middleware.LoginRequiredMiddleware",
     "directory.middleware.ActingOrganisationMiddleware",
+    "directory.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -235,3 +242,41 @@ INDICATORS_SUPPLIED = _read(
 # Social workers read a case while their organisation holds an open referral, and this long after.
 REFERRAL_ACCESS_DAYS = _read("REFERRAL_ACCESS_DAYS", env.int, default=90)
 REFERRAL_ATTACHMENT_MAX_BYTES = _read("REFERRAL_ATTACHMENT_MAX_BYTES", env.int, default=10 * 1024 * 1024)
+
+# The partner API (Django REST framework, drf-spectacular): JSON only, tokens of directory.ApiToken.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,  # ?format=csv is the weekly lists' own parameter
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API partenaires de Prévex",
+    "DESCRIPTION": (
+        "Actes des commissaires de justice, saisines des bailleurs sociaux, listes hebdomadaires du SIAO "
+        "et de la CAF. Jeton remis par l'administrateur de Prévex : « Authorization: Bearer JETON »."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Calls per token per minute; the next one is refused with a 429 and Retry-After.
+API_RATE_LIMIT = _read("API_RATE_LIMIT", env.int, default=120)
+
+# ProConnect sign-in (OpenID Connect, directory/proconnect.py): off unless the client id and the
+# discovery URL are set.
+PROCONNECT_CLIENT_ID = _read("PROCONNECT_CLIENT_ID", env.str, default="")
+PROCONNECT_CLIENT_SECRET = _read("PROCONNECT_CLIENT_SECRET", env.str, default="")
+PROCONNECT_DISCOVERY_URL = _read("PROCONNECT_DISCOVERY_URL", env.str, default="")
+PROCONNECT_SCOPES = _read("PROCONNECT_SCOPES", env.str, default="openid email given_name usual_name")
+
+# The second factor of the secretariat's and administrators' password sign-ins (django-otp).
+OTP_TOTP_ISSUER = "Prévex"

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
@@ -5,8 +7,8 @@ from django.utils import formats, timezone
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
-from . import services
-from .models import User
+from . import api, services
+from .models import Organisation, User
 
 
 class DsfrFormMixin:
@@ -112,3 +114,64 @@ class ChooseOrganisationForm(DsfrForm):
 
     def clean_membership(self):
         return self.memberships[self.cleaned_data["membership"]]
+
+
+class ApiTokenForm(DsfrForm):
+    """An administrator gives a partner's system a token: which organisation, which rights, until when."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisme", queryset=Organisation.objects.none(), empty_label="Choisir un organisme"
+    )
+    name = forms.CharField(
+        label="Nom du jeton", max_length=100, help_text="Le système qui l'utilise, ex. : logiciel de l'étude."
+    )
+    scopes = forms.MultipleChoiceField(
+        label="Droits", widget=forms.CheckboxSelectMultiple, help_text="Chaque droit ouvre un point d'accès."
+    )
+    expires_on = forms.DateField(label="Expire le", help_text="Un an au plus.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = {kind for scope in api.SCOPES.values() for kind in scope.kinds}
+        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True, kind__in=kinds)
+        self.fields["scopes"].choices = [
+            (scope.code, f"{scope.label} ({', '.join(Organisation.Kind(k).label for k in scope.kinds)})")
+            for scope in api.SCOPES.values()
+        ]
+        self.initial.setdefault("expires_on", timezone.localdate() + datetime.timedelta(days=365))
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        today = timezone.localdate()
+        if not today < day <= today + datetime.timedelta(days=366):
+            raise forms.ValidationError("Choisissez une date dans l'année qui vient.")
+        return day
+
+    def clean(self):
+        organisation, scopes = self.cleaned_data.get("organisation"), self.cleaned_data.get("scopes")
+        if organisation and scopes:
+            allowed = {scope.code for scope in api.scopes_for(organisation.kind)}
+            if not set(scopes) <= allowed:
+                self.add_error(
+                    "scopes",
+                    f"Droits non ouverts à un organisme de type « {organisation.get_kind_display()} ».",
+                )
+        return self.cleaned_data
+
+    @property
+    def expires_at(self):
+        """The end of the chosen day, Paris time: the token works all that day."""
+        return timezone.make_aware(
+            datetime.datetime.combine(self.cleaned_data["expires_on"], datetime.time.max)
+        )
+
+
+class SecondFactorForm(DsfrForm):
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=16,
+        help_text="Les 6 chiffres affichés par votre application, ou l'un de vos codes de secours.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -3,14 +3,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from . import acting
+from . import acting, second_factor
 
-PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/")
+# The API authenticates its own callers by token (directory.api); its schema and documentation are public.
+PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/", "/api/")
 
 
 class LoginRequiredMiddleware:
-    """Every page requires sign-in, except sign-in, password reset, the accessibility statement and
-    static files."""
+    """Every page requires sign-in, except sign-in, password reset, the accessibility statement,
+    static files and the partner API (which authenticates its callers by token)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,6 +32,7 @@ class ActingOrganisationMiddleware:
         "/static/",
         "/mot-de-passe/",
         "/accessibilite/",
+        "/api/",
     )
 
     def __init__(self, get_response):
@@ -49,3 +51,26 @@ class ActingOrganisationMiddleware:
         if request.acting.membership is not None or request.path.startswith(self.ALLOWED_WITHOUT_CHOICE):
             return False
         return not (request.path.startswith("/admin/") and request.user.is_superuser)
+
+
+class SecondFactorMiddleware:
+    """A password session of the secretariat or an administrator asks for its second factor (TOTP,
+    enrolled at the first sign-in) before any page."""
+
+    ALLOWED = (
+        "/connexion/",
+        "/deconnexion/",
+        "/static/",
+        "/mot-de-passe/",
+        "/accessibilite/",
+        "/organisme/",
+        "/api/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.ALLOWED) and second_factor.required(request):
+            return redirect(f"{reverse('directory:second_factor')}?next={request.path}")
+        return self.get_response(request)

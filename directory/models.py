@@ -229,3 +229,94 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Neither revoked nor expired, for an active organisation."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=now or timezone.now(), organisation__is_active=True
+        )
+
+
+class ApiToken(models.Model):
+    """A partner's system key to the API: one organisation, scopes, an expiry, kept hashed.
+
+    The secret is shown once at creation; only its SHA-256 is stored (a random 256-bit secret needs
+    no slow hash), with its first characters so that an administrator recognises it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="organisme"
+    )
+    name = models.CharField("nom", max_length=100, help_text="ex. : logiciel de l'étude, serveur du SIAO")
+    prefix = models.CharField("début du jeton", max_length=12)
+    digest = models.CharField("empreinte SHA-256", max_length=64, unique=True)
+    scopes = models.JSONField("droits", default=list)
+    expires_at = models.DateTimeField("expire le")
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="créé par"
+    )
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="révoqué par"
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "jeton d'accès d'un partenaire"
+        verbose_name_plural = "jetons d'accès des partenaires"
+        ordering = ["organisation__name", "-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now and self.organisation.is_active
+
+
+class ApiCall(models.Model):
+    """One call to the API: who, which endpoint, the answer's status, when; never the body."""
+
+    token = models.ForeignKey(ApiToken, null=True, on_delete=models.SET_NULL, related_name="calls")
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="organisme"
+    )
+    method = models.CharField("méthode", max_length=7)
+    endpoint = models.CharField("point d'accès", max_length=100)
+    status = models.PositiveSmallIntegerField("statut")
+    duration_ms = models.PositiveIntegerField("durée (ms)")
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "appel à l'API"
+        verbose_name_plural = "appels à l'API"
+        ordering = ["-at"]
+        # The rate limit counts a token's recent calls on this index.
+        indexes = [models.Index(fields=["token", "at"])]
+
+    def __str__(self):
+        return f"{self.method} {self.endpoint} {self.status}"
+
+
+class IdempotentRequest(models.Model):
+    """The answer given to a write sent with an `Idempotency-Key`, replayed when the key comes again."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField("clé", max_length=100)
+    endpoint = models.CharField("point d'accès", max_length=100)
+    body_digest = models.CharField("empreinte du corps", max_length=64)
+    status = models.PositiveSmallIntegerField("statut", null=True)
+    response = models.JSONField("réponse", null=True)
+    created_at = models.DateTimeField("reçue le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "requête idempotente"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="idempotent_request_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.endpoint} {self.key}"

@@ -23,6 +23,7 @@ SECTIONS = [
     ("Mes séances", "commissions:member_sessions", (Role.COMMISSION_MEMBER,)),
     ("Saisir la CCAPEX", "commissions:partner_review", (Role.PARTNER, Role.SOCIAL_WORKER)),
     ("Chiffres de la Charte", "indicators:supply", (Role.PARTNER,)),
+    ("Jetons d'accès des partenaires", "directory:api_tokens", (Role.ADMIN,)),
     ("Administration", "admin:index", (Role.ADMIN,)),
 ]
 

@@ -1,13 +1,17 @@
-"""Writes of the directory: sign-in failures and locks, choice of the acting organisation."""
+"""Writes of the directory: sign-in failures and locks, choice of the acting organisation, partners'
+API tokens."""
 
 import datetime
 import logging
+import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
-from .models import User
+from . import api
+from .models import ApiToken, User
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +51,34 @@ def release_expired_locks(*, now=None) -> int:
     if released:
         logger.info("event=expired_locks_released count=%s", released)
     return released
+
+
+def create_api_token(*, organisation, name, scopes, expires_at, user) -> tuple[ApiToken, str]:
+    """A new token for a partner's system; the secret is returned once and only its digest kept."""
+    allowed = {scope.code for scope in api.scopes_for(organisation.kind)}
+    if not scopes or not set(scopes) <= allowed:
+        raise ValidationError("Choisissez des droits ouverts à ce type d'organisme.")
+    if expires_at <= timezone.now():
+        raise ValidationError("La date d'expiration doit être dans le futur.")
+    secret = api.TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        name=name.strip(),
+        prefix=secret[:12],
+        digest=api.digest(secret),
+        scopes=sorted(scopes),
+        expires_at=expires_at,
+        created_by=user,
+    )
+    logger.info("event=api_token_created token_id=%s organisation_id=%s", token.pk, organisation.pk)
+    return token, secret
+
+
+def revoke_api_token(*, token, user) -> ApiToken:
+    """Revoked at once: the next call with it is a 401. Revoking twice changes nothing."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+    token.refresh_from_db(fields=["revoked_at", "revoked_by"])
+    logger.info("event=api_token_revoked token_id=%s", token.pk)
+    return token

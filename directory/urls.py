@@ -6,8 +6,13 @@ app_name = "directory"
 
 urlpatterns = [
     path("connexion/", views.SignInView.as_view(), name="login"),
+    path("connexion/proconnect/", views.proconnect_start, name="proconnect"),
+    path("connexion/proconnect/retour/", views.proconnect_callback, name="proconnect_callback"),
+    path("connexion/second-facteur/", views.second_factor_view, name="second_factor"),
     path("deconnexion/", views.SignOutView.as_view(), name="logout"),
     path("organisme/", views.choose_organisation, name="choose_organisation"),
+    path("jetons-api/", views.api_tokens, name="api_tokens"),
+    path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

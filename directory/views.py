@@ -1,24 +1,82 @@
+import base64
+import logging
+
+import segno
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import acting as acting_module
-from .forms import ChooseOrganisationForm, SignInForm
+from . import api, proconnect, second_factor, services
+from .forms import ApiTokenForm, ChooseOrganisationForm, SecondFactorForm, SignInForm
+from .models import ApiCall, ApiToken, Role
 from .navigation import sections_for
+
+logger = logging.getLogger(__name__)
 
 
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "directory/sign_in.html"
     redirect_authenticated_user = True
-    extra_context = {"title": "Connexion"}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "Connexion",
+            "proconnect": proconnect.enabled(),
+        }
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Signs out of Prévex, then of ProConnect when the agent came through it."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(proconnect.SESSION_ID_TOKEN)
+        response = super().post(request, *args, **kwargs)
+        if id_token and proconnect.enabled():
+            back_to = request.build_absolute_uri(reverse("directory:login"))
+            return proconnect.logout_url(request, id_token, back_to=back_to)
+        return response
+
+
+def proconnect_start(request):
+    if not proconnect.enabled():
+        raise Http404("ProConnect n'est pas configuré.")
+    callback = request.build_absolute_uri(reverse("directory:proconnect_callback"))
+    return proconnect.client().authorize_redirect(request, callback)
+
+
+def proconnect_callback(request):
+    """Back from ProConnect: every check passed, an existing user with this e-mail is signed in."""
+    if not proconnect.enabled():
+        raise Http404("ProConnect n'est pas configuré.")
+    try:
+        email, id_token = proconnect.verified_email(request)
+    except proconnect.REFUSALS as refusal:
+        logger.warning("event=proconnect_refused reason=%s", type(refusal).__name__)
+        return render(
+            request, "directory/proconnect_refused.html", {"title": "Connexion refusée"}, status=403
+        )
+    user = proconnect.matching_user(email)
+    if user is None:
+        logger.info("event=proconnect_unknown_agent")
+        context = {"title": "Compte inconnu de Prévex", "email": email}
+        return render(request, "directory/proconnect_unknown.html", context, status=403)
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    request.session[proconnect.SESSION_ID_TOKEN] = id_token
+    request.session[second_factor.SIGNED_IN_WITH] = "proconnect"
+    services.record_successful_login(user=user)
+    return redirect("home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -96,3 +154,96 @@ def home_blocks(request):
 def accessibility(request):
     """The accessibility statement (RGAA), public like the sign-in page."""
     return render(request, "directory/accessibility.html", {"title": "Accessibilité"})
+
+
+def _require_administrator(request):
+    if not request.acting.has_role(Role.ADMIN):
+        raise PermissionDenied("Réservé aux administrateurs de Prévex.")
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The partners' API tokens: the administrator creates one (its secret shown once) or revokes it."""
+    _require_administrator(request)
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        token, secret = services.create_api_token(
+            organisation=data["organisation"],
+            name=data["name"],
+            scopes=data["scopes"],
+            expires_at=form.expires_at,
+            user=request.user,
+        )
+        messages.success(request, f"Jeton « {token.name} » créé pour {token.organisation}.")
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.select_related("organisation").annotate(call_count=Count("calls"))
+    calls = ApiCall.objects.select_related("organisation")[:50]
+    return render(
+        request,
+        "directory/api_tokens.html",
+        {
+            "title": "Jetons d'accès des partenaires",
+            "form": form,
+            "secret": secret,
+            "tokens": tokens,
+            "calls": calls,
+            "scope_labels": {code: scope.label for code, scope in api.SCOPES.items()},
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+def api_token_revoke(request, pk):
+    _require_administrator(request)
+    token = get_object_or_404(ApiToken, pk=pk)
+    services.revoke_api_token(token=token, user=request.user)
+    messages.success(request, f"Jeton « {token.name} » révoqué : il est refusé dès maintenant.")
+    return redirect("directory:api_tokens")
+
+
+def _next_url(request):
+    wanted = request.POST.get("next") or request.GET.get("next", "")
+    return wanted if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}) else "/"
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_view(request):
+    """The second factor: enrolment at the first sign-in (key, QR code, first code, recovery codes),
+    then a code at each password sign-in."""
+    if not request.user.is_authenticated:
+        return redirect("directory:login")
+    if not second_factor.required(request):
+        return redirect(_next_url(request))
+    form = SecondFactorForm(request.POST or None)
+    device = second_factor.confirmed_device(request.user)
+    if device is None:
+        return _enrol(request, form)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.verify(request, form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        form.add_error("code", "Code incorrect ou expiré : saisissez le code affiché maintenant.")
+    return render(
+        request, "directory/second_factor.html", {"title": "Vérification en deux étapes", "form": form}
+    )
+
+
+def _enrol(request, form):
+    device = second_factor.pending_device(request.user)
+    if request.method == "POST" and form.is_valid():
+        codes = second_factor.confirm(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            context = {"title": "Vos codes de secours", "codes": codes, "next": _next_url(request)}
+            return render(request, "directory/second_factor_codes.html", context)
+        form.add_error(
+            "code", "Code incorrect : vérifiez l'heure de votre téléphone et saisissez le code affiché."
+        )
+    context = {
+        "title": "Activer la vérification en deux étapes",
+        "form": form,
+        "key": base64.b32encode(device.bin_key).decode(),
+        "qr_svg": segno.make(device.config_url).svg_inline(scale=4, title="QR code de la clé"),
+    }
+    return render(request, "directory/second_factor_enrol.html", context)

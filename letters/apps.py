@@ -7,10 +7,13 @@ class LettersConfig(AppConfig):
     verbose_name = "Courriers"
 
     def ready(self):
+        from directory import api as partner_api
         from procedure import extensions as procedure_extensions
 
-        from . import extensions
+        from . import api, extensions
 
+        for scope in api.SCOPES.values():
+            partner_api.register_scope(scope)
         procedure_extensions.register(
             procedure_extensions.CASE_PANELS, ("letters/_case_letters.html", extensions.case_panel)
         )

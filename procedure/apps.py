@@ -7,7 +7,10 @@ class ProcedureConfig(AppConfig):
     verbose_name = "Procédures"
 
     def ready(self):
-        from . import extensions
+        from directory import api as partner_api
+
+        from . import api, extensions
         from .reading import panels
 
         extensions.register(extensions.CASE_PANELS, ("procedure/reading/case_panel.html", panels.case_panel))
+        partner_api.register_scope(api.SCOPE)

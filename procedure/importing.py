@@ -30,6 +30,8 @@ COLUMNS = REQUIRED + FOR_NEW_PROCEDURE + (
     "adultes", "enfants", "numero_allocataire",
 )  # fmt: skip
 XLSX_MAGIC = b"PK\x03\x04"
+# The amounts' columns hold up to 9 digits, cents included (households.Lease.rent).
+MAX_AMOUNT = Decimal("10000000")
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ def parse_amount(value):
         amount = Decimal(text)
     except InvalidOperation as error:
         raise ValueError(f"montant « {_text(value)} » invalide : 1234.56 ou 1 234,56 attendu") from error
+    if not amount.is_finite() or amount >= MAX_AMOUNT:
+        raise ValueError(f"montant « {_text(value)} » invalide : moins de 10 000 000 € attendu")
     if amount < 0:
         raise ValueError("un montant ne peut pas être négatif")
     return amount.quantize(Decimal("0.01"))

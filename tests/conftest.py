@@ -7,8 +7,11 @@
 - administrator: configures Prévex.
 """
 
+import django_otp
 import pytest
+from django.http import HttpRequest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from directory.models import Role
 from tests.factories import CommuneFactory, OrganisationFactory, member
@@ -77,8 +80,14 @@ def _media_in_tmp(settings, tmp_path):
 
 
 def client_for(user):
+    """A client signed in as the user, past the second factor: the session records a confirmed
+    authenticator through django-otp's own login helper, as a real sign-in with a code does."""
     client = Client()
     client.force_login(user)
+    request = HttpRequest()
+    request.session, request.user = client.session, user
+    django_otp.login(request, TOTPDevice.objects.create(user=user, name="tests", confirmed=True))
+    request.session.save()
     return client
 
 

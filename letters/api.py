@@ -1,0 +1,143 @@
+"""The SIAO and the CAF fetch their weekly list of a week (formats.md, "Weekly lists"), JSON or CSV.
+
+A token of the SIAO reaches the SIAO list only, one of the CAF the CAF list only: the same rows
+and CSV file as the list sent on Mondays (`services.weekly_lists`).
+"""
+
+import datetime
+
+from django.http import HttpResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from directory import api
+from directory.api_schema import COMMON
+from directory.models import Organisation
+
+from .models import ListKind
+from .services import weekly_lists
+
+SCOPES = {
+    ListKind.SIAO: api.Scope("liste_siao", "Lire la liste hebdomadaire SIAO", (Organisation.Kind.SIAO,)),
+    ListKind.CAF: api.Scope("liste_caf", "Lire la liste hebdomadaire CAF", (Organisation.Kind.CAF,)),
+}
+
+
+class _Identity(serializers.Serializer):
+    reference = serializers.CharField()
+    nom = serializers.CharField()
+    prenom = serializers.CharField(allow_blank=True)
+    adresse = serializers.CharField()
+    code_postal = serializers.CharField()
+    commune = serializers.CharField()
+
+
+class SiaoRowSerializer(_Identity):
+    date_octroi = serializers.DateField()
+    adultes = serializers.IntegerField(allow_null=True)
+    enfants = serializers.IntegerField(allow_null=True)
+    veille_sociale = serializers.ChoiceField(
+        choices=[weekly_lists.REQUIRED, weekly_lists.ON_REQUEST, weekly_lists.IF_PLACES]
+    )
+    referent_social = serializers.CharField(allow_blank=True)
+
+
+class CafRowSerializer(_Identity):
+    date_commandement = serializers.DateField()
+    bailleur = serializers.CharField()
+    parc = serializers.CharField()
+    dette = serializers.CharField(allow_blank=True, help_text="euros, 1234.56 ; vide si inconnue")
+    numero_allocataire = serializers.CharField(allow_blank=True)
+
+
+def _list_serializer(name, row_serializer):
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "liste": serializers.CharField(),
+            "semaine": serializers.CharField(help_text="semaine ISO, AAAA-Wnn"),
+            "du": serializers.DateField(help_text="lundi"),
+            "au": serializers.DateField(help_text="dimanche"),
+            "lignes": row_serializer(many=True),
+        },
+    )
+
+
+ROW_SERIALIZERS = {
+    ListKind.SIAO: _list_serializer("ListeSiao", SiaoRowSerializer),
+    ListKind.CAF: _list_serializer("ListeCaf", CafRowSerializer),
+}
+FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="json (par défaut) ou csv")
+
+
+def _schema(kind):
+    return extend_schema(
+        operation_id=f"liste_{kind}",
+        summary=f"{ListKind(kind).label}, pour une semaine",
+        parameters=[
+            FORMAT,
+            OpenApiParameter("semaine", str, OpenApiParameter.PATH, description="ex. 2026-W48"),
+        ],
+        responses={
+            (200, "application/json"): ROW_SERIALIZERS[kind],
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV UTF-8, séparateur « ; »"),
+            **COMMON,
+        },
+        tags=["Listes hebdomadaires"],
+    )
+
+
+class WeeklyListView(api.PartnerApiView):
+    kind: str = ""
+
+    def week(self, request, semaine):
+        try:
+            week_start = weekly_lists.parse_iso_week(semaine)
+        except ValueError as refusal:
+            return Response({"detail": str(refusal)}, status=400)
+        rows = weekly_lists.rows(self.kind, week_start)
+        if request.query_params.get("format") == "csv":
+            response = HttpResponse(
+                weekly_lists.to_csv(self.kind, rows), content_type="text/csv; charset=utf-8"
+            )
+            label = weekly_lists.iso_week_label(week_start)
+            response["Content-Disposition"] = f'attachment; filename="liste-{self.kind}-{label}.csv"'
+            return response
+        return Response(_as_json(self.kind, week_start, rows))
+
+
+def _as_json(kind, week_start, rows):
+    counts = ("adultes", "enfants")
+    return {
+        "liste": kind,
+        "semaine": weekly_lists.iso_week_label(week_start),
+        "du": week_start,
+        "au": week_start + datetime.timedelta(days=6),
+        "lignes": [{k: (None if k in counts and v == "" else v) for k, v in row.items()} for row in rows],
+    }
+
+
+class SiaoListView(WeeklyListView):
+    kind, scope = ListKind.SIAO, SCOPES[ListKind.SIAO].code
+
+    @_schema(ListKind.SIAO)
+    def get(self, request, semaine):
+        return self.week(request, semaine)
+
+
+class CafListView(WeeklyListView):
+    kind, scope = ListKind.CAF, SCOPES[ListKind.CAF].code
+
+    @_schema(ListKind.CAF)
+    def get(self, request, semaine):
+        return self.week(request, semaine)
+
+
+urlpatterns = [
+    path("listes/siao/<str:semaine>/", SiaoListView.as_view(), name="weekly_list_siao"),
+    path("listes/caf/<str:semaine>/", CafListView.as_view(), name="weekly_list_caf"),
+]

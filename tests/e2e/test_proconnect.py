@@ -1,0 +1,117 @@
+"""ProConnect sign-in in a real browser, against a real OpenID Connect provider started on
+127.0.0.1 (oidc-provider-mock): sign in, sign out at the provider, wrong nonce and expired token
+refused, unknown agent."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from oidc_provider_mock import run_server_in_thread
+from playwright.sync_api import expect
+
+from directory import proconnect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _configure(settings, server):
+    settings.PROCONNECT_CLIENT_ID = "prevex-test"
+    settings.PROCONNECT_CLIENT_SECRET = "secret-de-test"
+    settings.PROCONNECT_DISCOVERY_URL = (
+        f"http://localhost:{server.server_port}/.well-known/openid-configuration"
+    )
+    settings.PROCONNECT_SCOPES = "openid email"
+    proconnect._client.cache_clear()
+
+
+@pytest.fixture
+def provider(settings):
+    with run_server_in_thread(require_nonce=True) as server:
+        _configure(settings, server)
+        yield server
+    proconnect._client.cache_clear()
+
+
+@pytest.fixture
+def expired_provider(settings):
+    # ID tokens that expired ten minutes ago (beyond Authlib's two minutes of clock leeway).
+    with run_server_in_thread(
+        require_nonce=True, access_token_max_age=datetime.timedelta(minutes=-10)
+    ) as server:
+        _configure(settings, server)
+        yield server
+    proconnect._client.cache_clear()
+
+
+def to_provider(page):
+    page.goto("/connexion/")
+    page.get_by_role("link", name="S'identifier avec ProConnect").click()
+    expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
+
+
+def authorize_as(page, email):
+    page.locator("input[name=sub]").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+
+
+def test_agent_signs_in_with_proconnect_without_a_second_factor_and_out_at_the_provider(
+    page, provider, secretariat, screenshot
+):
+    page.goto("/connexion/")
+    screenshot("sign-in-proconnect")
+    to_provider(page)
+    authorize_as(page, "secretariat@example.org")
+    # The secretariat signing in by password would be asked for a code first; through ProConnect, not.
+    expect(page.get_by_role("heading", name="Bonjour Sophie")).to_be_visible()
+    expect(page.get_by_test_id("acting-organisation")).to_contain_text("DDETS de la Côte-d'Or")
+
+    page.get_by_role("button", name=re.compile("Se déconnecter")).first.click()
+    expect(page.get_by_role("heading", name="End Session")).to_be_visible()
+    page.get_by_role("button", name="End session").click()
+    expect(page).to_have_url(re.compile(r"/connexion/"))
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/connexion/\?next=/$"))
+
+
+def test_an_unknown_agent_lands_on_a_french_page_saying_whom_to_ask(page, provider, secretariat, screenshot):
+    to_provider(page)
+    authorize_as(page, "inconnu@example.org")
+    expect(page.get_by_role("heading", name="Compte inconnu de Prévex")).to_be_visible()
+    expect(page.get_by_test_id("proconnect-unknown")).to_contain_text("inconnu@example.org")
+    expect(page.get_by_text("demandez à l'administrateur de Prévex de la DDETS")).to_be_visible()
+    screenshot("proconnect-unknown-agent")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/connexion/"))
+
+
+def test_a_wrong_nonce_is_refused(page, provider, secretariat):
+    to_provider(page)
+    # The nonce Prévex expects is in its session: change it, as if the ID token were replayed from
+    # another sign-in; the provider's token then carries a nonce Prévex did not send.
+    [cookie] = [cookie for cookie in page.context.cookies() if cookie["name"] == "sessionid"]
+    session = SessionStore(session_key=cookie["value"])
+    [key] = [key for key in session.keys() if key.startswith("_state_proconnect_")]  # noqa: SIM118
+    state = session[key]
+    state["data"]["nonce"] = "un-autre-nonce"
+    session[key] = state
+    session.save()
+    authorize_as(page, "secretariat@example.org")
+    expect(page.get_by_test_id("proconnect-refused")).to_contain_text("n'a pas pu être vérifiée")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/connexion/"))
+
+
+def test_an_expired_id_token_is_refused(page, expired_provider, secretariat):
+    to_provider(page)
+    authorize_as(page, "secretariat@example.org")
+    expect(page.get_by_test_id("proconnect-refused")).to_be_visible()
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/connexion/"))
+
+
+def test_proconnect_is_off_when_unset(page, settings):
+    settings.PROCONNECT_CLIENT_ID = ""
+    page.goto("/connexion/")
+    expect(page.get_by_role("link", name="S'identifier avec ProConnect")).to_have_count(0)
+    assert page.goto("/connexion/proconnect/").status == 404

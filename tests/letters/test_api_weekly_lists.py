@@ -1,0 +1,95 @@
+"""The SIAO and the CAF fetch their weekly list through the API (formats.md "Weekly lists")."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from directory.models import Organisation
+from tests.letters.factories import granted_on, payment_order_on
+from tests.partner_api import client_with, partner, token_for
+
+pytestmark = pytest.mark.django_db
+
+SUNDAY = datetime.date(2026, 11, 15)  # 2026-W46 runs from Monday 9 to Sunday 15 November
+NEXT_MONDAY = datetime.date(2026, 11, 16)
+
+
+@pytest.fixture
+def siao_client(db):
+    return client_with(token_for(partner(Organisation.Kind.SIAO))[1])
+
+
+@pytest.fixture
+def caf_client(db):
+    return client_with(token_for(partner(Organisation.Kind.CAF))[1])
+
+
+def test_siao_gets_the_concours_granted_in_the_week_as_json(siao_client):
+    granted_on(SUNDAY, reference="DIMANCHE", household__adults=1, household__children=2)
+    granted_on(NEXT_MONDAY, reference="LUNDI-SUIVANT")
+    body = siao_client.get("/api/v1/listes/siao/2026-W46/").json()
+    assert (body["liste"], body["semaine"], body["du"], body["au"]) == (
+        "siao",
+        "2026-W46",
+        "2026-11-09",
+        "2026-11-15",
+    )
+    [row] = body["lignes"]
+    assert (row["reference"], row["date_octroi"], row["adultes"], row["enfants"]) == (
+        "DIMANCHE",
+        "2026-11-15",
+        1,
+        2,
+    )
+    assert row["veille_sociale"] == "requise"  # a minor child (Charte annexe 5)
+
+
+def test_siao_list_as_csv_is_the_file_of_the_monday_mail(siao_client):
+    granted_on(SUNDAY, reference="DIMANCHE")
+    response = siao_client.get("/api/v1/listes/siao/2026-W46/?format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="liste-siao-2026-W46.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["reference", "nom", "prenom"]
+    assert [row[0] for row in rows[1:]] == ["DIMANCHE"]
+
+
+def test_caf_gets_the_commandements_de_payer_of_the_week(caf_client):
+    payment_order_on(
+        SUNDAY, reference="CP-DIMANCHE", debt="1234.5", household__benefit_claim_number="7654321"
+    )
+    payment_order_on(NEXT_MONDAY, reference="CP-LUNDI")
+    [row] = caf_client.get("/api/v1/listes/caf/2026-W46/").json()["lignes"]
+    assert (row["reference"], row["dette"], row["numero_allocataire"]) == (
+        "CP-DIMANCHE",
+        "1234.50",
+        "7654321",
+    )
+    assert caf_client.get("/api/v1/listes/caf/2026-W47/").json()["lignes"][0]["reference"] == "CP-LUNDI"
+
+
+def test_an_empty_week_is_an_empty_list(caf_client):
+    assert caf_client.get("/api/v1/listes/caf/2026-W01/").json()["lignes"] == []
+
+
+def test_a_badly_written_week_is_a_400_in_french(siao_client):
+    response = siao_client.get("/api/v1/listes/siao/semaine-48/")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Semaine invalide")
+
+
+def test_the_caf_cannot_read_the_siao_list(caf_client):
+    granted_on(SUNDAY, reference="DIMANCHE")
+    assert caf_client.get("/api/v1/listes/siao/2026-W46/").status_code == 403
+
+
+def test_list_queries_stay_flat_as_rows_grow(siao_client, django_assert_max_num_queries):
+    granted_on(SUNDAY, reference="A")
+    with django_assert_max_num_queries(20) as two:
+        siao_client.get("/api/v1/listes/siao/2026-W46/")
+    for n in range(5):
+        granted_on(SUNDAY, reference=f"B{n}")
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        siao_client.get("/api/v1/listes/siao/2026-W46/")
