@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from directory.exports import safe_row, xlsx_row
+
 from . import counting
 from . import definitions as d
 from .models import SuppliedFigure
@@ -117,7 +119,7 @@ def export_csv(years, scope=counting.DEPARTEMENT):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_HEADER)
-    writer.writerows(export_rows(years, scope))
+    writer.writerows(safe_row(row) for row in export_rows(years, scope))
     return out.getvalue()
 
 
@@ -129,7 +131,7 @@ def export_xlsx(years, scope=counting.DEPARTEMENT):
     sheet.title = "indicateurs"
     sheet.append(EXPORT_HEADER)
     for row in export_rows(years, scope):
-        sheet.append([value if value != "" else None for value in row])
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -6,7 +6,8 @@ The current stage and status are derived from the events (see rules.py), never s
 from django.conf import settings
 from django.db import models
 
-from directory.models import Organisation
+from directory.acting import acting_role
+from directory.models import Organisation, Role
 from households.models import Household, Landlord, Lease
 
 from . import access
@@ -81,6 +82,14 @@ class ProcedureQuerySet(models.QuerySet):
     def visible_to(self, user):
         condition = access.procedure_filter(user)
         return self if condition is None else self.filter(condition)
+
+    def case_files_visible_to(self, user):
+        """The cases whose file (case page, letters) the user may read: a commission member reads
+        only the summaries of their agendas, never the file (Code pénal 226-13: only the strictly
+        necessary information)."""
+        if acting_role(user) == Role.COMMISSION_MEMBER:
+            return self.none()
+        return self.visible_to(user)
 
 
 class Procedure(models.Model):
@@ -240,7 +249,9 @@ class WinterTruce(models.Model):
 
 
 class AccessLog(models.Model):
-    """Every opening of a case: who, for which organisation, which procedure, when."""
+    """Every read of a household's data: who, for which organisation, what, when (law.md, "Data
+    protection"). A read of one case names its procedure; an export or a list of several households
+    names none and says in `detail` what it held (filters, row count, list)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur"
@@ -249,17 +260,24 @@ class AccessLog(models.Model):
         Organisation, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="organisme"
     )
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.CASCADE, related_name="access_logs", verbose_name="procédure"
+        Procedure,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="access_logs",
+        verbose_name="procédure",
     )
     context = models.CharField("page", max_length=60, default="dossier")
+    detail = models.JSONField("précisions", default=dict, blank=True)
     at = models.DateTimeField("le", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = "consultation"
         ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "at"], name="accesslog_user_at")]
 
     def __str__(self):
-        return f"{self.user} — {self.procedure} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.user} — {self.procedure or self.context} ({self.at:%d/%m/%Y %H:%M})"
 
 
 class ChangeLog(models.Model):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from directory.acting import require_secretariat
 from directory.models import Role
+from procedure import services as procedure_services
 from procedure.models import Procedure
 
 from .. import defaults, placeholders
@@ -70,6 +71,7 @@ def batch_bundle(request, pk):
 
 def letter_pdf(request, pk):
     letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
+    procedure_services.log_access(user=request.user, procedure=letter.procedure, context="courrier")
     return FileResponse(letter.file.open("rb"), filename=f"{letter.procedure.reference}-{letter.kind}.pdf")
 
 

@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from directory.exports import xlsx_row
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
@@ -218,7 +219,10 @@ def _without(query, *keys):
 def procedure_export(request):
     """The filtered list as an XLSX attachment, with the same filters as the page."""
     filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
-    workbook = procedures_workbook(filterset.qs)
+    workbook, rows = procedures_workbook(filterset.qs)
+    services.log_access(
+        user=request.user, context="export des procédures", filters=dict(request.GET.lists()), rows=rows
+    )
     filename = f"procedures-{timezone.localdate():%Y-%m-%d}.xlsx"
     return FileResponse(
         workbook,
@@ -247,16 +251,18 @@ EXPORT_COLUMNS = [
 
 
 def procedures_workbook(procedures):
-    """A write-only workbook (rows streamed from the database) in a temporary file, rewound."""
+    """A write-only workbook (rows streamed from the database) in a temporary file, rewound, and
+    its number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Procédures")
     sheet.append([header for header, _ in EXPORT_COLUMNS])
-    for procedure in procedures.iterator(chunk_size=2000):
-        sheet.append([value(procedure) for _, value in EXPORT_COLUMNS])
+    rows = 0
+    for rows, procedure in enumerate(procedures.iterator(chunk_size=2000), start=1):  # noqa: B007
+        sheet.append(xlsx_row(sheet, [value(procedure) for _, value in EXPORT_COLUMNS]))
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     workbook.save(output)
     output.seek(0)
-    return output
+    return output, rows
 
 
 # ---------------------------------------------------------------- search
