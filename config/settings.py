@@ -164,6 +164,10 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="Prévex <ne-pas-repondre@prevex.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Access log (procedure/access_log.py): a user reading more distinct files than this in a day
+# without recording anything on them is reported to the administrators the next morning.
+ACCESS_ALERT_DISTINCT_FILES = _read("ACCESS_ALERT_DISTINCT_FILES", env.int, default=40)
+
 # Celery: Redis broker when REDIS_URL is set, tasks run in-process otherwise.
 REDIS_URL = _read("REDIS_URL", env.str, default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -280,6 +280,27 @@ class AccessLog(models.Model):
         return f"{self.user} — {self.procedure or self.context} ({self.at:%d/%m/%Y %H:%M})"
 
 
+class ReadingAlert(models.Model):
+    """A user who read, in one day, unusually many distinct case files outside their work (see
+    `procedure.access_log.unusual_readers`); the administrators are told once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur"
+    )
+    day = models.DateField("jour")
+    files = models.PositiveIntegerField("dossiers lus hors de son travail")
+    notified_at = models.DateTimeField("administrateurs prévenus le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lecture inhabituelle"
+        verbose_name_plural = "lectures inhabituelles"
+        ordering = ["-day", "-files"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reading_alert_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user} — {self.day:%d/%m/%Y} ({self.files})"
+
+
 class ChangeLog(models.Model):
     """Every change to a household, lease or procedure: who, when, before and after."""
 

@@ -6,10 +6,7 @@ worker the cases handed to their organisation; commission members and partners h
 """
 
 import functools
-import hashlib
-import secrets
 import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -32,6 +29,7 @@ from .. import extensions, services
 from ..filters import SORTS, ProcedureFilter, WorkQueueFilter, open_tasks_for_queue, procedures_for_list
 from ..forms_lists import ImportConfirmForm, ImportUploadForm, SetAsideForm
 from ..models import Procedure, Stage, Task
+from ..pending_imports import PendingImport
 
 PER_PAGE = 50
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
@@ -330,62 +328,6 @@ def _confirm_import(request):
         )
     messages.success(request, f"Import terminé : {report.summary}.")
     return redirect("procedure:work_queue")
-
-
-class PendingImport:
-    """An uploaded file kept between the preview and the confirmation: a private temporary file
-    whose random token and checksum live in the session, deleted after the import or on cancel."""
-
-    SESSION_KEY = "procedure_pending_import"
-    FOLDER = Path(tempfile.gettempdir()) / "prevex-imports"
-
-    def __init__(self, *, token, name, file_format, sha256):
-        self.token, self.name, self.file_format, self.sha256 = token, name, file_format, sha256
-
-    @property
-    def path(self):
-        return self.FOLDER / f"{self.token}.{self.file_format}"
-
-    @classmethod
-    def keep(cls, request, uploaded, *, file_format):
-        cls.FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        pending = cls(token=secrets.token_urlsafe(24), name=uploaded.name, file_format=file_format, sha256="")
-        with pending.path.open("wb") as target:
-            for chunk in uploaded.chunks():
-                digest.update(chunk)
-                target.write(chunk)
-        pending.sha256 = digest.hexdigest()
-        request.session[cls.SESSION_KEY] = vars(pending)
-        return pending
-
-    @classmethod
-    def load(cls, request, token):
-        """The pending file of this session with this token, unchanged since the preview, or None."""
-        stored = request.session.get(cls.SESSION_KEY)
-        if not stored or not secrets.compare_digest(stored["token"], token):
-            return None
-        pending = cls(**stored)
-        if (
-            not pending.path.exists()
-            or hashlib.sha256(pending.path.read_bytes()).hexdigest() != pending.sha256
-        ):
-            pending.delete(request)
-            return None
-        return pending
-
-    @classmethod
-    def discard(cls, request):
-        stored = request.session.get(cls.SESSION_KEY)
-        if stored:
-            cls(**stored).delete(request)
-
-    def open(self):
-        return self.path.open("rb")
-
-    def delete(self, request):
-        self.path.unlink(missing_ok=True)
-        request.session.pop(self.SESSION_KEY, None)
 
 
 def _run_import(request, pending, *, dry_run):
