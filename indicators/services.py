@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.exports import safe_row, xlsx_row
+from directory.models import Role
 
 from . import counting
 from . import definitions as d
@@ -77,10 +78,13 @@ def figures(years, scope=counting.DEPARTEMENT, codes=None):
 
 
 def may_supply(acting, indicator):
-    """The secretariat may enter any supplied figure; others only their organisation's (Charte IV)."""
+    """The secretariat may enter any supplied figure; otherwise only a partner acting for the
+    referent organisation (Charte IV, « Référents »), never its social workers or commission members."""
     if acting.is_secretariat:
         return True
-    return acting.organisation is not None and acting.organisation.kind in indicator.referent_kinds
+    if acting.role != Role.PARTNER or acting.organisation is None:
+        return False
+    return acting.organisation.kind in indicator.referent_kinds
 
 
 def supply_figure(*, indicator, year, value, territory=None, user, organisation):
