@@ -17,3 +17,9 @@ class CommissionsConfig(AppConfig):
             extensions.WORK_QUEUE_SECTIONS, ("commissions/work_queue_section.html", panels.work_queue_section)
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
+
+        from procedure import retention as procedure_retention
+
+        from . import retention
+
+        extensions.register(procedure_retention.ANONYMISERS, retention.anonymise_cases)

@@ -41,6 +41,10 @@ app.conf.beat_schedule = {
         "task": "procedure.tasks.alert_unusual_reading",
         "schedule": crontab(minute=30, hour=6),
     },
+    "anonymise-closed-cases": {
+        "task": "procedure.tasks.anonymise_closed_cases",
+        "schedule": crontab(minute=15, hour=2),
+    },
     "purge-pending-imports": {
         "task": "procedure.tasks.purge_pending_imports",
         "schedule": crontab(minute=5),

@@ -15,3 +15,10 @@ class LettersConfig(AppConfig):
             procedure_extensions.CASE_PANELS, ("letters/_case_letters.html", extensions.case_panel)
         )
         procedure_extensions.register(procedure_extensions.TIMELINE_SOURCES, extensions.timeline)
+
+        from procedure import retention as procedure_retention
+
+        from . import retention
+
+        procedure_extensions.register(procedure_retention.ANONYMISERS, retention.anonymise_cases)
+        procedure_extensions.register(procedure_retention.STALE_FILES, retention.stale_files)

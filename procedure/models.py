@@ -324,3 +324,77 @@ class ChangeLog(models.Model):
 
     def __str__(self):
         return f"{self.object_type} {self.object_id} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class RetentionPolicy(models.Model):
+    """How long a closed case keeps its personal data before it is anonymised (law.md, "Data
+    protection"), set by the administrators; one row, created with the default on first use."""
+
+    DEFAULT_MONTHS = 24  # docs/decisions/005-retention-and-anonymisation.md: the default and its source
+
+    months_after_closure = models.PositiveSmallIntegerField(
+        "durée de conservation après la clôture (mois)",
+        default=DEFAULT_MONTHS,
+        help_text="Un dossier clos depuis plus longtemps est anonymisé chaque nuit ; "
+        "les statistiques restent.",
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "durée de conservation"
+        verbose_name_plural = "durée de conservation"
+
+    def __str__(self):
+        return f"{self.months_after_closure} mois après la clôture"
+
+    @classmethod
+    def current(cls) -> "RetentionPolicy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class AnonymisationRun(models.Model):
+    """The journal of the anonymisation: each run (or dry run), when, by whom, which cases."""
+
+    at = models.DateTimeField("le", auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="par",
+    )
+    dry_run = models.BooleanField("simulation", default=False)
+    closed_before = models.DateField("dossiers clos avant le")
+    cases = models.PositiveIntegerField("dossiers anonymisés", default=0)
+    files_deleted = models.PositiveIntegerField("fichiers supprimés", default=0)
+    procedure_ids = models.JSONField("identifiants des procédures", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "anonymisation"
+        verbose_name_plural = "journal des anonymisations"
+        ordering = ["-at"]
+
+    def __str__(self):
+        what = "Simulation" if self.dry_run else "Anonymisation"
+        return f"{what} du {self.at:%d/%m/%Y %H:%M} : {self.cases} dossier(s)"
+
+
+class AnonymisedCase(models.Model):
+    """A case whose personal data were erased: never anonymised twice (one row per procedure)."""
+
+    procedure = models.OneToOneField(
+        Procedure, on_delete=models.CASCADE, related_name="anonymisation", verbose_name="procédure"
+    )
+    run = models.ForeignKey(
+        AnonymisationRun, on_delete=models.PROTECT, related_name="+", verbose_name="passage"
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dossier anonymisé"
+        verbose_name_plural = "dossiers anonymisés"
+
+    def __str__(self):
+        return f"Procédure {self.procedure_id} anonymisée le {self.at:%d/%m/%Y}"

@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from . import access_log
+from . import access_log, retention
 from .pending_imports import PendingImport
 
 logger = logging.getLogger(__name__)
@@ -33,3 +33,10 @@ def alert_unusual_reading(self, day: str = "") -> int:
 def purge_pending_imports() -> int:
     """Hourly: delete the previewed imports never confirmed nor cancelled, once a day old."""
     return PendingImport.purge_stale()
+
+
+@shared_task(acks_late=True, max_retries=3, soft_time_limit=3000, time_limit=3600)
+def anonymise_closed_cases() -> int:
+    """Nightly: anonymise the cases closed longer than the retention period; a second run, or a
+    second worker, finds nothing left to do."""
+    return retention.run().cases

@@ -18,6 +18,12 @@ class ReferralsConfig(AppConfig):
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
 
+        from procedure import retention as procedure_retention
+
+        from . import retention
+
+        extensions.register(procedure_retention.ANONYMISERS, retention.anonymise_cases)
+
         from letters.services import weekly_lists
 
         from .services import social_referents
