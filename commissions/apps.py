@@ -20,6 +20,10 @@ class CommissionsConfig(AppConfig):
 
         from procedure import retention as procedure_retention
 
-        from . import retention
+        from . import personal_data
 
-        extensions.register(procedure_retention.ANONYMISERS, retention.anonymise_cases)
+        extensions.register(procedure_retention.ANONYMISERS, personal_data.anonymise_cases)
+
+        from procedure import subject_access
+
+        extensions.register(subject_access.SECTIONS, personal_data.subject_sections)

@@ -18,7 +18,11 @@ class LettersConfig(AppConfig):
 
         from procedure import retention as procedure_retention
 
-        from . import retention
+        from . import personal_data
 
-        procedure_extensions.register(procedure_retention.ANONYMISERS, retention.anonymise_cases)
-        procedure_extensions.register(procedure_retention.STALE_FILES, retention.stale_files)
+        procedure_extensions.register(procedure_retention.ANONYMISERS, personal_data.anonymise_cases)
+
+        from procedure import subject_access
+
+        procedure_extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
+        procedure_extensions.register(procedure_retention.STALE_FILES, personal_data.stale_files)

@@ -20,9 +20,13 @@ class ReferralsConfig(AppConfig):
 
         from procedure import retention as procedure_retention
 
-        from . import retention
+        from . import personal_data
 
-        extensions.register(procedure_retention.ANONYMISERS, retention.anonymise_cases)
+        extensions.register(procedure_retention.ANONYMISERS, personal_data.anonymise_cases)
+
+        from procedure import subject_access
+
+        extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
 
         from letters.services import weekly_lists
 

@@ -44,6 +44,7 @@ KWARGS = {
     "procedure:set_aside_task": lambda w: {"pk": w["case"].pk, "task_pk": w["task"].pk},
     "procedure:edit_household": lambda w: {"pk": w["case"].pk},
     "procedure:edit_lease": lambda w: {"pk": w["case"].pk},
+    "procedure:subject_export": lambda w: {"pk": w["case"].pk, "fmt": "json"},
     "letters:batch_progress": lambda w: {"pk": w["batch"].pk},
     "letters:batch_bundle": lambda w: {"pk": w["batch"].pk},
     "letters:letter_pdf": lambda w: {"pk": w["letter"].pk},

@@ -1,6 +1,7 @@
-"""Anonymisation of the letters of closed cases (procedure/retention.py): their PDFs deleted, the
-recipient and the questionnaires' answers erased; and the files that hold many households (weekly
-lists, bundles of letters) deleted once older than the retention period."""
+"""What this app holds of a household: erased when a closed case is anonymised
+(procedure/retention.py) and exported on request (procedure/subject_access.py). Anonymising deletes
+the letters' PDFs and erases their recipient and the questionnaires' answers; the files that hold
+many households (weekly lists, bundles of letters) are deleted once older than the retention period."""
 
 from procedure.retention import scrub_texts
 
@@ -26,3 +27,19 @@ def stale_files(before, *, clear) -> list[str]:
         scrub_texts(lists, LIST_FILES)
         scrub_texts(batches, ["bundle"])
     return files
+
+
+def subject_sections(procedure_ids) -> list[tuple[str, list[dict]]]:
+    """The letters' part of a household's data on request (procedure/subject_access.py)."""
+    from procedure.subject_access import rows_of
+
+    return [
+        (
+            "Courriers",
+            rows_of(Letter.objects.filter(procedure__in=procedure_ids).select_related("procedure")),
+        ),
+        (
+            "Réponses aux questionnaires",
+            rows_of(QuestionnaireAnswer.objects.filter(procedure__in=procedure_ids)),
+        ),
+    ]
