@@ -330,7 +330,7 @@ class RetentionPolicy(models.Model):
     """How long a closed case keeps its personal data before it is anonymised (law.md, "Data
     protection"), set by the administrators; one row, created with the default on first use."""
 
-    DEFAULT_MONTHS = 24  # docs/decisions/005-retention-and-anonymisation.md: the default and its source
+    DEFAULT_MONTHS = 24  # a placeholder until its source is confirmed: docs/decisions/005-*.md
 
     months_after_closure = models.PositiveSmallIntegerField(
         "durée de conservation après la clôture (mois)",
