@@ -24,6 +24,22 @@ from .models import AccessLog, ChangeLog, ProcedureEvent, ReadingAlert, Task
 
 EXPORT_HEADER = ["le", "utilisateur", "organisme", "page", "procedure", "precisions"]
 
+# The French labels of `AccessLog.detail`'s keys (written by `services.log_access` callers).
+DETAIL_LABELS = {
+    "filters": "filtres",
+    "rows": "lignes",
+    "weekly_list": "liste n°",
+    "file": "fichier",
+    "session": "séance n°",
+    "review": "saisine n°",
+    "format": "format",
+    "household": "ménage n°",
+}
+
+
+def detail_items(entry) -> list[tuple[str, object]]:
+    return [(DETAIL_LABELS.get(key, key), value) for key, value in entry.detail.items()]
+
 
 def export_csv(entries) -> bytes:
     """The filtered log as CSV (UTF-8 with BOM, `;`), its cells formula-safe."""
@@ -42,7 +58,7 @@ def _export_values(entry) -> list:
         entry.organisation.name if entry.organisation else "",
         entry.context,
         entry.procedure.reference if entry.procedure else "",
-        "; ".join(f"{key}={value}" for key, value in entry.detail.items()),
+        "; ".join(f"{label} : {value}" for label, value in detail_items(entry)),
     ]
 
 

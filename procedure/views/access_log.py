@@ -30,6 +30,8 @@ def access_log(request):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.detail_items = log.detail_items(entry)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -77,7 +77,7 @@ def test_csv_export_has_the_filtered_rows_with_their_details(administrator_clien
     assert response["Content-Disposition"].startswith('attachment; filename="journal-consultations-')
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [(r["utilisateur"], r["page"], r["procedure"], r["precisions"]) for r in rows] == [
-        ("secretariat@example.org", "export des procédures", "", "filters={'stage': ['cp']}; rows=12")
+        ("secretariat@example.org", "export des procédures", "", "filtres : {'stage': ['cp']}; lignes : 12")
     ]
 
 
