@@ -38,7 +38,10 @@ DETAIL_LABELS = {
 
 
 def detail_items(entry) -> list[tuple[str, object]]:
-    return [(DETAIL_LABELS.get(key, key), value) for key, value in entry.detail.items()]
+    """The details in the order of DETAIL_LABELS (PostgreSQL's jsonb keeps no order of its own)."""
+    order = list(DETAIL_LABELS)
+    keys = sorted(entry.detail, key=lambda key: (order.index(key) if key in order else len(order), key))
+    return [(DETAIL_LABELS.get(key, key), entry.detail[key]) for key in keys]
 
 
 def export_csv(entries) -> bytes:
