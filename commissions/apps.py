@@ -19,3 +19,13 @@ class CommissionsConfig(AppConfig):
             extensions.WORK_QUEUE_SECTIONS, ("commissions/work_queue_section.html", panels.work_queue_section)
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
+
+        from procedure import retention as procedure_retention
+
+        from . import personal_data
+
+        extensions.register(procedure_retention.ANONYMISERS, personal_data.anonymise_cases)
+
+        from procedure import subject_access
+
+        extensions.register(subject_access.SECTIONS, personal_data.subject_sections)

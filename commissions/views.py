@@ -162,6 +162,7 @@ def request_review(request, procedure_pk):
             return redirect("procedure:detail", pk=procedure.pk)
         except services.CommissionRefused as error:
             form.add_error(None, error)
+    procedure_services.log_access(user=request.user, procedure=procedure, context="saisine")
     return render(
         request,
         "commissions/request_form.html",
@@ -220,6 +221,9 @@ def review_detail(request, pk):
             return redirect("commissions:queue")
         except services.CommissionRefused as error:
             form.add_error(None, error)
+    procedure_services.log_access(
+        user=request.user, procedure=review.procedure, context="examen d'une saisine", review=review.pk
+    )
     return render(
         request,
         "commissions/review_detail.html",
@@ -425,6 +429,7 @@ def decision_record(request, pk):
     except services.CommissionRefused as error:
         _refused(request, error)
         return redirect("commissions:session", pk=pk)
+    procedure_services.log_access(user=request.user, context="relevé de décisions", session=session.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="releve-decisions-{session.date:%Y-%m-%d}.pdf"'
     return response
@@ -457,6 +462,9 @@ def item_detail(request, pk):
 
 
 def _render_item(request, item, decision_form, recommendation_form, status=200):
+    procedure_services.log_access(
+        user=request.user, procedure=item.procedure, context="point d'ordre du jour"
+    )
     return render(
         request,
         "commissions/item.html",
@@ -605,6 +613,7 @@ def pool_entry(request, pk):
 
 def _render_pool_entry(request, entry, form, offer_form, status=200):
     entry.refresh_from_db()
+    procedure_services.log_access(user=request.user, procedure=entry.procedure, context="vivier")
     offers = list(entry.offers.select_related("landlord"))
     for offer in offers:
         offer.answer_form = OfferAnswerForm(auto_id=f"reponse-{offer.pk}-%s")

@@ -35,4 +35,18 @@ app.conf.beat_schedule = {
         "task": "referrals.tasks.flush_outbox",
         "schedule": crontab(minute="*/10"),
     },
+    # Data protection (law.md): yesterday's unusual reading told to the administrators at 06:30;
+    # previewed imports never confirmed deleted once a day old.
+    "access-log-unusual-reading": {
+        "task": "procedure.tasks.alert_unusual_reading",
+        "schedule": crontab(minute=30, hour=6),
+    },
+    "anonymise-closed-cases": {
+        "task": "procedure.tasks.anonymise_closed_cases",
+        "schedule": crontab(minute=15, hour=2),
+    },
+    "purge-pending-imports": {
+        "task": "procedure.tasks.purge_pending_imports",
+        "schedule": crontab(minute=5),
+    },
 }

@@ -24,6 +24,7 @@ SECTIONS = [
     ("Saisir la CCAPEX", "commissions:partner_review", (Role.PARTNER, Role.SOCIAL_WORKER)),
     ("Chiffres de la Charte", "indicators:supply", (Role.PARTNER,)),
     ("Jetons d'accès des partenaires", "directory:api_tokens", (Role.ADMIN,)),
+    ("Journal des consultations", "procedure:access_log", (Role.ADMIN,)),
     ("Administration", "admin:index", (Role.ADMIN,)),
 ]
 

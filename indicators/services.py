@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from directory.exports import safe_row, xlsx_row
+from directory.models import Role
+
 from . import counting
 from . import definitions as d
 from .models import SuppliedFigure
@@ -75,10 +78,13 @@ def figures(years, scope=counting.DEPARTEMENT, codes=None):
 
 
 def may_supply(acting, indicator):
-    """The secretariat may enter any supplied figure; others only their organisation's (Charte IV)."""
+    """The secretariat may enter any supplied figure; otherwise only a partner acting for the
+    referent organisation (Charte IV, « Référents »), never its social workers or commission members."""
     if acting.is_secretariat:
         return True
-    return acting.organisation is not None and acting.organisation.kind in indicator.referent_kinds
+    if acting.role != Role.PARTNER or acting.organisation is None:
+        return False
+    return acting.organisation.kind in indicator.referent_kinds
 
 
 def supply_figure(*, indicator, year, value, territory=None, user, organisation):
@@ -117,7 +123,7 @@ def export_csv(years, scope=counting.DEPARTEMENT):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_HEADER)
-    writer.writerows(export_rows(years, scope))
+    writer.writerows(safe_row(row) for row in export_rows(years, scope))
     return out.getvalue()
 
 
@@ -129,7 +135,7 @@ def export_xlsx(years, scope=counting.DEPARTEMENT):
     sheet.title = "indicateurs"
     sheet.append(EXPORT_HEADER)
     for row in export_rows(years, scope):
-        sheet.append([value if value != "" else None for value in row])
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

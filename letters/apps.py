@@ -18,3 +18,14 @@ class LettersConfig(AppConfig):
             procedure_extensions.CASE_PANELS, ("letters/_case_letters.html", extensions.case_panel)
         )
         procedure_extensions.register(procedure_extensions.TIMELINE_SOURCES, extensions.timeline)
+
+        from procedure import retention as procedure_retention
+
+        from . import personal_data
+
+        procedure_extensions.register(procedure_retention.ANONYMISERS, personal_data.anonymise_cases)
+
+        from procedure import subject_access
+
+        procedure_extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
+        procedure_extensions.register(procedure_retention.STALE_FILES, personal_data.stale_files)

@@ -253,7 +253,8 @@ class LetterBatch(models.Model):
 
 class LetterQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(procedure__in=Procedure.objects.visible_to(user))
+        """Letters are read by exactly those who read the case file (docs/architecture.md)."""
+        return self.filter(procedure__in=Procedure.objects.case_files_visible_to(user))
 
 
 class Letter(models.Model):

@@ -3,7 +3,17 @@ procedures (read only: acts are recorded through the services, which keep the ru
 
 from django.contrib import admin
 
-from .models import AccessLog, ChangeLog, Procedure, ProcedureEvent, Task, WinterTruce
+from .models import (
+    AccessLog,
+    AnonymisationRun,
+    ChangeLog,
+    Procedure,
+    ProcedureEvent,
+    ReadingAlert,
+    RetentionPolicy,
+    Task,
+    WinterTruce,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -69,3 +79,29 @@ class ProcedureAdmin(ReadOnlyAdmin):
     search_fields = ["reference", "household__label", "household__benefit_claim_number"]
     list_select_related = ["household", "landlord"]
     inlines = [EventInline, TaskInline]
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    """The administrators set how long a closed case keeps its personal data (one row)."""
+
+    list_display = ["__str__", "updated_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return not RetentionPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnonymisationRun)
+class AnonymisationRunAdmin(ReadOnlyAdmin):
+    list_display = ["at", "dry_run", "closed_before", "cases", "files_deleted", "user"]
+    list_filter = ["dry_run"]
+    date_hierarchy = "at"
+
+
+@admin.register(ReadingAlert)
+class ReadingAlertAdmin(ReadOnlyAdmin):
+    list_display = ["day", "user", "files", "notified_at"]
+    date_hierarchy = "day"

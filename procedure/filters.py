@@ -9,14 +9,15 @@ import datetime
 
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.forms import DateInput
 from django.utils import timezone
 
-from directory.models import Territory
+from directory.models import Organisation, Territory
 from households.models import HousingSector, Landlord
 
 from . import access, services
 from .forms_lists import FilterForm
-from .models import Procedure, ProcedureEvent, Stage, Task
+from .models import AccessLog, Procedure, ProcedureEvent, Stage, Task
 from .rules import Action
 
 PERIODS = [
@@ -196,3 +197,37 @@ def open_tasks_for_queue(user):
     return tasks.select_related("procedure__household", "procedure__lease__commune").order_by(
         F("due_date").asc(nulls_last=True), "pk"
     )
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    """The access log by user, organisation, procedure, page and period (administrators)."""
+
+    user = django_filters.CharFilter(label="Utilisateur (nom ou adresse)", method="filter_user")
+    organisation = django_filters.ModelChoiceFilter(
+        label="Organisme", queryset=Organisation.objects.order_by("name"), empty_label="Tous"
+    )
+    reference = django_filters.CharFilter(
+        label="Référence de la procédure", field_name="procedure__reference", lookup_expr="iexact"
+    )
+    context = django_filters.CharFilter(label="Page ou export", field_name="context", lookup_expr="icontains")
+    since = django_filters.DateFilter(
+        label="Du", field_name="at", lookup_expr="date__gte", widget=DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label="Au", field_name="at", lookup_expr="date__lte", widget=DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = []
+        form = FilterForm
+
+    def filter_user(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(user__email__icontains=word)
+                | Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+            )
+        return queryset

@@ -6,7 +6,8 @@ The current stage and status are derived from the events (see rules.py), never s
 from django.conf import settings
 from django.db import models
 
-from directory.models import Organisation
+from directory.acting import acting_role
+from directory.models import Organisation, Role
 from households.models import Household, Landlord, Lease
 
 from . import access
@@ -81,6 +82,14 @@ class ProcedureQuerySet(models.QuerySet):
     def visible_to(self, user):
         condition = access.procedure_filter(user)
         return self if condition is None else self.filter(condition)
+
+    def case_files_visible_to(self, user):
+        """The cases whose file (case page, letters) the user may read: a commission member reads
+        only the summaries of their agendas, never the file (Code pénal 226-13: only the strictly
+        necessary information)."""
+        if acting_role(user) == Role.COMMISSION_MEMBER:
+            return self.none()
+        return self.visible_to(user)
 
 
 class Procedure(models.Model):
@@ -240,7 +249,9 @@ class WinterTruce(models.Model):
 
 
 class AccessLog(models.Model):
-    """Every opening of a case: who, for which organisation, which procedure, when."""
+    """Every read of a household's data: who, for which organisation, what, when (law.md, "Data
+    protection"). A read of one case names its procedure; an export or a list of several households
+    names none and says in `detail` what it held (filters, row count, list)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur"
@@ -249,17 +260,45 @@ class AccessLog(models.Model):
         Organisation, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="organisme"
     )
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.CASCADE, related_name="access_logs", verbose_name="procédure"
+        Procedure,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="access_logs",
+        verbose_name="procédure",
     )
     context = models.CharField("page", max_length=60, default="dossier")
+    detail = models.JSONField("précisions", default=dict, blank=True)
     at = models.DateTimeField("le", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = "consultation"
         ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "at"], name="accesslog_user_at")]
 
     def __str__(self):
-        return f"{self.user} — {self.procedure} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.user} — {self.procedure or self.context} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class ReadingAlert(models.Model):
+    """A user who read, in one day, unusually many distinct case files outside their work (see
+    `procedure.access_log.unusual_readers`); the administrators are told once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur"
+    )
+    day = models.DateField("jour")
+    files = models.PositiveIntegerField("dossiers lus hors de son travail")
+    notified_at = models.DateTimeField("administrateurs prévenus le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lecture inhabituelle"
+        verbose_name_plural = "lectures inhabituelles"
+        ordering = ["-day", "-files"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reading_alert_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user} — {self.day:%d/%m/%Y} ({self.files})"
 
 
 class ChangeLog(models.Model):
@@ -285,6 +324,82 @@ class ChangeLog(models.Model):
 
     def __str__(self):
         return f"{self.object_type} {self.object_id} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class RetentionPolicy(models.Model):
+    """How long a closed case keeps its personal data before it is anonymised (law.md, "Data
+    protection"), set by the administrators; one row, created with the default on first use."""
+
+    DEFAULT_MONTHS = (
+        24  # a placeholder until its source is confirmed: docs/decisions/009-retention-and-anonymisation.md
+    )
+
+    months_after_closure = models.PositiveSmallIntegerField(
+        "durée de conservation après la clôture (mois)",
+        default=DEFAULT_MONTHS,
+        help_text="Un dossier clos depuis plus longtemps est anonymisé chaque nuit ; "
+        "les statistiques restent.",
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "durée de conservation"
+        verbose_name_plural = "durée de conservation"
+
+    def __str__(self):
+        return f"{self.months_after_closure} mois après la clôture"
+
+    @classmethod
+    def current(cls) -> "RetentionPolicy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class AnonymisationRun(models.Model):
+    """The journal of the anonymisation: each run (or dry run), when, by whom, which cases."""
+
+    at = models.DateTimeField("le", auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="par",
+    )
+    dry_run = models.BooleanField("simulation", default=False)
+    closed_before = models.DateField("dossiers clos avant le")
+    cases = models.PositiveIntegerField("dossiers anonymisés", default=0)
+    files_deleted = models.PositiveIntegerField("fichiers supprimés", default=0)
+    procedure_ids = models.JSONField("identifiants des procédures", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "anonymisation"
+        verbose_name_plural = "journal des anonymisations"
+        ordering = ["-at"]
+
+    def __str__(self):
+        what = "Simulation" if self.dry_run else "Anonymisation"
+        return f"{what} du {self.at:%d/%m/%Y %H:%M} : {self.cases} dossier(s)"
+
+
+class AnonymisedCase(models.Model):
+    """A case whose personal data were erased: never anonymised twice (one row per procedure)."""
+
+    procedure = models.OneToOneField(
+        Procedure, on_delete=models.CASCADE, related_name="anonymisation", verbose_name="procédure"
+    )
+    run = models.ForeignKey(
+        AnonymisationRun, on_delete=models.PROTECT, related_name="+", verbose_name="passage"
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dossier anonymisé"
+        verbose_name_plural = "dossiers anonymisés"
+
+    def __str__(self):
+        return f"Procédure {self.procedure_id} anonymisée le {self.at:%d/%m/%Y}"
 
 
 # The acts read from their PDF (procedure/reading/).

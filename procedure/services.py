@@ -724,10 +724,17 @@ def update_procedure(*, procedure, data, expected_version, user) -> Procedure:
 # ---------------------------------------------------------------------------------------------
 
 
-def log_access(*, user, procedure, context="dossier") -> AccessLog:
-    """Every opening of a case page is logged: user, acting organisation, procedure, time."""
+def log_access(*, user, procedure=None, context="dossier", **detail) -> AccessLog:
+    """Every read of a household's data is logged: user, acting organisation, what, time.
+
+    One case: its `procedure`. Several (an export, a weekly list): no procedure, and `detail` says
+    what was read, e.g. `filters={...}, rows=12` (law.md, "Data protection")."""
     return AccessLog.objects.create(
-        user=user, organisation=acting_organisation(user), procedure=procedure, context=context
+        user=user,
+        organisation=acting_organisation(user),
+        procedure=procedure,
+        context=context,
+        detail=detail,
     )
 
 

@@ -1,7 +1,15 @@
+from .views.access_log import urlpatterns as access_log_urlpatterns
 from .views.case import urlpatterns as case_urlpatterns
 from .views.lists import urlpatterns as list_urlpatterns
 from .views.reading import urlpatterns as reading_urlpatterns
+from .views.subject_access import urlpatterns as subject_access_urlpatterns
 
 app_name = "procedure"
 
-urlpatterns = list_urlpatterns + case_urlpatterns + reading_urlpatterns
+urlpatterns = (
+    list_urlpatterns
+    + case_urlpatterns
+    + reading_urlpatterns
+    + access_log_urlpatterns
+    + subject_access_urlpatterns
+)

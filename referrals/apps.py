@@ -18,6 +18,16 @@ class ReferralsConfig(AppConfig):
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
 
+        from procedure import retention as procedure_retention
+
+        from . import personal_data
+
+        extensions.register(procedure_retention.ANONYMISERS, personal_data.anonymise_cases)
+
+        from procedure import subject_access
+
+        extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
+
         from letters.services import weekly_lists
 
         from .services import social_referents

@@ -311,6 +311,9 @@ def visit_report(request, pk):
             lambda: services.file_visit_report(referral=referral, user=request.user, data=data),
             "Rapport de visite transmis.",
         )
+    procedure_services.log_access(
+        user=request.user, procedure=referral.procedure, context="rapport de visite"
+    )
     return render(
         request,
         "referrals/visit_report_form.html",

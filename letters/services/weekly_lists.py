@@ -30,10 +30,12 @@ import csv
 import datetime
 import io
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 
+from directory.exports import safe_cell, xlsx_row
 from directory.models import Organisation
 from households.models import Person
 from procedure.models import EventKind, PoliceDecision, ProcedureEvent
@@ -68,6 +70,9 @@ COLUMNS = {
         "numero_allocataire",
     ],
 }
+
+DATE_COLUMNS = {"date_octroi", "date_commandement"}
+AMOUNT_COLUMNS = {"dette"}
 
 # Organisations receiving a list when no ListRecipient is configured for its kind.
 DEFAULT_RECIPIENT_KINDS = {ListKind.SIAO: Organisation.Kind.SIAO, ListKind.CAF: Organisation.Kind.CAF}
@@ -232,7 +237,7 @@ def to_csv(kind, rows_: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS[kind], delimiter=";", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows_)
+    writer.writerows({column: safe_cell(value) for column, value in row.items()} for row in rows_)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -242,11 +247,20 @@ def to_xlsx(kind, rows_: list[dict], *, week_start) -> bytes:
     sheet.title = f"{kind} {iso_week_label(week_start)}"
     sheet.append(COLUMNS[kind])
     for row in rows_:
-        sheet.append([row[column] for column in COLUMNS[kind]])
+        sheet.append(xlsx_row(sheet, [_typed(column, row[column]) for column in COLUMNS[kind]]))
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _typed(column, value):
+    """The XLSX value of a row's cell: dates as dates, amounts as numbers, the rest as it is."""
+    if value and column in DATE_COLUMNS:
+        return datetime.date.fromisoformat(value)
+    if value and column in AMOUNT_COLUMNS:
+        return Decimal(value)
+    return value
 
 
 def to_pdf(kind, rows_: list[dict], *, week_start) -> bytes:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from directory.acting import require_secretariat
 from directory.models import Role
+from procedure import services as procedure_services
 from procedure.models import Procedure
 
 from .. import defaults, placeholders
@@ -70,6 +71,7 @@ def batch_bundle(request, pk):
 
 def letter_pdf(request, pk):
     letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
+    procedure_services.log_access(user=request.user, procedure=letter.procedure, context="courrier")
     return FileResponse(letter.file.open("rb"), filename=f"{letter.procedure.reference}-{letter.kind}.pdf")
 
 
@@ -180,7 +182,7 @@ def _preview(request, form, version):
         template=version.template, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
     )
     fonts = static("dsfr/dist/fonts/")
-    return {
-        "procedure": procedure,
-        "html": mark_safe(services.letter_html(procedure, draft, fonts_base=fonts)),
-    }
+    html = services.letter_html(procedure, draft, fonts_base=fonts)
+    # The preview's own <style> is the one inline style the CSP allows, by the request's nonce.
+    html = html.replace("<style>", f'<style nonce="{request.csp_nonce}">')
+    return {"procedure": procedure, "html": mark_safe(html)}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from directory.acting import require_secretariat
+from procedure import services as procedure_services
 
 from ..forms import ResendForm
 from ..models import ListKind, WeeklyList
@@ -58,6 +59,13 @@ def download(request, pk, fmt):
     if not field:
         raise Http404
     filename = f"{weekly.kind}-{weekly.iso_week}.{fmt}"
+    procedure_services.log_access(
+        user=request.user,
+        context="liste hebdomadaire",
+        weekly_list=weekly.pk,
+        file=filename,
+        rows=weekly.row_count,
+    )
     return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
 
 

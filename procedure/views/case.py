@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -20,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.acting import require_secretariat
-from directory.models import Role
 from households.forms import HouseholdForm, LeaseForm
 from households.models import Household, Lease, Person
 
@@ -49,10 +47,11 @@ def _visible_procedures(user):
 
 def _get_case(request, pk):
     """A commission member reads only the summaries of their agendas (commissions app), never the
-    case file itself (Code pénal 226-13: only the strictly necessary information)."""
-    if request.acting.role == Role.COMMISSION_MEMBER:
-        raise Http404
-    return get_object_or_404(_visible_procedures(request.user), pk=pk)
+    case file itself (`case_files_visible_to`)."""
+    procedures = Procedure.objects.case_files_visible_to(request.user)
+    return get_object_or_404(
+        procedures.select_related("household", "lease__commune", "landlord__organisation"), pk=pk
+    )
 
 
 # ---------------------------------------------------------------- the case page
@@ -353,6 +352,7 @@ def _edit(request, pk, what):
         else:
             messages.success(request, saved)
             return redirect("procedure:detail", pk=procedure.pk)
+    services.log_access(user=request.user, procedure=procedure, context=f"modification ({what})")
     context = {"form": form, "procedure": procedure, "title": f"{title} — {procedure.reference}"}
     return render(request, f"households/edit_{what}.html", context)
 

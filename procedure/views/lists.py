@@ -6,10 +6,7 @@ worker the cases handed to their organisation; commission members and partners h
 """
 
 import functools
-import hashlib
-import secrets
 import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from directory.exports import xlsx_row
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
@@ -31,6 +29,7 @@ from .. import extensions, services
 from ..filters import SORTS, ProcedureFilter, WorkQueueFilter, open_tasks_for_queue, procedures_for_list
 from ..forms_lists import ImportConfirmForm, ImportUploadForm, SetAsideForm
 from ..models import Procedure, Stage, Task
+from ..pending_imports import PendingImport
 
 PER_PAGE = 50
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
@@ -218,7 +217,10 @@ def _without(query, *keys):
 def procedure_export(request):
     """The filtered list as an XLSX attachment, with the same filters as the page."""
     filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
-    workbook = procedures_workbook(filterset.qs)
+    workbook, rows = procedures_workbook(filterset.qs)
+    services.log_access(
+        user=request.user, context="export des procédures", filters=dict(request.GET.lists()), rows=rows
+    )
     filename = f"procedures-{timezone.localdate():%Y-%m-%d}.xlsx"
     return FileResponse(
         workbook,
@@ -247,16 +249,18 @@ EXPORT_COLUMNS = [
 
 
 def procedures_workbook(procedures):
-    """A write-only workbook (rows streamed from the database) in a temporary file, rewound."""
+    """A write-only workbook (rows streamed from the database) in a temporary file, rewound, and
+    its number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Procédures")
     sheet.append([header for header, _ in EXPORT_COLUMNS])
-    for procedure in procedures.iterator(chunk_size=2000):
-        sheet.append([value(procedure) for _, value in EXPORT_COLUMNS])
+    rows = 0
+    for rows, procedure in enumerate(procedures.iterator(chunk_size=2000), start=1):  # noqa: B007
+        sheet.append(xlsx_row(sheet, [value(procedure) for _, value in EXPORT_COLUMNS]))
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     workbook.save(output)
     output.seek(0)
-    return output
+    return output, rows
 
 
 # ---------------------------------------------------------------- search
@@ -324,62 +328,6 @@ def _confirm_import(request):
         )
     messages.success(request, f"Import terminé : {report.summary}.")
     return redirect("procedure:work_queue")
-
-
-class PendingImport:
-    """An uploaded file kept between the preview and the confirmation: a private temporary file
-    whose random token and checksum live in the session, deleted after the import or on cancel."""
-
-    SESSION_KEY = "procedure_pending_import"
-    FOLDER = Path(tempfile.gettempdir()) / "prevex-imports"
-
-    def __init__(self, *, token, name, file_format, sha256):
-        self.token, self.name, self.file_format, self.sha256 = token, name, file_format, sha256
-
-    @property
-    def path(self):
-        return self.FOLDER / f"{self.token}.{self.file_format}"
-
-    @classmethod
-    def keep(cls, request, uploaded, *, file_format):
-        cls.FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        pending = cls(token=secrets.token_urlsafe(24), name=uploaded.name, file_format=file_format, sha256="")
-        with pending.path.open("wb") as target:
-            for chunk in uploaded.chunks():
-                digest.update(chunk)
-                target.write(chunk)
-        pending.sha256 = digest.hexdigest()
-        request.session[cls.SESSION_KEY] = vars(pending)
-        return pending
-
-    @classmethod
-    def load(cls, request, token):
-        """The pending file of this session with this token, unchanged since the preview, or None."""
-        stored = request.session.get(cls.SESSION_KEY)
-        if not stored or not secrets.compare_digest(stored["token"], token):
-            return None
-        pending = cls(**stored)
-        if (
-            not pending.path.exists()
-            or hashlib.sha256(pending.path.read_bytes()).hexdigest() != pending.sha256
-        ):
-            pending.delete(request)
-            return None
-        return pending
-
-    @classmethod
-    def discard(cls, request):
-        stored = request.session.get(cls.SESSION_KEY)
-        if stored:
-            cls(**stored).delete(request)
-
-    def open(self):
-        return self.path.open("rb")
-
-    def delete(self, request):
-        self.path.unlink(missing_ok=True)
-        request.session.pop(self.SESSION_KEY, None)
 
 
 def _run_import(request, pending, *, dry_run):

@@ -152,3 +152,32 @@ class TestSupplyForm:
         response = secretariat_client.post(self.url, {"indicator": "pcs_signes", "year": 2025, "value": -1})
         assert response.status_code == 200
         assert "supérieure ou égale à 0" in response.content.decode()
+
+
+class TestSupplyOnlyByTheReferentPartner:
+    """The supplied figures are the partners' referents' page: another role of a referent
+    organisation (a CAF commission member, a CCAS social worker) gets a 403 and writes nothing."""
+
+    url = reverse("indicators:supply")
+
+    @pytest.fixture(autouse=True)
+    def caf_figures_supplied(self, settings):
+        settings.INDICATORS_SUPPLIED = ["plans_apurement", "aides_fsl_impayes"]
+
+    @pytest.mark.parametrize("role", [Role.COMMISSION_MEMBER, Role.SOCIAL_WORKER])
+    def test_another_role_of_the_referent_organisation_gets_403(self, client, caf, role):
+        client.force_login(member(role=role, organisation=caf, email="autre@caf.example"))
+
+        assert client.get(self.url).status_code == 403
+        assert (
+            client.post(self.url, {"indicator": "plans_apurement", "year": 2025, "value": 3}).status_code
+            == 403
+        )
+        assert not SuppliedFigure.objects.exists()
+
+    def test_the_partner_of_the_referent_organisation_enters_it(self, client, caf):
+        client.force_login(member(role=Role.PARTNER, organisation=caf, email="referent@caf.example"))
+
+        response = client.post(self.url, {"indicator": "plans_apurement", "year": 2025, "value": 3})
+
+        assert response.status_code == 302 and SuppliedFigure.objects.get().value == 3

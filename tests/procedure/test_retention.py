@@ -1,0 +1,202 @@
+"""Retention (law.md, "Data protection"): a case closed longer than the administrators' period is
+anonymised, its files deleted, its history scrubbed, and the indicators stay the same; the run is
+idempotent, has a dry run, and writes a journal."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from commissions.models import Session
+from directory.models import Organisation, Role
+from households.models import Person
+from indicators import services as indicators
+from letters.models import Letter, LetterKind
+from letters.services import letters
+from procedure import retention, services
+from procedure.models import AnonymisationRun, ChangeLog, Procedure, RetentionPolicy, Stage
+from procedure.tasks import anonymise_closed_cases
+from referrals import services as referrals
+from referrals.models import Attachment, Diagnosis, Referral
+from tests.commissions.factories import (
+    AgendaItemFactory,
+    CommissionFactory,
+    ReviewRequestFactory,
+    SessionFactory,
+)
+from tests.factories import OrganisationFactory, member
+from tests.procedure.factories import ProcedureFactory, procedure_at
+from tests.referrals.factories import DIAGNOSIS, acting
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 1)
+# With the default 24 months, the cut-off is 1 December 2024: a case closed before it is anonymised.
+CUT_OFF = datetime.date(2024, 12, 1)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def closed_on(day, **fields):
+    """A case whose household left (départ volontaire) on `day`, its acts before it."""
+    return procedure_at(Stage.DEPARTURE, on=day, **fields)
+
+
+def anonymised(procedure):
+    return Procedure.objects.filter(pk=procedure.pk, anonymisation__isnull=False).exists()
+
+
+def test_the_default_period_is_24_months_and_the_administrators_may_change_it():
+    assert RetentionPolicy.current().months_after_closure == 24
+    RetentionPolicy.objects.filter(pk=1).update(months_after_closure=36)
+    assert retention.closed_before(TODAY, RetentionPolicy.current().months_after_closure) == datetime.date(
+        2023, 12, 1
+    )
+
+
+def test_the_cut_off_of_a_31st_falls_back_to_the_month_s_last_day():
+    assert retention.closed_before(datetime.date(2026, 12, 31), 10) == datetime.date(2026, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("closed", "expected"),
+    [
+        (CUT_OFF - datetime.timedelta(days=1), True),  # closed 30/11/2024: more than 24 months ago
+        (CUT_OFF, False),  # closed 01/12/2024: exactly 24 months, kept until the period is over
+        (CUT_OFF + datetime.timedelta(days=1), False),
+    ],
+)
+def test_a_case_is_anonymised_the_day_after_its_period_ends(closed, expected):
+    case = closed_on(closed)
+
+    retention.run(today=TODAY)
+
+    assert anonymised(case) is expected
+
+
+def test_an_open_case_is_never_anonymised():
+    case = procedure_at(Stage.JUDGMENT, on=datetime.date(2020, 5, 4))
+
+    retention.run(today=TODAY)
+
+    assert not anonymised(case)
+
+
+def test_a_household_with_another_case_still_kept_keeps_its_data():
+    old = closed_on(datetime.date(2023, 1, 9))
+    ProcedureFactory(household=old.household, lease=old.lease, landlord=old.landlord, holder=False)
+
+    retention.run(today=TODAY)
+
+    assert not anonymised(old)
+    assert old.household.persons.get().last_name != retention.ANONYMOUS_PERSON
+
+
+@pytest.fixture
+def full_case(secretariat):
+    """A closed case with what every app keeps of it: history, referral, DSF, attachment, letter,
+    saisine, agenda item with its opinion."""
+    acting(secretariat)
+    case = closed_on(datetime.date(2023, 3, 14), household__label="M. et Mme Zablocki")
+    case.household.persons.update(last_name="Zablocki", first_name="Ilona", birth_year=1980)
+    services.update_household(
+        household=case.household, data={"phone": "06 12 34 56 78"}, expected_version=1, user=secretariat
+    )
+    association = OrganisationFactory(code="asso", name="Association", kind=Organisation.Kind.ASSOCIATION)
+    worker = acting(member(role=Role.SOCIAL_WORKER, organisation=association, email="ts@asso.example"))
+    referral = referrals.request_referral(
+        procedure=case, kind=Referral.Kind.DSF, addressed_to=association, user=secretariat, reason="Zablocki"
+    )
+    referral = referrals.accept(referral=referral, user=worker)
+    referrals.add_attachment(
+        referral=referral, user=worker, uploaded=SimpleUploadedFile("a.pdf", PDF, "application/pdf")
+    )
+    referrals.save_diagnosis(referral=referral, user=worker, data=DIAGNOSIS, submit=True)
+    letter = letters.generate(procedure=case, kind=LetterKind.QUESTIONNAIRE_HOUSEHOLD)
+    review = ReviewRequestFactory(procedure=case, household_name="Zablocki", reason="Ilona Zablocki")
+    session = SessionFactory(
+        commission=CommissionFactory(), date=datetime.date(2023, 2, 1), status=Session.Status.HELD
+    )
+    AgendaItemFactory(session=session, procedure=case, review_request=review, opinion="Mme Zablocki")
+    return case, letter
+
+
+def test_anonymisation_erases_names_texts_and_files_of_every_app(
+    full_case, django_capture_on_commit_callbacks
+):
+    case, letter = full_case
+    files = [letter.file.name, Attachment.objects.get().file.name]
+    assert all(default_storage.exists(name) for name in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        journal = retention.run(today=TODAY)
+
+    assert journal.cases == 1 and journal.files_deleted == 2
+    case.refresh_from_db()
+    assert case.reference == f"ANONYME-{case.pk}"
+    assert case.household.label == retention.ANONYMOUS_HOUSEHOLD and case.household.phone == ""
+    person = Person.objects.get(household=case.household)
+    assert (person.last_name, person.first_name, person.birth_year) == ("Anonyme", "", None)
+    assert case.lease.address == retention.ERASED
+    assert not any(default_storage.exists(name) for name in files)
+    assert not Attachment.objects.exists()
+    assert Letter.objects.get().file.name == ""
+    assert Diagnosis.objects.get().household_situation == ""
+    assert Referral.objects.get().reason == ""
+    assert "Zablocki" not in str(list(ChangeLog.objects.values_list("changes", flat=True)))
+    assert "06 12" not in str(list(ChangeLog.objects.values_list("changes", flat=True)))
+
+
+def test_the_indicators_are_the_same_before_and_after(full_case):
+    closed_on(datetime.date(2022, 6, 20))
+    procedure_at(Stage.POLICE_ASSISTANCE, on=datetime.date(2023, 5, 2))
+    years = [2021, 2022, 2023, 2024]
+    before = indicators.export_rows(years)
+
+    assert retention.run(today=TODAY).cases == 2
+
+    assert indicators.export_rows(years) == before
+    assert any(row[3] for row in before), "the indicators count something"
+
+
+def test_a_second_run_finds_nothing_and_both_are_journaled(full_case):
+    assert anonymise_closed_cases.delay().get() == 1
+    assert anonymise_closed_cases.delay().get() == 0
+
+    runs = list(AnonymisationRun.objects.order_by("at").values_list("dry_run", "cases"))
+    assert runs == [(False, 1), (False, 0)]
+
+
+def test_a_dry_run_says_what_it_would_do_and_changes_nothing(full_case):
+    case, letter = full_case
+    out = io.StringIO()
+
+    call_command("anonymise_closed_cases", "--dry-run", stdout=out)
+
+    assert "1 seraient anonymisés" in out.getvalue()
+    case.refresh_from_db()
+    assert case.household.label == "M. et Mme Zablocki" and default_storage.exists(letter.file.name)
+    (journal,) = AnonymisationRun.objects.all()
+    assert (journal.dry_run, journal.cases, journal.procedure_ids) == (True, 1, [case.pk])
+
+
+def test_weekly_lists_older_than_the_period_are_deleted(django_capture_on_commit_callbacks):
+    from letters.models import ListKind, WeeklyList
+
+    weekly = WeeklyList.objects.create(
+        kind=ListKind.CAF, week_start=datetime.date(2024, 1, 1), recipient=OrganisationFactory(caf=True)
+    )
+    weekly.csv.save("caf-2024-W01.csv", ContentFile(b"reference;nom\nX;Zablocki\n"))
+    WeeklyList.objects.filter(pk=weekly.pk).update(
+        built_at=datetime.datetime(2024, 1, 8, tzinfo=datetime.UTC)
+    )
+    name = weekly.csv.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.run(today=TODAY)
+
+    weekly.refresh_from_db()
+    assert weekly.csv.name == "" and not default_storage.exists(name)

@@ -1,0 +1,224 @@
+"""Every view that takes an id, walked with every persona that should not reach it (style.md): a
+404 when the object is not visible, a 403 when it is visible but not theirs to change, and never a
+page, a file or a write. The URLs are read from the resolver, so a new view with an id fails here
+until it is added to `KWARGS`."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from commissions import services as commissions
+from commissions.models import CommissionMember, RehousingPoolEntry, Session
+from directory.models import Organisation, Role
+from letters.models import LetterKind, ListKind
+from letters.services import delivery, letters
+from procedure.models import AccessLog, Stage, Task
+from referrals import services as referrals
+from referrals.models import Referral, SupportMeasure
+from tests.commissions.factories import (
+    AgendaItemFactory,
+    CommissionFactory,
+    ReviewRequestFactory,
+    SessionFactory,
+)
+from tests.conftest import client_for
+from tests.factories import OrganisationFactory, member
+from tests.letters.factories import payment_order_on
+from tests.procedure.factories import procedure_at
+from tests.referrals.factories import DIAGNOSIS, acting
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# url name -> the kwargs of the world's object it opens
+KWARGS = {
+    "procedure:task_done": lambda w: {"pk": w["task"].pk},
+    "procedure:task_set_aside": lambda w: {"pk": w["task"].pk},
+    "procedure:detail": lambda w: {"pk": w["case"].pk},
+    "procedure:record_event": lambda w: {"pk": w["case"].pk},
+    "procedure:complete_task": lambda w: {"pk": w["case"].pk, "task_pk": w["task"].pk},
+    "procedure:set_aside_task": lambda w: {"pk": w["case"].pk, "task_pk": w["task"].pk},
+    "procedure:edit_household": lambda w: {"pk": w["case"].pk},
+    "procedure:edit_lease": lambda w: {"pk": w["case"].pk},
+    "procedure:subject_export": lambda w: {"pk": w["case"].pk, "fmt": "json"},
+    "letters:batch_progress": lambda w: {"pk": w["batch"].pk},
+    "letters:batch_bundle": lambda w: {"pk": w["batch"].pk},
+    "letters:letter_pdf": lambda w: {"pk": w["letter"].pk},
+    "letters:letter_status": lambda w: {"pk": w["letter"].pk},
+    "letters:generate": lambda w: {"procedure_pk": w["case"].pk},
+    "letters:answer": lambda w: {"procedure_pk": w["case"].pk},
+    "letters:weekly_list_detail": lambda w: {"pk": w["weekly"].pk},
+    "letters:weekly_list_resend": lambda w: {"pk": w["weekly"].pk},
+    "letters:weekly_list_download": lambda w: {"pk": w["weekly"].pk, "fmt": "csv"},
+    "indicators:report": lambda w: {"year": 2026},
+    "referrals:detail": lambda w: {"pk": w["referral"].pk},
+    "referrals:accept": lambda w: {"pk": w["referral"].pk},
+    "referrals:start": lambda w: {"pk": w["referral"].pk},
+    "referrals:refuse": lambda w: {"pk": w["referral"].pk},
+    "referrals:log_contact": lambda w: {"pk": w["referral"].pk},
+    "referrals:unreachable": lambda w: {"pk": w["referral"].pk},
+    "referrals:cancel": lambda w: {"pk": w["referral"].pk},
+    "referrals:share": lambda w: {"pk": w["referral"].pk},
+    "referrals:diagnosis": lambda w: {"pk": w["referral"].pk},
+    "referrals:diagnosis_pdf": lambda w: {"pk": w["referral"].pk},
+    "referrals:visit_report": lambda w: {"pk": w["referral"].pk},
+    "referrals:upload": lambda w: {"pk": w["referral"].pk},
+    "referrals:download": lambda w: {"pk": w["referral"].pk, "attachment_pk": w["attachment"].pk},
+    "referrals:request": lambda w: {"procedure_pk": w["case"].pk},
+    "referrals:add_measure": lambda w: {"procedure_pk": w["case"].pk},
+    "referrals:edit_measure": lambda w: {"pk": w["measure"].pk},
+    "referrals:renew_measure": lambda w: {"pk": w["measure"].pk},
+    "commissions:commission": lambda w: {"pk": w["session"].commission_id},
+    "commissions:plan": lambda w: {"pk": w["session"].commission_id},
+    "commissions:review_detail": lambda w: {"pk": w["review"].pk},
+    "commissions:withdraw": lambda w: {"pk": w["review"].pk},
+    "commissions:request_review": lambda w: {"procedure_pk": w["case"].pk},
+    "commissions:session": lambda w: {"pk": w["session"].pk},
+    "commissions:session_edit": lambda w: {"pk": w["session"].pk},
+    "commissions:add_item": lambda w: {"pk": w["session"].pk},
+    "commissions:publish": lambda w: {"pk": w["session"].pk},
+    "commissions:close": lambda w: {"pk": w["session"].pk},
+    "commissions:decision_record": lambda w: {"pk": w["session"].pk},
+    "commissions:opinion_letters": lambda w: {"pk": w["session"].pk},
+    "commissions:item": lambda w: {"pk": w["item"].pk},
+    "commissions:move_up": lambda w: {"pk": w["item"].pk},
+    "commissions:move_down": lambda w: {"pk": w["item"].pk},
+    "commissions:set_presenter": lambda w: {"pk": w["item"].pk},
+    "commissions:remove_item": lambda w: {"pk": w["item"].pk},
+    "commissions:add_recommendation": lambda w: {"pk": w["item"].pk},
+    "commissions:close_recommendation": lambda w: {"pk": w["recommendation"].pk},
+    "commissions:member_session": lambda w: {"pk": w["session"].pk},
+    "commissions:case_summary": lambda w: {"session_pk": w["session"].pk, "pk": w["item"].pk},
+    "commissions:pool_entry": lambda w: {"pk": w["pool_entry"].pk},
+    "commissions:add_offer": lambda w: {"pk": w["pool_entry"].pk},
+    "commissions:answer_offer": lambda w: {"pk": w["offer"].pk},
+    "commissions:enter_pool": lambda w: {"procedure_pk": w["case"].pk},
+}
+# Pages that take a key but hold no household data and are the same for every user.
+WITHOUT_OBJECT = {"directory:password_reset_confirm", "letters:template_edit", "indicators:procedures"}
+
+
+def _names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace != "admin":
+                yield from _names(pattern.url_patterns, inner)
+        elif "<" in str(pattern.pattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_view_with_an_id_is_in_the_walk():
+    names = set(_names(get_resolver().url_patterns))
+    assert names - WITHOUT_OBJECT - set(KWARGS) == set()
+
+
+@pytest.fixture
+def world(secretariat, ccas_beaune):
+    """One of each object, on a case of Dijon handed to nobody but an association (so that neither
+    the CCAS de Dijon, the CCAS de Beaune nor the CAF sees it), on a session the CAF does not sit on."""
+    acting(secretariat)
+    association = OrganisationFactory(
+        code="asso", name="Association Logement", kind=Organisation.Kind.ASSOCIATION
+    )
+    case = procedure_at(Stage.PAYMENT_ORDER, on=timezone.localdate() - datetime.timedelta(days=3))
+    worker = acting(member(role=Role.SOCIAL_WORKER, organisation=association, email="ts@asso.example"))
+    referral = referrals.request_referral(
+        procedure=case, kind=Referral.Kind.DSF, addressed_to=association, user=secretariat
+    )
+    referral = referrals.accept(referral=referral, user=worker)
+    attachment = referrals.add_attachment(
+        referral=referral, user=worker, uploaded=SimpleUploadedFile("piece.pdf", PDF, "application/pdf")
+    )
+    referrals.save_diagnosis(referral=referral, user=worker, data=DIAGNOSIS, submit=False)
+    session = SessionFactory(
+        commission=CommissionFactory(mediation=True),
+        date=timezone.localdate(),
+        status=Session.Status.PUBLISHED,
+    )
+    item = AgendaItemFactory(session=session, procedure=case)
+    commissions.record_decision(item=item, user=secretariat, attendance="present", opinion="Maintien")
+    recommendation = commissions.add_recommendation(
+        item=item, user=secretariat, kind="fsl", responsible=association, due_date=datetime.date(2030, 1, 1)
+    )
+    entry = commissions.enter_pool(
+        procedure=case, user=secretariat, quota=RehousingPoolEntry.Quota.PREFECTORAL
+    )
+    landlord = OrganisationFactory(code="orvitis", name="Orvitis", kind=Organisation.Kind.SOCIAL_LANDLORD)
+    offer = commissions.add_offer(
+        entry=entry, user=secretariat, landlord=landlord, offered_on=timezone.localdate()
+    )
+    payment_order_on(datetime.date(2026, 11, 12))
+    OrganisationFactory(caf=True, code="caf-autre", email="listes@caf.example.org")
+    (weekly,) = delivery.build_week(week_start=datetime.date(2026, 11, 9), kinds=[ListKind.CAF])
+    return {
+        "case": case,
+        "task": Task.objects.filter(procedure=case).first(),
+        "referral": referral,
+        "attachment": attachment,
+        "measure": SupportMeasure.objects.create(
+            procedure=case, kind=SupportMeasure.Kind.choices[0][0], proposed_on=timezone.localdate()
+        ),
+        "letter": letters.generate(procedure=case, kind=LetterKind.QUESTIONNAIRE_HOUSEHOLD),
+        "batch": letters.start_batch(week_start=datetime.date(2026, 11, 9), user=secretariat),
+        "weekly": weekly,
+        "review": ReviewRequestFactory(procedure=case, commission=session.commission),
+        "session": session,
+        "item": item,
+        "recommendation": recommendation,
+        "pool_entry": entry,
+        "offer": offer,
+    }
+
+
+PERSONAS = ["social_worker", "other_social_worker", "commission_member", "partner"]
+
+
+@pytest.fixture
+def partner(db):
+    landlord = OrganisationFactory(
+        code="bailleur-x", name="Bailleur X", kind=Organisation.Kind.SOCIAL_LANDLORD
+    )
+    return member(role=Role.PARTNER, organisation=landlord, email="partenaire@bailleur.example")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_persona_but_the_secretariat_reaches_any_object(request, world, persona, caf, commission_member):
+    CommissionMember.objects.create(commission=CommissionFactory(), organisation=caf, user=commission_member)
+    client = client_for(request.getfixturevalue(persona))
+    AccessLog.objects.all().delete()
+    reached = []
+    for name, kwargs in KWARGS.items():
+        url = reverse(name, kwargs=kwargs(world))
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            if status not in (403, 404, 405):
+                reached.append((method.__name__, name, status))
+    assert reached == []
+    assert not AccessLog.objects.exists()
+
+
+def test_the_secretariat_opens_the_pages_of_the_world(secretariat_client, world):
+    for name in ["procedure:detail", "referrals:detail", "commissions:item", "commissions:pool_entry"]:
+        assert secretariat_client.get(reverse(name, kwargs=KWARGS[name](world))).status_code == 200
+
+
+def test_a_member_of_the_session_reads_its_agenda_and_summary_and_nothing_else(world, caf, commission_member):
+    """Code pénal 226-13: the member reads what the agenda needs (its case summary), not the file,
+    its letters, its referral or its attachments."""
+    CommissionMember.objects.create(
+        commission=world["session"].commission, organisation=caf, user=commission_member
+    )
+    client = client_for(commission_member)
+    allowed = {"commissions:member_session", "commissions:case_summary"}
+    reached = []
+    for name, kwargs in KWARGS.items():
+        url = reverse(name, kwargs=kwargs(world))
+        status = client.get(url).status_code
+        if (status == 200) != (name in allowed):
+            reached.append((name, status))
+    assert reached == []
