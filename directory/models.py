@@ -100,6 +100,7 @@ class Commune(models.Model):
 
 class Territory(models.Model):
     class Kind(models.TextChoices):
+        DEPARTEMENT = "departement", "Département"
         ARRONDISSEMENT = "arrondissement", "Arrondissement"
         SOLIDARITY_AGENCY = "agence_solidarites", "Agence solidarités"
         EPCI = "epci", "EPCI"
