@@ -118,6 +118,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": _read("TEST_DATABASE_NAME", env.str, default="test_prevex")}
     # JIT compiles for 0.2-0.4 s whenever a list's estimated cost is high: a loss for short web queries.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A read replica of the primary (docs/deploy.md): the indicators and the exports read from it.
+if _read("DATABASE_REPLICA_URL", env.str, default=""):
+    DATABASES["replica"] = _read("DATABASE_REPLICA_URL", env.db_url)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "Variable d'environnement DATABASE_REPLICA_URL invalide : même moteur que DATABASE_URL attendu"
+        )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("CONN_MAX_AGE", 60)
+        DATABASES["replica"]["TEST"] = {"NAME": DATABASES["default"]["TEST"]["NAME"] + "_replica"}
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
