@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -190,6 +191,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Three queues, so that workers are scaled per kind of work (docs/deploy.md): PDF rendering, e-mail
+# and the rest. A worker started without --queues consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("pdf"), Queue("email")]
+CELERY_TASK_ROUTES = {
+    "letters.tasks.generate_batch": {"queue": "pdf"},
+    "commissions.tasks.convene_households": {"queue": "pdf"},
+    "commissions.tasks.send_opinion_letters": {"queue": "pdf"},
+    "letters.tasks.send_weekly_list": {"queue": "email"},
+    "referrals.tasks.send_outbox_message": {"queue": "email"},
+    "referrals.tasks.send_referral_digests": {"queue": "email"},
+    "commissions.tasks.notify_members": {"queue": "email"},
+}
 
 # Demo accounts (seed_demo, refused when DEBUG is off).
 DEMO_PASSWORD = _read("DEMO_PASSWORD", env.str, default="prevex-demo")
