@@ -191,6 +191,8 @@ class Role(models.TextChoices):
     COMMISSION_MEMBER = "commission_member", "Membre de commission"
     PARTNER = "partner", "Partenaire"
     ADMIN = "admin", "Administrateur"
+    # Sees the country's and every département's aggregated figures, never a case (issue 16).
+    NATIONAL_STEERING = "national_steering", "Pilotage national"
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from directory.models import Commune, Organisation, Territory
@@ -46,6 +47,13 @@ class Summary:
 def open_communes() -> io.TextIOWrapper:
     """The gzipped CSV of every commune bundled with Prévex (never the shared copy), as text."""
     return gzip.open(COMMUNES_CSV, mode="rt", encoding="utf-8", newline="")
+
+
+@cache
+def departement_names() -> dict[str, str]:
+    """{code: name} of every département of the CSV ("21": "Côte-d'Or")."""
+    with open_communes() as file:
+        return {row["departement_code"]: row["departement_name"] for row in csv.DictReader(file)}
 
 
 def read_communes(departement_code: str) -> list[dict]:
