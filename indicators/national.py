@@ -65,7 +65,12 @@ def departements() -> list[tuple[str, str]]:
     """The départements set up in this install (their communes are loaded), by code."""
     names = departement_names()
     codes = Commune.objects.order_by().values_list("departement_code", flat=True).distinct()
-    return sorted((code, names.get(code, code)) for code in codes)
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda place: _order(place[0]))
+
+
+def _order(code: str) -> str:
+    """The official order: 19, 2A, 2B, 21 … 95, 971."""
+    return "20" + code[1] if code in ("2A", "2B") else code
 
 
 @dataclass

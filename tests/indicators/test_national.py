@@ -176,3 +176,10 @@ def test_one_query_per_source_whatever_the_number_of_departements(national_clien
         view = national.build(2025, "commandements_payer")
     assert len(view.rows) == 23
     assert len(many) == len(few)
+
+
+def test_departements_in_the_official_order(communes):
+    CommuneFactory(insee_code="19031", departement_code="19")
+    CommuneFactory(insee_code="97411", departement_code="974")
+    CommuneFactory(insee_code="95018", departement_code="95")
+    assert [code for code, _ in national.departements()] == ["19", "2A", "21", "71", "95", "974"]
