@@ -178,7 +178,8 @@ FORMATIONS = {"21": COTE_DOR}
 def national_formations(departement_code: str) -> list[Formation]:
     """A département without a Charte module: the one central CCAPEX of décret 2026-83, co-chaired by
     the préfet (the State service), the Conseil départemental and, where it runs the FSL, the
-    métropole; its internal rules create the local CCAPEX, which an administrator adds."""
+    métropole, for the département's territory; its internal rules create the local CCAPEX, which an
+    administrator adds."""
     codes = national.codes(departement_code)
     chairs = tuple(code for code in (codes.state, codes.departement, codes.metropole) if code)
     members = tuple(code for code in (codes.caf, codes.msa, codes.adil, codes.siao, codes.bailiffs) if code)
@@ -194,6 +195,7 @@ def national_formations(departement_code: str) -> list[Formation]:
             R.MONTHLY,
             chairs,
             members,
+            territory=codes.territory,
         )
     ]
 

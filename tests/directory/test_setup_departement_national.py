@@ -105,6 +105,7 @@ def test_one_central_ccapex_decret_2026_83_co_chaired_by_the_prefet_and_the_depa
     ccapex = Commission.objects.get()
     assert (ccapex.code, ccapex.name) == ("71-ccapex-centrale", "CCAPEX de Saône-et-Loire")
     assert (ccapex.kind, ccapex.level) == (Commission.Kind.CENTRAL, Commission.Level.CENTRAL)
+    assert ccapex.territory.code == "71-departement"
     assert set(ccapex.co_chairs.values_list("code", flat=True)) == {"ddets-71", "cd71"}
     members = set(
         ccapex.members.filter(role=CommissionMember.Role.MEMBER).values_list("organisation__code", flat=True)
