@@ -5,18 +5,17 @@ import csv
 import datetime
 import random
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
 
+from directory.departements.loading import open_communes
 from directory.models import Commune, Membership, Organisation, Role, User
 from households.models import HousingSector, Landlord
 from procedure import rules
 from procedure.models import JudgmentOutcome, PoliceDecision, Procedure, Stage
 from procedure.services import normalise
 
-COMMUNES_CSV = Path(__file__).resolve().parent.parent / "directory" / "data" / "communes.csv"
 BENCH_EMAIL = "secretariat@bench.prevex.fr"
 SOCIAL_CODES = ["orvitis", "grand-dijon-habitat", "cdc-habitat", "icf-habitat", "mon-logis"]
 # The furthest stage reached, from the national figures of law.md (per 500,000 commandements de payer).
@@ -126,7 +125,7 @@ STREETS = [
 def load_communes():
     if Commune.objects.count() > 30000:
         return
-    with COMMUNES_CSV.open(encoding="utf-8") as stream:
+    with open_communes() as stream:
         rows = list(csv.DictReader(stream))
     Commune.objects.bulk_create(
         [

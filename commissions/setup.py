@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from directory.departements import national
 from directory.models import Organisation, Territory
 from households.models import HousingSector
 from procedure.models import Stage
@@ -174,10 +175,35 @@ COTE_DOR = [
 FORMATIONS = {"21": COTE_DOR}
 
 
+def national_formations(departement_code: str) -> list[Formation]:
+    """A département without a Charte module: the one central CCAPEX of décret 2026-83, co-chaired by
+    the préfet (the State service), the Conseil départemental and, where it runs the FSL, the
+    métropole, for the département's territory; its internal rules create the local CCAPEX, which an
+    administrator adds."""
+    codes = national.codes(departement_code)
+    chairs = tuple(code for code in (codes.state, codes.departement, codes.metropole) if code)
+    members = tuple(code for code in (codes.caf, codes.msa, codes.adil, codes.siao, codes.bailiffs) if code)
+    # The département's territory bears its name (directory/departements/national.py).
+    territory = Territory.objects.filter(code=codes.territory).first()
+    label = f"CCAPEX {national.of(departement_code, territory.name)}" if territory else "CCAPEX"
+    return [
+        Formation(
+            f"{departement_code.lower()}-ccapex-centrale",
+            label,
+            K.CENTRAL,
+            L.CENTRAL,
+            R.MONTHLY,
+            chairs,
+            members,
+            territory=codes.territory,
+        )
+    ]
+
+
 @transaction.atomic
 def install_formations(departement_code: str) -> tuple[int, int]:
     """Create the département's missing formations; returns (created, total). Safe to rerun."""
-    formations = FORMATIONS.get(departement_code, [])
+    formations = FORMATIONS.get(departement_code) or national_formations(departement_code)
     created = sum(_install(formation) for formation in formations)
     return created, len(formations)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -129,6 +130,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": _read("TEST_DATABASE_NAME", env.str, default="test_prevex")}
     # JIT compiles for 0.2-0.4 s whenever a list's estimated cost is high: a loss for short web queries.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A read replica of the primary (docs/deploy.md): the indicators and the exports read from it.
+if _read("DATABASE_REPLICA_URL", env.str, default=""):
+    DATABASES["replica"] = _read("DATABASE_REPLICA_URL", env.db_url)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "Variable d'environnement DATABASE_REPLICA_URL invalide : même moteur que DATABASE_URL attendu"
+        )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("CONN_MAX_AGE", 60)
+        DATABASES["replica"]["TEST"] = {"NAME": DATABASES["default"]["TEST"]["NAME"] + "_replica"}
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
@@ -193,6 +206,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Three queues, so that workers are scaled per kind of work (docs/deploy.md): PDF rendering, e-mail
+# and the rest. A worker started without --queues consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("pdf"), Queue("email")]
+CELERY_TASK_ROUTES = {
+    "letters.tasks.generate_batch": {"queue": "pdf"},
+    "commissions.tasks.convene_households": {"queue": "pdf"},
+    "commissions.tasks.send_opinion_letters": {"queue": "pdf"},
+    "letters.tasks.send_weekly_list": {"queue": "email"},
+    "referrals.tasks.send_outbox_message": {"queue": "email"},
+    "referrals.tasks.send_referral_digests": {"queue": "email"},
+    "commissions.tasks.notify_members": {"queue": "email"},
+}
 
 # Demo accounts (seed_demo, refused when DEBUG is off).
 DEMO_PASSWORD = _read("DEMO_PASSWORD", env.str, default="prevex-demo")

@@ -100,6 +100,7 @@ class Commune(models.Model):
 
 class Territory(models.Model):
     class Kind(models.TextChoices):
+        DEPARTEMENT = "departement", "Département"
         ARRONDISSEMENT = "arrondissement", "Arrondissement"
         SOLIDARITY_AGENCY = "agence_solidarites", "Agence solidarités"
         EPCI = "epci", "EPCI"
@@ -190,6 +191,8 @@ class Role(models.TextChoices):
     COMMISSION_MEMBER = "commission_member", "Membre de commission"
     PARTNER = "partner", "Partenaire"
     ADMIN = "admin", "Administrateur"
+    # Sees the country's and every département's aggregated figures, never a case (issue 16).
+    NATIONAL_STEERING = "national_steering", "Pilotage national"
 
 
 class MembershipQuerySet(models.QuerySet):

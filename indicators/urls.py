@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import national_views, views
 
 app_name = "indicators"
 
@@ -9,5 +9,7 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("rapport/<int:year>.pdf", views.annual_report, name="report"),
     path("chiffres/", views.supply, name="supply"),
+    path("national/", national_views.national_view, name="national"),
+    path("national/export/", national_views.national_export, name="national_export"),
     path("<slug:code>/procedures/", views.procedures_behind, name="procedures"),
 ]

@@ -1,4 +1,7 @@
-"""The indicators' dashboard, its exports, the annual report and the supplied figures' form."""
+"""The indicators' dashboard, its exports, the annual report and the supplied figures' form.
+
+The dashboard, the exports and the report read from the read replica when there is one
+(config/db_routers.py); the list of procedures behind a figure reads from the primary."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.db_routers import read_from_replica
 from directory.acting import require_secretariat
 from procedure.models import Procedure
 
@@ -32,6 +36,7 @@ def _filters(request):
 
 
 @require_GET
+@read_from_replica
 def dashboard(request):
     require_secretariat(request.user)
     form = _filters(request)
@@ -50,6 +55,7 @@ def dashboard(request):
 
 
 @require_GET
+@read_from_replica
 def export(request):
     require_secretariat(request.user)
     form = _filters(request)
@@ -66,6 +72,7 @@ def export(request):
 
 
 @require_GET
+@read_from_replica
 def annual_report(request, year):
     require_secretariat(request.user)
     pdf = report.render_annual_report(year)

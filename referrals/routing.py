@@ -1,13 +1,16 @@
 """Which organisation a referral goes to: RoutingRule rows an administrator edits in the admin.
 
 `install_default_rules()` writes the Charte's defaults (idempotent; `manage.py setup_routing`,
-run after `setup_departement 21`); `suggest_organisation()` reads the rules for a case.
+run after `setup_departement 21`); `install_national_rules(code)` the national defaults of a
+département without a Charte module, on its "NN-departement" territory so that they never reach
+another département's communes; `suggest_organisation()` reads the rules for a case.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Q
 
+from directory.departements import has_reference_data, national
 from directory.models import Commune, Organisation, Territory
 
 from .models import Referral, RoutingRule
@@ -97,8 +100,12 @@ def install_default_rules() -> tuple[int, list[str]]:
 
     Returns (rules created, defaults skipped because their organisation, territory or commune does
     not exist yet: run `setup_departement 21` first)."""
+    return _install([*DEFAULTS, *_ccas_defaults(), *_police_defaults()])
+
+
+def _install(defaults) -> tuple[int, list[str]]:
     created, skipped = 0, []
-    for default in (*DEFAULTS, *_ccas_defaults(), *_police_defaults()):
+    for default in defaults:
         places = _resolve(default)
         if places is None:
             skipped.append(f"{default.organisation} {default.territory or default.commune}".strip())
@@ -133,8 +140,35 @@ def _resolve(default) -> dict | None:
     return {"organisation": organisation, "territory": territory, "commune": commune}
 
 
+# The national defaults' references, from law.md (its rows and its section on décret 2026-83).
+NATIONAL_DSF = "Décret 2021-8 (DSF par les services sociaux) ; décret 2026-83 (orientation des signalements)"
+NATIONAL_ASSESSMENT = "Décision sur le concours de la force publique (law.md, étapes 6 et 7)"
+NATIONAL_SOCIAL_WATCH = "Décret 2026-83 (orientation des signalements vers le SIAO)"
+
+
+def national_defaults(departement_code: str) -> list[Default]:
+    """Who receives each kind of referral in a département without a Charte module: the Conseil
+    départemental (or the collectivity in its place) makes the DSF and the support measures, the
+    gendarmerie the assessment (an administrator adds the police's communes), the SIAO the veille
+    sociale; the other kinds have no default, as in the Côte-d'Or."""
+    codes = national.codes(departement_code)
+    return [
+        Default((*DSF_KINDS, K.SUPPORT_MEASURE), codes.departement, NATIONAL_DSF, territory=codes.territory),
+        Default((K.ASSESSMENT,), codes.gendarmerie, NATIONAL_ASSESSMENT, territory=codes.territory),
+        Default((K.SOCIAL_WATCH,), codes.siao, NATIONAL_SOCIAL_WATCH, territory=codes.territory),
+    ]
+
+
+def install_national_rules(departement_code: str) -> tuple[int, list[str]]:
+    return _install(national_defaults(departement_code))
+
+
 def setup_step(departement_code: str) -> str:
-    """`setup_departement`'s step: the Charte's default routing rules (Charte fiche action 5)."""
-    created, skipped = install_default_rules()
+    """`setup_departement`'s step: the Charte's default routing rules (Charte fiche action 5), or
+    the national defaults for a département without a Charte module."""
+    if has_reference_data(departement_code):
+        created, skipped = install_default_rules()
+    else:
+        created, skipped = install_national_rules(departement_code)
     line = f"Règles d'orientation : {created} créées"
     return f"{line} ({len(skipped)} sans organisme ou lieu connu)" if skipped else line

@@ -4,7 +4,7 @@ Source: Charte de prévention des expulsions locatives de la Côte-d'Or (2020), 
 Plain tables read by `setup_departement 21`; an administrator may change the rows afterwards in the
 admin, and a rerun of the command keeps their changes to e-mails, addresses and added communes.
 
-Communes are loaded from `directory/data/communes.csv`; a territory names its communes by a rule on
+Communes are loaded from `directory/data/communes.csv.gz`; a territory names its communes by a rule on
 that file: `arrondissement` (arrondissement code), `epci` (SIREN of EPCI, in a tuple) or `insee`
 (INSEE codes).
 """

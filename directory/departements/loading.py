@@ -7,12 +7,15 @@ phone, served territory…) are set only when an organisation is created.
 """
 
 import csv
+import gzip
+import io
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from directory.models import Commune, Organisation, Territory
 
-COMMUNES_CSV = Path(__file__).resolve().parent.parent / "data" / "communes.csv"
+COMMUNES_CSV = Path(__file__).resolve().parent.parent / "data" / "communes.csv.gz"
 COMMUNE_FIELDS = [
     "name",
     "postal_codes",
@@ -41,9 +44,21 @@ class Summary:
     steps: list[str] = field(default_factory=list)
 
 
+def open_communes() -> io.TextIOWrapper:
+    """The gzipped CSV of every commune bundled with Prévex (never the shared copy), as text."""
+    return gzip.open(COMMUNES_CSV, mode="rt", encoding="utf-8", newline="")
+
+
+@cache
+def departement_names() -> dict[str, str]:
+    """{code: name} of every département of the CSV ("21": "Côte-d'Or")."""
+    with open_communes() as file:
+        return {row["departement_code"]: row["departement_name"] for row in csv.DictReader(file)}
+
+
 def read_communes(departement_code: str) -> list[dict]:
-    """The département's rows of the CSV bundled with Prévex (never the shared copy)."""
-    with COMMUNES_CSV.open(encoding="utf-8", newline="") as file:
+    """The département's rows of the CSV bundled with Prévex."""
+    with open_communes() as file:
         rows = [row for row in csv.DictReader(file) if row["departement_code"] == departement_code]
     for row in rows:
         row["population"] = int(row["population"]) if row["population"] else None
@@ -103,6 +118,8 @@ def load_territory(departement_code: str, spec: dict, summary: Summary) -> Terri
 
 def _territory_communes(departement_code: str, spec: dict):
     communes = Commune.objects.filter(departement_code=departement_code)
+    if spec.get("all"):
+        return communes
     if "arrondissement" in spec:
         return communes.filter(arrondissement_code=spec["arrondissement"])
     if "epci" in spec:

@@ -168,19 +168,21 @@ def test_rerun_adds_a_missing_commune_back_to_its_territory():
     assert metropole.communes.count() == 23
 
 
-def test_another_departement_loads_only_its_communes_and_arrondissements():
+def test_another_departement_loads_only_its_communes_and_the_national_defaults():
     output = setup("01")
     communes = Commune.objects.filter(departement_code="01")
     assert communes.count() > 300
     assert Commune.objects.exclude(departement_code="01").count() == 0
-    territories = Territory.objects.all()
-    assert {t.kind for t in territories} == {Territory.Kind.ARRONDISSEMENT}
     arrondissements = set(communes.values_list("arrondissement_code", flat=True))
-    assert {t.code for t in territories} == {f"01-arr-{code}" for code in arrondissements}
-    assert not Organisation.objects.exists()
+    assert set(Territory.objects.values_list("code", flat=True)) == {
+        "01-departement",
+        *(f"01-arr-{code}" for code in arrondissements),
+    }
+    assert Organisation.objects.get(code="ddets-01").name == "DDETS de l'Ain"
+    assert not Organisation.objects.filter(code__in=ORGANISATION_CODES).exists()
     assert "à saisir par un administrateur" in output
 
 
 def test_unknown_departement_is_refused():
-    with pytest.raises(CommandError, match="Aucune commune"):
+    with pytest.raises(CommandError, match="n'est pas l'un des 101 départements"):
         setup("99")

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             summary = departements.setup_departement(code)
         except departements.UnknownDepartement as error:
             raise CommandError(
-                f"Aucune commune du département « {code} » dans le fichier des communes."
+                f"« {code} » n'est pas l'un des 101 départements (01 à 95, 2A, 2B, 971 à 974, 976)."
             ) from error
         self._report(code, summary)
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not departements.has_reference_data(code):
             self.stdout.write(
-                f"Département {code} : seuls les communes et les arrondissements sont chargés ; les autres "
-                "territoires et les organismes sont à saisir par un administrateur."
+                f"Département {code} : organismes nationaux par défaut ; les autres organismes (CCAS, "
+                "bailleurs, associations) et les autres territoires sont à saisir par un administrateur."
             )
         self.stdout.write(self.style.SUCCESS(f"Département {code} prêt."))

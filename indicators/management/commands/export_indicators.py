@@ -3,6 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config.db_routers import reading_from_replica
 from directory.models import Territory
 from indicators import counting, services
 
@@ -16,7 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="fichier de sortie (sortie standard par défaut)")
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
 
-    def handle(self, *args, year, territory, out, format, **options):
+    def handle(self, *args, **options):
+        with reading_from_replica():
+            self._export(**options)
+
+    def _export(self, *, year, territory, out, format, **options):
         scope = counting.Scope(territory=self._territory(territory))
         if format == "xlsx":
             if not out:

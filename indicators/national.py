@@ -1,0 +1,158 @@
+"""The national view: the counted indicators per département and for the country, and the −30 %
+objective per département (issue 16, item 4).
+
+Aggregated figures only: no case, no name, and every count under 5 is shown "< 5" (statistical
+secrecy), the country's totals included. The indicators are those of `definitions.py` counted from
+their sources (`sources.py`) as the département dashboard counts them (`counting.py`), grouped by the
+département of the lease's commune in one query per source. A supplied indicator is entered by each
+département's referent and is not aggregated here.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.db.models.functions import ExtractYear
+
+from directory.departements.loading import departement_names
+from directory.models import Commune
+
+from . import counting
+from . import definitions as d
+from .models import CharterObjective
+from .sources import counted_indicators
+
+SMALL = 5
+HIDDEN = "< 5"
+COUNTRY = "FR"
+COMPARED_YEARS = 4  # the year shown and the four before it
+EXPORT_HEADER = ["indicator", "departement", "year", "value"]
+
+
+def shown(count: int) -> int | str:
+    """A count as the national view shows it: under 5, hidden."""
+    return HIDDEN if count < SMALL else count
+
+
+def counts(years) -> dict:
+    """{(indicator code, département code, year): count} for the counted indicators."""
+    years = sorted(set(years))
+    result = defaultdict(int)
+    for source, indicators in counting._by_source():
+        date = source.date_field
+        rows = (
+            source.rows()
+            .filter(
+                counting._any_of(indicators),
+                **{f"{date}__year__gte": years[0], f"{date}__year__lte": years[-1]},
+            )
+            .annotate(
+                departement=F(f"{source.procedure_field}__lease__commune__departement_code"),
+                period=ExtractYear(date),
+            )
+            .values("departement", "period", *source.condition_fields)
+            .annotate(**{i.code: counting._count(i, source) for i in indicators})
+        )
+        for row in rows:
+            for indicator in indicators:
+                result[indicator.code, row["departement"], row["period"]] += row[indicator.code]
+    return result
+
+
+def departements() -> list[tuple[str, str]]:
+    """The départements set up in this install (their communes are loaded), by code."""
+    names = departement_names()
+    codes = Commune.objects.order_by().values_list("departement_code", flat=True).distinct()
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda place: _order(place[0]))
+
+
+def _order(code: str) -> str:
+    """The official order: 19, 2A, 2B, 21 … 95, 971."""
+    return "20" + code[1] if code in ("2A", "2B") else code
+
+
+@dataclass
+class View:
+    year: int
+    years: list
+    indicator: d.Indicator
+    rows: list  # [(code, name, [shown count per year])]
+    country: list  # [shown count per year]
+    objective: CharterObjective
+    objective_rows: list  # [(code, name, baseline, actual, target, gap)]
+
+
+def years_of(year: int, objective: CharterObjective) -> list[int]:
+    """The years a view counts: the year shown, the four before it and the objective's baseline."""
+    return sorted({*range(year - COMPARED_YEARS, year + 1), objective.baseline_year})
+
+
+def build(year: int, indicator_code: str, table: dict | None = None) -> View:
+    """One indicator's view; `table` (from counts(years_of(…))) when several views share it."""
+    objective = CharterObjective.current()
+    years = list(range(year - COMPARED_YEARS, year + 1))
+    table = counts(years_of(year, objective)) if table is None else table
+    places = departements()
+    rows = [(code, name, [shown(table[indicator_code, code, y]) for y in years]) for code, name in places]
+    country = [shown(sum(table[indicator_code, code, y] for code, _ in places)) for y in years]
+    return View(
+        year=year,
+        years=years,
+        indicator=d.BY_CODE[indicator_code],
+        rows=rows,
+        country=country,
+        objective=objective,
+        objective_rows=_objective_rows(table, places, objective, year),
+    )
+
+
+def _objective_rows(table, places, objective, year):
+    """Evictions against the objective, per département and for the country: the target is hidden
+    with its baseline, the gap with either figure."""
+    rows = []
+    for code, name in [*places, (COUNTRY, "France entière")]:
+        codes = [c for c, _ in places] if code == COUNTRY else [code]
+        baseline = sum(table[d.EVICTIONS, c, objective.baseline_year] for c in codes)
+        actual = sum(table[d.EVICTIONS, c, year] for c in codes)
+        target = objective.target(baseline, year) if baseline >= SMALL else None
+        gap = None if target is None or actual < SMALL else round(actual - target, 1)
+        rows.append((code, name, shown(baseline), shown(actual), target, gap))
+    return rows
+
+
+def export_rows(years) -> list[list]:
+    """One row per counted indicator, département (then the country, "FR") and year."""
+    table = counts(years)
+    places = [code for code, _ in departements()]
+    rows = []
+    for indicator in counted_indicators():
+        for year in sorted(set(years)):
+            for code in places:
+                rows.append([indicator.code, code, year, shown(table[indicator.code, code, year])])
+            total = sum(table[indicator.code, code, year] for code in places)
+            rows.append([indicator.code, COUNTRY, year, shown(total)])
+    return rows
+
+
+def export_csv(years) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(export_rows(years))
+    return out.getvalue()
+
+
+def export_xlsx(years) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "indicateurs"
+    sheet.append(EXPORT_HEADER)
+    for row in export_rows(years):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,37 @@
+"""Celery's queues (docs/deploy.md): PDF rendering, e-mail and the rest, each scaled on its own;
+a worker started without --queues consumes all three. Routed by Celery's own router."""
+
+from importlib import import_module
+
+import pytest
+
+from config.celery import app
+
+
+def queue_of(task_name):
+    return app.amqp.router.route({}, task_name)["queue"].name
+
+
+@pytest.mark.parametrize(
+    ("task_name", "queue"),
+    [
+        ("letters.tasks.generate_batch", "pdf"),
+        ("commissions.tasks.convene_households", "pdf"),
+        ("commissions.tasks.send_opinion_letters", "pdf"),
+        ("letters.tasks.send_weekly_list", "email"),
+        ("referrals.tasks.send_outbox_message", "email"),
+        ("referrals.tasks.send_referral_digests", "email"),
+        ("commissions.tasks.notify_members", "email"),
+        ("letters.tasks.run_weekly_lists", "default"),
+        ("referrals.tasks.flush_outbox", "default"),
+        ("directory.tasks.expire_locks", "default"),
+    ],
+)
+def test_each_task_goes_to_its_queue(task_name, queue):
+    import_module(task_name.rsplit(".", 1)[0])  # the task exists under this name
+    assert task_name in app.tasks
+    assert queue_of(task_name) == queue
+
+
+def test_a_worker_without_queues_consumes_all_three():
+    assert {queue.name for queue in app.conf.task_queues} == {"default", "pdf", "email"}
