@@ -4,6 +4,7 @@ Views parse input and call one of these; every rule lives in rules.py with its l
 """
 
 import datetime
+import hashlib
 import unicodedata
 from decimal import Decimal
 from typing import NamedTuple
@@ -89,6 +90,7 @@ def record_event(
     judgment_outcome="",
     police_decision="",
     closure_reason="",
+    time_to_leave_until=None,
     debt=None,
     note="",
 ) -> tuple[ProcedureEvent, bool]:
@@ -104,6 +106,7 @@ def record_event(
         "judgment_outcome": judgment_outcome or "",
         "police_decision": police_decision or "",
         "closure_reason": closure_reason or "",
+        "time_to_leave_until": time_to_leave_until,
     }
     _check_fields(kind, date, details)
     with transaction.atomic():
@@ -125,9 +128,18 @@ def record_event(
         )
         if debt is not None:
             _update_debt(locked, debt, user)
-        created = create_tasks(procedure=locked, event=event)
-        supersede_tasks(procedure=locked, event=event, new_actions={task.kind for task in created}, user=user)
+        _follow_event(locked, event, user)
     return event, True
+
+
+def _follow_event(procedure, event, user) -> None:
+    """What an act sets off: the Charte's tasks, the tasks it makes pointless, the report it
+    completes (CCH R.824) and the anomalies of the work queue."""
+    created = create_tasks(procedure=procedure, event=event)
+    supersede_tasks(procedure=procedure, event=event, new_actions={task.kind for task in created}, user=user)
+    if event.kind in (EventKind.BENEFIT_PAYER_REPORT, EventKind.CCAPEX_REFERRAL):
+        complete_tasks(procedure=procedure, actions=[rules.Action.CHECK_BENEFIT_PAYER_REPORT], user=user)
+    sync_anomaly_tasks(procedure=procedure, user=user)
 
 
 def _valid_kind(kind) -> str:
@@ -160,6 +172,14 @@ def _check_fields(kind, date, details) -> None:
         )
     if kind == EventKind.CLOSURE and details["closure_reason"] not in Outcome.values:
         raise EventRefused("Indiquez le motif de clôture.", field="closure_reason")
+    if kind == EventKind.TIME_TO_LEAVE:
+        if details["time_to_leave_until"] is None:
+            raise EventRefused(
+                "Indiquez jusqu'à quelle date le juge accorde un délai pour quitter les lieux.",
+                field="time_to_leave_until",
+            )
+        if refusal := rules.time_to_leave_refusal(date, details["time_to_leave_until"]):
+            raise EventRefused(refusal, field="time_to_leave_until")
 
 
 def check_order(kind, date, events) -> None:
@@ -200,9 +220,18 @@ def _update_debt(procedure, debt, user) -> None:
         procedure.save(update_fields=["debt", "version"])
 
 
+def _action_rules(procedure, event) -> list:
+    """The actions of rules.ACTIONS for this act; the CAF / MSA report only for a household with
+    housing benefit (CCH R.824)."""
+    found = rules.actions_for(event.kind, procedure.lease.sector, police_decision=event.police_decision)
+    if _has_housing_benefit(procedure):
+        return found
+    return [rule for rule in found if rule.action != rules.Action.CHECK_BENEFIT_PAYER_REPORT]
+
+
 def create_tasks(*, procedure, event) -> list[Task]:
     """The Charte's actions for this act and sector, as tasks with their due dates (idempotent)."""
-    stage_rules = rules.actions_for(event.kind, procedure.lease.sector, police_decision=event.police_decision)
+    stage_rules = _action_rules(procedure, event)
     tasks = [
         Task(
             procedure=procedure,
@@ -233,8 +262,158 @@ def supersede_tasks(*, procedure, event, new_actions, user=None) -> int:
     else:
         return 0
     return open_tasks.update(
+        status=Task.Status.SET_ASIDE,
+        closed_at=timezone.now(),
+        closed_by=user,
+        set_aside_reason=reason[:250],
+        superseded_by=event,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Correcting and cancelling a mistaken act
+# ---------------------------------------------------------------------------------------------
+
+# What a correction may change on an act.
+CORRECTABLE_FIELDS = (
+    "kind",
+    "date",
+    "hearing_date",
+    "judgment_outcome",
+    "police_decision",
+    "closure_reason",
+    "time_to_leave_until",
+    "debt",
+    "note",
+)
+
+
+def _require_reason(reason) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise EventRefused("Indiquez le motif de la rectification ou de l'annulation.", field="reason")
+    return reason[:250]
+
+
+def correct_event(*, event, data, reason, user) -> ProcedureEvent:
+    """Correct a mistaken act's kind, date or details, with a mandatory reason; the ChangeLog keeps
+    it as it was, who corrected it and why. The corrected act must keep the order of the acts
+    (check_order); its tasks, the tasks it had set aside and the anomalies follow the new facts."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Procedure.objects.select_for_update().select_related("lease").get(pk=event.procedure_id)
+        event = ProcedureEvent.objects.select_for_update().get(pk=event.pk, procedure=locked)
+        changes = {
+            field: (getattr(event, field), data[field])
+            for field in CORRECTABLE_FIELDS
+            if field in data and getattr(event, field) != data[field]
+        }
+        if not changes:
+            return event
+        for field, (_, value) in changes.items():
+            setattr(event, field, value)
+        kind = _valid_kind(event.kind)
+        _check_fields(kind, event.date, _details(event))
+        others = list(locked.events.exclude(pk=event.pk))
+        if any(other.kind == kind and other.date == event.date for other in others):
+            raise EventRefused(f"{event} est déjà enregistré sur ce dossier.")
+        check_order(kind, event.date, others)
+        event.save()
+        _log_changes(event, changes, user, reason=reason, procedure=locked)
+        _follow_correction(locked, event, user, reason=reason)
+    return event
+
+
+def cancel_event(*, event, reason, user) -> ProcedureEvent:
+    """Cancel an act recorded by mistake, with a mandatory reason: it stays in the history, marked
+    cancelled, and no stage, deadline, task, indicator or list reads it any more. Cancelling it
+    reopens the tasks it had set aside and sets aside its own."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Procedure.objects.select_for_update().select_related("lease").get(pk=event.procedure_id)
+        event = ProcedureEvent.objects.select_for_update().get(pk=event.pk, procedure=locked)
+        event.cancelled_at, event.cancelled_by, event.cancellation_reason = timezone.now(), user, reason
+        event.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+        _log_changes(
+            event, {"cancelled_at": (None, event.cancelled_at)}, user, reason=reason, procedure=locked
+        )
+        _reopen_superseded(event)
+        _set_aside_own_tasks(event, user, reason=f"Acte annulé : {reason}")
+        sync_anomaly_tasks(procedure=locked, user=user)
+    return event
+
+
+def _details(event) -> dict:
+    return {
+        "hearing_date": event.hearing_date,
+        "judgment_outcome": event.judgment_outcome,
+        "police_decision": event.police_decision,
+        "closure_reason": event.closure_reason,
+        "time_to_leave_until": event.time_to_leave_until,
+    }
+
+
+def _reopen_superseded(event) -> None:
+    """The tasks this act had set aside come back: the act no longer stands as it was."""
+    Task.objects.filter(superseded_by=event, status=Task.Status.SET_ASIDE).update(
+        status=Task.Status.OPEN, closed_at=None, closed_by=None, set_aside_reason="", superseded_by=None
+    )
+
+
+def _set_aside_own_tasks(event, user, *, reason, keep=()) -> None:
+    Task.objects.filter(event=event, status=Task.Status.OPEN).exclude(kind__in=list(keep)).update(
         status=Task.Status.SET_ASIDE, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason[:250]
     )
+
+
+def _follow_correction(procedure, event, user, *, reason) -> None:
+    """After a correction: the act's open tasks still prescribed get their new due dates, the others
+    are set aside with the reason; then the act is followed as if just recorded."""
+    _reopen_superseded(event)
+    prescribed = {rule.action.value: rule for rule in _action_rules(procedure, event)}
+    _set_aside_own_tasks(event, user, reason=f"Acte rectifié : {reason}", keep=prescribed)
+    for task in Task.objects.filter(event=event, status=Task.Status.OPEN):
+        task.due_date = rules.action_due_date(prescribed[task.kind], event.date, event.hearing_date)
+        task.save(update_fields=["due_date"])
+    _follow_event(procedure, event, user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Anomalies in the work queue
+# ---------------------------------------------------------------------------------------------
+
+ANOMALY_TASK_PREFIX = "anomalie:"
+
+
+def _anomaly_task_kind(anomaly) -> str:
+    """One task per distinct anomaly: its rule and a digest of its message (Task.kind is short)."""
+    digest = hashlib.sha256(anomaly.message.encode()).hexdigest()[:16]
+    return f"{ANOMALY_TASK_PREFIX}{anomaly.rule}:{digest}"[:60]
+
+
+def sync_anomaly_tasks(*, procedure, user=None) -> None:
+    """Each anomaly of the acts is an open task of the work queue, due the day it is found; it is
+    set aside, with the reason, once a correction makes it disappear."""
+    current = {_anomaly_task_kind(anomaly): anomaly for anomaly in anomalies(procedure)}
+    open_tasks = Task.objects.filter(
+        procedure=procedure, status=Task.Status.OPEN, kind__startswith=ANOMALY_TASK_PREFIX
+    )
+    open_tasks.exclude(kind__in=list(current)).update(
+        status=Task.Status.SET_ASIDE,
+        closed_at=timezone.now(),
+        closed_by=user,
+        set_aside_reason="Anomalie levée : les actes ne la présentent plus.",
+    )
+    known = set(open_tasks.values_list("kind", flat=True))
+    for key, anomaly in current.items():
+        if key not in known:
+            Task.objects.create(
+                procedure=procedure,
+                kind=key,
+                title=f"Anomalie : {anomaly.message}"[:250],
+                legal_reference=anomaly.reference[:120],
+                due_date=timezone.localdate(),
+            )
 
 
 def create_case(*, reference, household, lease, landlord, user=None) -> Procedure:
@@ -321,6 +500,8 @@ def set_aside_task(*, task, user, reason) -> Task:
 
 
 class Deadline(NamedTuple):
+    """A coming legal date; `kind` is its rules.LEGAL_RULES code (the anchor on "Règles appliquées")."""
+
     date: datetime.date
     label: str
     reference: str
@@ -329,6 +510,18 @@ class Deadline(NamedTuple):
 
     def __str__(self):
         return f"{self.label} ({self.reference})"
+
+
+class Anomaly(NamedTuple):
+    """What is wrong in the acts, in the same French words on the case page, in the work queue
+    and in the import's report; `rule` is its rules.LEGAL_RULES code."""
+
+    rule: str
+    message: str
+    reference: str
+
+    def __str__(self):
+        return self.message
 
 
 def truces_around(date) -> list:
@@ -342,6 +535,19 @@ def _latest(events, kind):
     return max(matching, key=lambda event: event.date) if matching else None
 
 
+def _time_to_leave_until(events):
+    dates = [event.time_to_leave_until for event in events if event.time_to_leave_until]
+    return max(dates) if dates else None
+
+
+def first_eviction(events) -> rules.Constraint | None:
+    """The first eviction date of these acts and what decided it, None without a CQL."""
+    cql = _latest(events, EventKind.ORDER_TO_VACATE)
+    if cql is None:
+        return None
+    return rules.first_eviction(cql.date, truces_around(cql.date), _time_to_leave_until(events))
+
+
 def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
     """The procedure's coming legal deadlines, soonest first, with the rule and its reference."""
     today = today or timezone.localdate()
@@ -350,6 +556,7 @@ def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
         return []
     stage = rules.current_stage(events)
     found = []
+    found += _benefit_report_deadline(procedure, events, stage)
     found += _termination_deadline(procedure, events, stage)
     found += _hearing_deadlines(events, stage, today)
     found += _eviction_deadlines(events, stage, today)
@@ -360,12 +567,27 @@ def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
     )
 
 
+def _benefit_report_deadline(procedure, events, stage):
+    """CCH R.824: for a household with housing benefit, the landlord reports within 2 months."""
+    unpaid = _latest(events, EventKind.UNPAID_RENT)
+    reported = any(e.kind in (EventKind.BENEFIT_PAYER_REPORT, EventKind.CCAPEX_REFERRAL) for e in events)
+    if stage != Stage.UNPAID_RENT or reported or not _has_housing_benefit(procedure):
+        return []
+    date, reference = rules.benefit_payer_report_deadline(unpaid.date)
+    label = f"Signalement de l'impayé à la CAF / MSA par le bailleur au plus tard le {fr_date(date)}"
+    return [(date, label, reference, "signalement_caf")]
+
+
+def _has_housing_benefit(procedure) -> bool:
+    return bool(procedure.household.benefit_payer) or bool(procedure.lease.housing_benefit)
+
+
 def _termination_deadline(procedure, events, stage):
     if stage != Stage.PAYMENT_ORDER:
         return []
     payment_order = _latest(events, EventKind.PAYMENT_ORDER)
     date, reference = rules.termination_clause_date(payment_order.date, procedure.lease.signed_on)
-    return [
+    found = [
         (
             date,
             f"Clause résolutoire acquise le {fr_date(date)} faute de paiement",
@@ -373,6 +595,22 @@ def _termination_deadline(procedure, events, stage):
             "clause_resolutoire",
         )
     ]
+    return found + _summons_possible_deadline(procedure, events)
+
+
+def _summons_possible_deadline(procedure, events):
+    """Loi 89-462 art. 24 II: a legal-person landlord summons only after its referral expires."""
+    referral = _latest_referral(events)
+    if not procedure.landlord.is_legal_person or referral is None:
+        return []
+    date, reference = rules.summons_possible_from(referral.date)
+    label = f"Assignation possible à partir du {fr_date(date)}, 2 mois après la saisine de la CCAPEX"
+    return [(date, label, reference, "assignation_personne_morale")]
+
+
+def _latest_referral(events):
+    referrals = [e for e in events if e.kind in (EventKind.CCAPEX_REFERRAL, EventKind.BENEFIT_PAYER_REPORT)]
+    return min(referrals, key=lambda event: event.date) if referrals else None
 
 
 def _hearing_deadlines(events, stage, today):
@@ -395,39 +633,19 @@ def _hearing_deadlines(events, stage, today):
 def _eviction_deadlines(events, stage, today):
     if stage not in (Stage.ORDER_TO_VACATE, Stage.POLICE_REQUEST, Stage.POLICE_ASSISTANCE):
         return []
-    cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    if cql is None:
-        return []
     decision = _latest(events, EventKind.POLICE_ASSISTANCE)
-    if decision is not None and decision.police_decision == PoliceDecision.REFUSED:
+    first = first_eviction(events)
+    if first is None or (decision is not None and decision.police_decision == PoliceDecision.REFUSED):
         return []
     found = []
     if stage == Stage.ORDER_TO_VACATE:
-        possible, reference = rules.requisition_possible_from(cql.date)
+        possible, reference = rules.requisition_possible_from(_latest(events, EventKind.ORDER_TO_VACATE).date)
         if possible >= today:
-            found.append(
-                (
-                    possible,
-                    f"Réquisition de la force publique possible à partir du {fr_date(possible)}",
-                    reference,
-                    "requisition",
-                )
-            )
-    eviction = rules.first_eviction_date(cql.date, truces_around(cql.date))
-    if eviction >= today:
-        two_months = rules.add_months(cql.date, 2)
-        if eviction > two_months:
-            label, reference = (
-                f"Expulsion possible à partir du {fr_date(eviction)}, fin de la trêve hivernale",
-                ("CPCE L.412-6"),
-            )
-        else:
-            label = (
-                f"Expulsion possible à partir du {fr_date(eviction)}, "
-                "2 mois après le commandement de quitter les lieux"
-            )
-            reference = "CPCE L.412-1"
-        found.append((eviction, label, reference, "expulsion"))
+            label = f"Réquisition de la force publique possible à partir du {fr_date(possible)}"
+            found.append((possible, label, reference, "requisition"))
+    if first.date >= today:
+        label = f"Expulsion possible à partir du {fr_date(first.date)} : {first.reason}"
+        found.append((first.date, label, first.reference, first.rule))
     return found
 
 
@@ -436,43 +654,152 @@ def _police_decision_deadline(events, stage):
         return []
     requisition = _latest(events, EventKind.POLICE_REQUEST)
     cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    date, _ = rules.police_decision_deadline(requisition.date, cql.date if cql else None)
-    label = f"Décision du préfet attendue avant le {fr_date(date)}, silence = refus"
-    return [(date, label, "CPCE R.153-1", "decision_prefet")]
+    date, reference = rules.police_decision_deadline(requisition.date, cql.date if cql else None)
+    label = (
+        f"Décision du préfet attendue au plus tard le {fr_date(date)} ; "
+        f"sans réponse, refus implicite le {fr_date(date + rules.ONE_DAY)}"
+    )
+    return [(date, label, reference, "decision_prefet")]
 
 
-def anomalies(procedure, *, events=None) -> list[str]:
-    """What is wrong in the procedure's acts: an assignation notified too late before the
-    hearing (loi 89-462 art. 24 III), a premature réquisition (CE 18 Dec 2013), an eviction
-    before the end of the delay or during the winter truce (CPCE L.412-1, L.412-6)."""
+def anomalies(procedure, *, events=None) -> list[Anomaly]:
+    """What is wrong in the procedure's acts, each with its rule (law.md): an assignation too soon
+    after a legal-person landlord's referral (art. 24 II) or notified too late before the hearing
+    (art. 24 III), a premature réquisition (CE 18 Dec 2013), an eviction before its first possible
+    date, during a winter truce or on a Sunday or public holiday (CPCE L.412-1, L.412-6, L.141-1)."""
     events = list(procedure.events.all()) if events is None else events
     found = []
-    for summons in (event for event in events if event.kind == EventKind.SUMMONS and event.hearing_date):
+    found += _summons_anomalies(procedure, events)
+    found += _requisition_anomalies(events)
+    found += _eviction_anomalies(events)
+    return found
+
+
+def _summons_anomalies(procedure, events):
+    found = []
+    for summons in (event for event in events if event.kind == EventKind.SUMMONS):
+        found += _summons_after_referral(procedure, events, summons)
+        if summons.hearing_date is None:
+            continue
         deadline, reference = rules.summons_notice_deadline(summons.hearing_date, summons.date)
         if summons.date > deadline:
             delay = rules.rule_in_force(rules.SUMMONS_NOTICE, summons.date).value
-            weeks = "6 semaines" if delay.days == 42 else str(delay)
-            found.append(
-                f"Assignation du {fr_date(summons.date)} notifiée moins de {weeks} avant l'audience du "
+            message = (
+                f"Assignation du {fr_date(summons.date)} notifiée moins de {delay} avant l'audience du "
                 f"{fr_date(summons.hearing_date)} (au plus tard le {fr_date(deadline)}) ({reference})."
             )
-    cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    if cql is not None:
-        possible, reference = rules.requisition_possible_from(cql.date)
-        for requisition in (e for e in events if e.kind == EventKind.POLICE_REQUEST and e.date < possible):
-            found.append(
-                f"Réquisition du {fr_date(requisition.date)} avant la fin des 2 mois suivant le "
-                f"commandement de quitter les lieux du {fr_date(cql.date)} : "
-                f"elle est réputée faite le {fr_date(possible)} ({reference})."
-            )
-        eviction = _latest(events, EventKind.EVICTION)
-        first = rules.first_eviction_date(cql.date, truces_around(cql.date))
-        if eviction is not None and eviction.date < first:
-            found.append(
-                f"Expulsion du {fr_date(eviction.date)} avant le {fr_date(first)}, première date possible "
-                f"(CPCE L.412-1, L.412-6)."
-            )
+            found.append(Anomaly("notification_prefet", message, reference))
     return found
+
+
+def _summons_after_referral(procedure, events, summons):
+    if not procedure.landlord.is_legal_person or summons.date < rules.SUMMONS_AFTER_REFERRAL[0].in_force_from:
+        return []
+    referral = _latest_referral(events)
+    reference = rules.SUMMONS_AFTER_REFERRAL[0].reference
+    if referral is None or referral.date > summons.date:
+        message = (
+            f"Assignation du {fr_date(summons.date)} par un bailleur personne morale sans saisine préalable "
+            f"de la CCAPEX ni signalement à la CAF / MSA : elle est irrecevable ({reference})."
+        )
+        return [Anomaly("assignation_personne_morale", message, reference)]
+    possible, reference = rules.summons_possible_from(referral.date)
+    if summons.date >= possible:
+        return []
+    message = (
+        f"Assignation du {fr_date(summons.date)} moins de 2 mois après la saisine de la CCAPEX du "
+        f"{fr_date(referral.date)} (possible à partir du {fr_date(possible)}) : elle est irrecevable "
+        f"({reference})."
+    )
+    return [Anomaly("assignation_personne_morale", message, reference)]
+
+
+def _requisition_anomalies(events):
+    cql = _latest(events, EventKind.ORDER_TO_VACATE)
+    if cql is None:
+        return []
+    possible, reference = rules.requisition_possible_from(cql.date)
+    return [
+        Anomaly(
+            "requisition",
+            f"Réquisition du {fr_date(requisition.date)} avant la fin des 2 mois suivant le "
+            f"commandement de quitter les lieux du {fr_date(cql.date)} : "
+            f"elle est réputée faite le {fr_date(possible)} ({reference}).",
+            reference,
+        )
+        for requisition in events
+        if requisition.kind == EventKind.POLICE_REQUEST and requisition.date < possible
+    ]
+
+
+def _eviction_anomalies(events):
+    eviction = _latest(events, EventKind.EVICTION)
+    if eviction is None:
+        return []
+    found = []
+    cql = _latest(events, EventKind.ORDER_TO_VACATE)
+    first = first_eviction(events)
+    truce = rules.truce_on(eviction.date, truces_around(eviction.date))
+    if truce is not None:
+        message = (
+            f"Expulsion du {fr_date(eviction.date)} pendant la trêve hivernale du {fr_date(truce.starts_on)} "
+            f"au {fr_date(truce.ends_on)} ({truce.reference})."
+        )
+        found.append(Anomaly("treve", message, truce.reference))
+    elif first is not None and eviction.date < first.date:
+        message = (
+            f"Expulsion du {fr_date(eviction.date)} avant le {fr_date(first.date)}, première date possible "
+            f"après le commandement de quitter les lieux du {fr_date(cql.date)} : {first.reason} "
+            f"({first.reference})."
+        )
+        found.append(Anomaly(first.rule, message, first.reference))
+    if not rules.is_enforcement_day(eviction.date):
+        message = (
+            f"Expulsion du {fr_date(eviction.date)} un dimanche ou un jour férié, sans autorisation "
+            "spéciale du juge enregistrée (CPCE L.141-1)."
+        )
+        found.append(Anomaly("expulsion", message, "CPCE L.141-1"))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The State's liability after a refused concours (CPCE L.153-1)
+# ---------------------------------------------------------------------------------------------
+
+
+def refusal_date(events, today) -> datetime.date | None:
+    """The day the concours was refused: an explicit refusal's date, or the day after the préfet's
+    2 months when he has not answered (implicit refusal, CPCE R.153-1)."""
+    decision = _latest(events, EventKind.POLICE_ASSISTANCE)
+    if decision is not None:
+        return decision.date if decision.police_decision == PoliceDecision.REFUSED else None
+    requisition = _latest(events, EventKind.POLICE_REQUEST)
+    if requisition is None:
+        return None
+    cql = _latest(events, EventKind.ORDER_TO_VACATE)
+    last_day, _ = rules.police_decision_deadline(requisition.date, cql.date if cql else None)
+    implicit = last_day + rules.ONE_DAY
+    return implicit if implicit <= today else None
+
+
+def state_liability(procedure, *, events=None, today=None) -> rules.StateLiability | None:
+    """The State's liability since the refused concours (CPCE L.153-1), until the household left
+    or today, suspended by the winter truces and the judge's delays, with its estimate."""
+    today = today or timezone.localdate()
+    events = list(procedure.events.all()) if events is None else events
+    refused_on = refusal_date(events, today)
+    if refused_on is None:
+        return None
+    ends = [e.date for e in events if e.kind in rules.CLOSING_KINDS and e.date >= refused_on]
+    until = min(ends) if ends else today
+    winters = rules.winter_truce_periods(
+        range(refused_on.year - 1, until.year + 1), WinterTruce.objects.all()
+    )
+    suspensions = [(period.starts_on, period.ends_on) for period in winters]
+    suspensions += [(e.date, e.time_to_leave_until) for e in events if e.time_to_leave_until]
+    lease = procedure.lease
+    monthly = None if lease.rent is None else lease.rent + (lease.charges or 0)
+    return rules.state_liability(refused_on, until, suspensions=suspensions, monthly_cost=monthly)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -653,9 +980,10 @@ def _json(value):
     return str(value)
 
 
-def _log_changes(obj, changes, user):
-    household = obj if isinstance(obj, Household) else getattr(obj, "household", None)
-    procedure = obj if isinstance(obj, Procedure) else None
+def _log_changes(obj, changes, user, *, reason="", procedure=None):
+    """Keep a change (before, after, who, when, why); an act's change is logged on its procedure."""
+    procedure = obj if isinstance(obj, Procedure) else procedure
+    household = obj if isinstance(obj, Household) else getattr(procedure or obj, "household", None)
     return ChangeLog.objects.create(
         procedure=procedure,
         household=household,
@@ -663,6 +991,7 @@ def _log_changes(obj, changes, user):
         object_id=obj.pk,
         user=user,
         changes={field: [_json(before), _json(after)] for field, (before, after) in changes.items()},
+        reason=reason,
     )
 
 
