@@ -331,8 +331,9 @@ LEGAL_RULES = (
         "Assignation par un bailleur personne morale (hors SCI familiale) après la saisine de la CCAPEX",
         SUMMONS_AFTER_REFERRAL,
         Counting.MUST_RUN_OUT,
-        "Le signalement à la CAF ou à la MSA vaut saisine. Une assignation délivrée avant le "
-        "lendemain des 2 mois, ou sans saisine enregistrée, est signalée comme irrecevable.",
+        "Le signalement à la CAF ou à la MSA vaut saisine ; la première saisine enregistrée fait "
+        "courir le délai. Une assignation délivrée avant le lendemain des 2 mois est signalée comme "
+        "irrecevable ; sans saisine enregistrée, Prévex ne conclut pas (elle a pu être faite hors Prévex).",
     ),
     LegalRule(
         "notification_prefet",
@@ -399,8 +400,10 @@ LEGAL_RULES = (
         STATE_LIABILITY_DEFERRAL,
         Counting.SILENCE,
         "Du refus (explicite, ou implicite le lendemain des 2 mois) jusqu'au départ du ménage ou à "
-        "l'octroi du concours, hors trêve hivernale et délais accordés par le juge. L'estimation "
-        "compte le loyer et les charges du bail au prorata des jours (12 mois / 365 jours).",
+        "l'octroi du concours, hors trêve hivernale légale (1er novembre – 31 mars) et délais accordés "
+        "par le juge ; les prolongations de la trêve par ordonnance ne suspendent pas la "
+        "responsabilité. L'estimation compte le loyer et les charges du bail au prorata des jours "
+        "(12 mois / 365 jours).",
     ),
 )
 

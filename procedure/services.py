@@ -500,13 +500,15 @@ def set_aside_task(*, task, user, reason) -> Task:
 
 
 class Deadline(NamedTuple):
-    """A coming legal date; `kind` is its rules.LEGAL_RULES code (the anchor on "Règles appliquées")."""
+    """A coming legal date; `rule` is the rules.LEGAL_RULES code that decided it (the anchor on
+    "Règles appliquées"), `kind` what it is the date of."""
 
     date: datetime.date
     label: str
     reference: str
     kind: str
     overdue: bool
+    rule: str = ""
 
     def __str__(self):
         return f"{self.label} ({self.reference})"
@@ -562,7 +564,10 @@ def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
     found += _eviction_deadlines(events, stage, today)
     found += _police_decision_deadline(events, stage)
     return sorted(
-        (Deadline(date, label, reference, kind, date < today) for date, label, reference, kind in found),
+        (
+            Deadline(date, label, reference, kind, date < today, rule[0] if rule else kind)
+            for date, label, reference, kind, *rule in found
+        ),
         key=lambda deadline: deadline.date,
     )
 
@@ -600,7 +605,7 @@ def _termination_deadline(procedure, events, stage):
 
 def _summons_possible_deadline(procedure, events):
     """Loi 89-462 art. 24 II: a legal-person landlord summons only after its referral expires."""
-    referral = _latest_referral(events)
+    referral = _first_referral(events)
     if not procedure.landlord.is_legal_person or referral is None:
         return []
     date, reference = rules.summons_possible_from(referral.date)
@@ -608,7 +613,7 @@ def _summons_possible_deadline(procedure, events):
     return [(date, label, reference, "assignation_personne_morale")]
 
 
-def _latest_referral(events):
+def _first_referral(events):
     referrals = [e for e in events if e.kind in (EventKind.CCAPEX_REFERRAL, EventKind.BENEFIT_PAYER_REPORT)]
     return min(referrals, key=lambda event: event.date) if referrals else None
 
@@ -645,7 +650,7 @@ def _eviction_deadlines(events, stage, today):
             found.append((possible, label, reference, "requisition"))
     if first.date >= today:
         label = f"Expulsion possible à partir du {fr_date(first.date)} : {first.reason}"
-        found.append((first.date, label, first.reference, first.rule))
+        found.append((first.date, label, first.reference, "expulsion", first.rule))
     return found
 
 
@@ -695,14 +700,9 @@ def _summons_anomalies(procedure, events):
 def _summons_after_referral(procedure, events, summons):
     if not procedure.landlord.is_legal_person or summons.date < rules.SUMMONS_AFTER_REFERRAL[0].in_force_from:
         return []
-    referral = _latest_referral(events)
-    reference = rules.SUMMONS_AFTER_REFERRAL[0].reference
-    if referral is None or referral.date > summons.date:
-        message = (
-            f"Assignation du {fr_date(summons.date)} par un bailleur personne morale sans saisine préalable "
-            f"de la CCAPEX ni signalement à la CAF / MSA : elle est irrecevable ({reference})."
-        )
-        return [Anomaly("assignation_personne_morale", message, reference)]
+    referral = _first_referral(events)
+    if referral is None:
+        return []  # the referral may have been made outside Prévex: nothing to conclude
     possible, reference = rules.summons_possible_from(referral.date)
     if summons.date >= possible:
         return []
@@ -784,7 +784,7 @@ def refusal_date(events, today) -> datetime.date | None:
 
 def state_liability(procedure, *, events=None, today=None) -> rules.StateLiability | None:
     """The State's liability since the refused concours (CPCE L.153-1), until the household left
-    or today, suspended by the winter truces and the judge's delays, with its estimate."""
+    or today, suspended by the legal winter truces and the judge's delays, with its estimate."""
     today = today or timezone.localdate()
     events = list(procedure.events.all()) if events is None else events
     refused_on = refusal_date(events, today)
@@ -792,9 +792,9 @@ def state_liability(procedure, *, events=None, today=None) -> rules.StateLiabili
         return None
     ends = [e.date for e in events if e.kind in rules.CLOSING_KINDS and e.date >= refused_on]
     until = min(ends) if ends else today
-    winters = rules.winter_truce_periods(
-        range(refused_on.year - 1, until.year + 1), WinterTruce.objects.all()
-    )
+    # The legal truce suspends the liability; its extensions by ordonnance do not (the State
+    # compensated them: ordonnance 2021-141), so the defaults, not the WinterTruce rows.
+    winters = rules.winter_truce_periods(range(refused_on.year - 1, until.year + 1))
     suspensions = [(period.starts_on, period.ends_on) for period in winters]
     suspensions += [(e.date, e.time_to_leave_until) for e in events if e.time_to_leave_until]
     lease = procedure.lease
