@@ -108,7 +108,7 @@ def record_event(
         "closure_reason": closure_reason or "",
         "time_to_leave_until": time_to_leave_until,
     }
-    _check_fields(kind, date, details)
+    check_fields(kind, date, details)
     with transaction.atomic():
         locked = Procedure.objects.select_for_update().select_related("lease").get(pk=procedure.pk)
         existing = ProcedureEvent.objects.filter(procedure=locked, kind=kind, date=date).first()
@@ -148,7 +148,7 @@ def _valid_kind(kind) -> str:
     return str(kind)
 
 
-def _check_fields(kind, date, details) -> None:
+def check_fields(kind, date, details) -> None:
     if date is None:
         raise EventRefused("Indiquez la date de l'acte.")
     if date > timezone.localdate():
@@ -313,7 +313,7 @@ def correct_event(*, event, data, reason, user) -> ProcedureEvent:
         for field, (_, value) in changes.items():
             setattr(event, field, value)
         kind = _valid_kind(event.kind)
-        _check_fields(kind, event.date, _details(event))
+        check_fields(kind, event.date, _details(event))
         others = list(locked.events.exclude(pk=event.pk))
         if any(other.kind == kind and other.date == event.date for other in others):
             raise EventRefused(f"{event} est déjà enregistré sur ce dossier.")
