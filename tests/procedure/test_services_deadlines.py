@@ -32,8 +32,9 @@ def test_summons_shows_the_dsf_deadline_before_the_hearing():
 
 def test_cql_of_15_october_shows_eviction_possible_from_1_april():
     procedure = procedure_at(Stage.ORDER_TO_VACATE, on=D(2026, 10, 15))
-    assert "Expulsion possible à partir du 01/04/2027 : fin de la trêve hivernale (CPCE L.412-6)" in deadlines(
-        procedure, D(2026, 10, 20)
+    assert (
+        "Expulsion possible à partir du 01/04/2027 : fin de la trêve hivernale (CPCE L.412-6)"
+        in deadlines(procedure, D(2026, 10, 20))
     )
     # The 2 months end 15 December at midnight: possible on the 16th (CE 18 déc. 2013).
     assert "Réquisition de la force publique possible à partir du 16/12/2026 (CE 18 déc. 2013 n° 363126)" in (
@@ -53,8 +54,9 @@ def test_cql_in_summer_shows_eviction_the_day_after_the_two_months():
 def test_an_extended_truce_recorded_by_an_administrator_moves_the_eviction_date():
     WinterTruce.objects.create(starts_on=D(2026, 11, 1), ends_on=D(2027, 5, 31))
     procedure = procedure_at(Stage.ORDER_TO_VACATE, on=D(2026, 10, 15))
-    assert "Expulsion possible à partir du 01/06/2027 : fin de la trêve hivernale (CPCE L.412-6)" in deadlines(
-        procedure, D(2026, 10, 20)
+    assert (
+        "Expulsion possible à partir du 01/06/2027 : fin de la trêve hivernale (CPCE L.412-6)"
+        in deadlines(procedure, D(2026, 10, 20))
     )
 
 
