@@ -149,6 +149,12 @@ class CaseCreateForm(DsfrForm):
         ],
     )
     owner_name = forms.CharField(label="Nom du propriétaire privé", max_length=200, required=False)
+    family_sci = forms.BooleanField(
+        label="SCI familiale (entre parents et alliés jusqu'au 4e degré)",
+        required=False,
+        help_text="Une autre SCI ou société, personne morale, n'assigne que 2 mois après la saisine "
+        "de la CCAPEX (loi 89-462 art. 24 II)",
+    )
     owner_address = forms.CharField(label="Adresse du propriétaire", max_length=250, required=False)
     owner_postal_code = forms.CharField(label="Code postal du propriétaire", max_length=5, required=False)
     owner_city = forms.CharField(label="Ville du propriétaire", max_length=100, required=False)
@@ -219,8 +225,10 @@ class CaseCreateForm(DsfrForm):
                 organisation=organisation, defaults={"kind": Landlord.Kind.SOCIAL, "name": organisation.name}
             )
             return landlord
+        kind = data["owner_kind"] or Landlord.Kind.PERSON
         return Landlord.objects.create(
-            kind=data["owner_kind"] or Landlord.Kind.PERSON,
+            kind=kind,
+            family_sci=kind == Landlord.Kind.COMPANY and data["family_sci"],
             name=data["owner_name"],
             address=data["owner_address"],
             postal_code=data["owner_postal_code"],

@@ -355,13 +355,13 @@ def correct_event(request, pk, event_pk):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.CORRECTABLE_FIELDS}
         try:
-            services.correct_event(
+            corrected = services.correct_event(
                 event=event, data=data, reason=form.cleaned_data["reason"], user=request.user
             )
         except services.EventRefused as refusal:
             form.add_error(refusal.field if refusal.field in form.fields else None, refusal.messages)
         else:
-            messages.success(request, f"Acte rectifié : {event}. Les échéances et les tâches ont suivi.")
+            messages.success(request, f"Acte rectifié : {corrected}. Les échéances et les tâches ont suivi.")
             return redirect("procedure:detail", pk=procedure.pk)
     return _render_correction(request, procedure, event, form, CancelEventForm())
 
