@@ -22,7 +22,6 @@ SECTIONS = [
     ("Mes séances", "commissions:member_sessions", (Role.COMMISSION_MEMBER,)),
     ("Saisir la CCAPEX", "commissions:partner_review", (Role.PARTNER, Role.SOCIAL_WORKER)),
     ("Chiffres de la Charte", "indicators:supply", (Role.PARTNER,)),
-    ("Règles appliquées", "procedure:rules", tuple(Role.values)),
     ("Administration", "admin:index", (Role.ADMIN,)),
 ]
 

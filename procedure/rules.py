@@ -340,8 +340,9 @@ LEGAL_RULES = (
         "Notification de l'assignation au préfet avant l'audience",
         SUMMONS_NOTICE,
         Counting.COUNTED_BACK,
-        "Le délai court de la veille de l'audience et expire à zéro heure de son dernier jour : "
-        "l'assignation doit avoir été notifiée au plus tard la veille de celui-ci.",
+        "Les 42 jours sont comptés à rebours à partir de la veille de l'audience, sans prorogation : "
+        "pour une audience le lundi 16/03/2026, l'assignation doit avoir été notifiée au préfet au plus "
+        "tard le dimanche 01/02/2026.",
     ),
     LegalRule(
         "entretien_dsf",
