@@ -33,7 +33,8 @@ class Landlord(models.Model):
     family_sci = models.BooleanField(
         "SCI familiale",
         default=False,
-        help_text="SCI constituée exclusivement entre parents et alliés jusqu'au 4e degré (loi 89-462 art. 24 II)",
+        help_text="SCI constituée exclusivement entre parents et alliés jusqu'au 4e degré "
+        "(loi 89-462 art. 24 II)",
     )
     address = models.CharField("adresse", max_length=250, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
