@@ -51,7 +51,7 @@ class EventKind(models.TextChoices):
     DALO_PRIORITY = "dalo_prioritaire", "Reconnaissance prioritaire DALO"
     REHOUSING = "relogement", "Relogement"
     BENEFIT_PAYER_REPORT = "signalement_caf_msa", "Signalement de l'impayé à la CAF / MSA"
-    CCAPEX_REFERRAL = "saisine_ccapex", "Saisine de la CCAPEX par le bailleur"
+    LANDLORD_REVIEW_REQUEST = "saisine_ccapex", "Saisine de la CCAPEX par le bailleur"
     TIME_TO_LEAVE = "delai_quitter_les_lieux", "Délai pour quitter les lieux accordé par le juge"
     FSL_AID = "aide_fsl", "Aide FSL"
     CLOSURE = "cloture", "Clôture du dossier"

@@ -137,7 +137,7 @@ def _follow_event(procedure, event, user) -> None:
     completes (CCH R.824) and the anomalies of the work queue."""
     created = create_tasks(procedure=procedure, event=event)
     supersede_tasks(procedure=procedure, event=event, new_actions={task.kind for task in created}, user=user)
-    if event.kind in (EventKind.BENEFIT_PAYER_REPORT, EventKind.CCAPEX_REFERRAL):
+    if event.kind in (EventKind.BENEFIT_PAYER_REPORT, EventKind.LANDLORD_REVIEW_REQUEST):
         complete_tasks(procedure=procedure, actions=[rules.Action.CHECK_BENEFIT_PAYER_REPORT], user=user)
     sync_anomaly_tasks(procedure=procedure, user=user)
 
@@ -575,7 +575,9 @@ def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
 def _benefit_report_deadline(procedure, events, stage):
     """CCH R.824: for a household with housing benefit, the landlord reports within 2 months."""
     unpaid = _latest(events, EventKind.UNPAID_RENT)
-    reported = any(e.kind in (EventKind.BENEFIT_PAYER_REPORT, EventKind.CCAPEX_REFERRAL) for e in events)
+    reported = any(
+        e.kind in (EventKind.BENEFIT_PAYER_REPORT, EventKind.LANDLORD_REVIEW_REQUEST) for e in events
+    )
     if stage != Stage.UNPAID_RENT or reported or not _has_housing_benefit(procedure):
         return []
     date, reference = rules.benefit_payer_report_deadline(unpaid.date)
@@ -614,7 +616,9 @@ def _summons_possible_deadline(procedure, events):
 
 
 def _first_referral(events):
-    referrals = [e for e in events if e.kind in (EventKind.CCAPEX_REFERRAL, EventKind.BENEFIT_PAYER_REPORT)]
+    referrals = [
+        e for e in events if e.kind in (EventKind.LANDLORD_REVIEW_REQUEST, EventKind.BENEFIT_PAYER_REPORT)
+    ]
     return min(referrals, key=lambda event: event.date) if referrals else None
 
 

@@ -32,7 +32,7 @@ def company_case():
     procedure = ProcedureFactory(
         lease__landlord__kind=Landlord.Kind.COMPANY, lease__landlord__name="SCI Les Tilleuls"
     )
-    record(procedure, EventKind.CCAPEX_REFERRAL, D(2026, 1, 10))
+    record(procedure, EventKind.LANDLORD_REVIEW_REQUEST, D(2026, 1, 10))
     record(procedure, Stage.PAYMENT_ORDER, D(2026, 1, 12))
     return procedure
 
