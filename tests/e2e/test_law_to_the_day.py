@@ -8,7 +8,6 @@ import re
 
 import pytest
 import time_machine
-from django.db.models import Q
 from playwright.sync_api import expect
 
 from directory.models import Organisation, Role
@@ -39,9 +38,7 @@ def demo_case(on_1_december_2026):
         email="secretariat@demo.prevex.fr",
     )
     # The demo case judged four months ago, awaiting its CQL (procedure.demo._awaiting_cql).
-    return Procedure.objects.get(
-        ~Q(events__kind="commandement_de_quitter_les_lieux"), reference="DEMO-2026-0061"
-    )
+    return Procedure.objects.get(reference="DEMO-2026-0061")
 
 
 def record_act(page, *, kind, date):
