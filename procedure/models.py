@@ -270,7 +270,8 @@ class Task(models.Model):
 class WinterTruce(models.Model):
     """A dated winter-truce period (CPCE L.412-6), which an administrator may extend.
 
-    When no period is recorded for a winter, the default of rules.py applies (1 Nov – 31 Mar).
+    When no period is recorded for a winter, rules.py applies: the default (1 Nov – 31 Mar) or the
+    extension by ordonnance of that winter (rules.TRUCE_EXTENSIONS, 2020 and 2021).
     """
 
     starts_on = models.DateField("début")

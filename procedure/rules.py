@@ -510,15 +510,34 @@ def default_truce(winter_start_year: int) -> TrucePeriod:
     )
 
 
-def winter_truce_periods(year_or_range, overrides=()) -> list[TrucePeriod]:
+# The truces extended by ordonnance (law.md), the Covid-19 health emergency.
+TRUCE_EXTENSIONS = (
+    TrucePeriod(
+        datetime.date(2019, 11, 1),
+        datetime.date(2020, 7, 10),
+        "CPCE L.412-6 ; ordonnance n° 2020-331 du 25 mars 2020 modifiée (prolongation au 10 juillet 2020)",
+    ),
+    TrucePeriod(
+        datetime.date(2020, 11, 1),
+        datetime.date(2021, 5, 31),
+        "CPCE L.412-6 ; ordonnance n° 2021-141 du 10 février 2021 (prolongation au 31 mai 2021)",
+    ),
+)
+
+
+def winter_truce_periods(year_or_range, overrides=(), *, extended=True) -> list[TrucePeriod]:
     """The truce periods of the winters starting in these years (an int or an iterable of years).
 
-    `overrides` are WinterTruce rows (or anything with starts_on, ends_on, reference): a row
-    replaces the default period of the winter it overlaps (e.g. 2020 extended to 10 July)."""
+    The extensions by ordonnance (TRUCE_EXTENSIONS, unless `extended` is False: the legal truce
+    alone) and `overrides`, WinterTruce rows an administrator records (anything with starts_on,
+    ends_on, reference), replace the default period of the winter they overlap; a row wins."""
     years = [year_or_range] if isinstance(year_or_range, int) else list(year_or_range)
-    overrides = [
+    rows = [
         TrucePeriod(o.starts_on, o.ends_on, getattr(o, "reference", "") or "CPCE L.412-6") for o in overrides
     ]
+    by_winter = {period.starts_on: period for period in (TRUCE_EXTENSIONS if extended else ())}
+    by_winter.update({period.starts_on: period for period in rows})
+    overrides = list(by_winter.values())
     periods = []
     for year in years:
         default = default_truce(year)

@@ -797,8 +797,8 @@ def state_liability(procedure, *, events=None, today=None) -> rules.StateLiabili
     ends = [e.date for e in events if e.kind in rules.CLOSING_KINDS and e.date >= refused_on]
     until = min(ends) if ends else today
     # The legal truce suspends the liability; its extensions by ordonnance do not (the State
-    # compensated them: ordonnance 2021-141), so the defaults, not the WinterTruce rows.
-    winters = rules.winter_truce_periods(range(refused_on.year - 1, until.year + 1))
+    # compensated them: ordonnance 2021-141), so the defaults, not the extensions.
+    winters = rules.winter_truce_periods(range(refused_on.year - 1, until.year + 1), extended=False)
     suspensions = [(period.starts_on, period.ends_on) for period in winters]
     suspensions += [(e.date, e.time_to_leave_until) for e in events if e.time_to_leave_until]
     lease = procedure.lease

@@ -94,12 +94,22 @@ def _due_text(rule) -> str:
     return f"{rule.due_in_days} jours après l'acte"
 
 
+def truce_rows():
+    """The extensions by ordonnance, then the periods an administrator recorded (a row wins)."""
+    periods = {period.starts_on: period for period in rules.TRUCE_EXTENSIONS}
+    periods.update({row.starts_on: row for row in WinterTruce.objects.all()})
+    return [
+        f"Trêve du {p.starts_on:%d/%m/%Y} au {p.ends_on:%d/%m/%Y} — {p.reference}"
+        for _, p in sorted(periods.items())
+    ]
+
+
 @require_GET
 def applied_rules(request):
     context = {
         "title": "Règles appliquées",
         "rules": rule_rows(),
-        "truces": WinterTruce.objects.all(),
+        "truces": truce_rows(),
         "actions": action_rows(),
     }
     return render(request, "procedure/rules.html", context)

@@ -292,3 +292,20 @@ def test_every_legal_rule_has_a_dated_table_with_references():
         assert rule.table, rule.code
         assert all(row.reference for row in rule.table), rule.code
         assert [row.in_force_from for row in rule.table] == sorted(row.in_force_from for row in rule.table)
+
+
+def test_ordonnances_2020_331_and_2021_141_extend_the_truce_without_any_recorded_row():
+    # No WinterTruce row: the extensions are law, in rules.TRUCE_EXTENSIONS. CQL 1 February 2021:
+    # possible 2 April, in the truce extended to 31 May 2021: Tuesday 1 June.
+    found = rules.first_eviction(D(2021, 2, 1), rules.winter_truce_periods(range(2019, 2023)))
+    assert found.date == D(2021, 6, 1)
+    assert "ordonnance n° 2021-141 du 10 février 2021" in found.reference
+    # CQL 15 January 2020: possible 16 March, in the truce extended to 10 July 2020: Saturday 11 July.
+    found = rules.first_eviction(D(2020, 1, 15), rules.winter_truce_periods(range(2018, 2022)))
+    assert found.date == D(2020, 7, 11)
+    assert "ordonnance n° 2020-331 du 25 mars 2020 modifiée" in found.reference
+
+
+def test_the_legal_truce_alone_ignores_the_extensions():
+    periods = rules.winter_truce_periods(2020, extended=False)
+    assert [(p.starts_on, p.ends_on) for p in periods] == [(D(2020, 11, 1), D(2021, 3, 31))]
