@@ -20,7 +20,7 @@ from django.utils import timezone
 from directory.models import Commune, Organisation
 from households.models import HousingSector, Landlord
 
-from . import rules, services
+from . import deadlines, rules, services
 from .models import JudgmentOutcome, PoliceDecision, Procedure, ProcedureEvent, Stage
 
 REQUIRED = ("reference", "acte", "date_acte")
@@ -373,7 +373,7 @@ def _details(values) -> dict:
 
 def _write(groups, report, user):
     for reference, procedure, group in groups:
-        before = set() if procedure is None else {str(a) for a in services.anomalies(procedure)}
+        before = set() if procedure is None else {str(a) for a in deadlines.anomalies(procedure)}
         if procedure is None:
             procedure = _create_procedure(reference, group, user)
             report.created_procedures += 1
@@ -381,7 +381,7 @@ def _write(groups, report, user):
             _record(procedure, row, report, user)
         report.anomalies += [
             ImportAnomaly(reference, str(anomaly))
-            for anomaly in services.anomalies(procedure)
+            for anomaly in deadlines.anomalies(procedure)
             if str(anomaly) not in before
         ]
 

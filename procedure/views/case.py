@@ -24,7 +24,7 @@ from directory.models import Role
 from households.forms import HouseholdForm, LeaseForm
 from households.models import Household, Lease, Person
 
-from .. import extensions, rules, services
+from .. import deadlines, extensions, rules, services
 from ..forms import CancelEventForm, CaseCreateForm, CorrectEventForm, RecordEventForm, SetAsideTaskForm
 from ..models import ChangeLog, Procedure, ProcedureEvent, Stage, Task
 
@@ -90,9 +90,9 @@ def _case_context(request, procedure):
         "stage": stage,
         "closed": rules.is_closed(events),
         "stepper": stepper(stage),
-        "deadlines": services.next_deadlines(procedure, events=events),
-        "anomalies": services.anomalies(procedure, events=events),
-        "state_liability": services.state_liability(procedure, events=events),
+        "deadlines": deadlines.next_deadlines(procedure, events=events),
+        "anomalies": deadlines.anomalies(procedure, events=events),
+        "state_liability": deadlines.state_liability(procedure, events=events),
         "today": timezone.localdate(),
         "open_tasks": [task for task in tasks if task.status == Task.Status.OPEN],
         "timeline": timeline(

@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
-from .. import extensions, services
+from .. import deadlines, extensions, services
 from ..filters import SORTS, ProcedureFilter, WorkQueueFilter, open_tasks_for_queue, procedures_for_list
 from ..forms_lists import ImportConfirmForm, ImportUploadForm, SetAsideForm
 from ..models import EventKind, Procedure, ProcedureEvent, Stage, Task
@@ -292,7 +292,7 @@ def state_liability_export(request):
     sheet = workbook.create_sheet("Responsabilité de l'État")
     sheet.append([header for header, _ in LIABILITY_COLUMNS])
     for procedure in procedures:
-        liability = services.state_liability(procedure, events=list(procedure.events.all()))
+        liability = deadlines.state_liability(procedure, events=list(procedure.events.all()))
         if liability is not None:
             sheet.append([value(procedure, liability) for _, value in LIABILITY_COLUMNS])
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)

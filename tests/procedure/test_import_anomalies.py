@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from procedure import services
+from procedure import deadlines, services
 from procedure.models import Procedure
 from tests.factories import CommuneFactory
 
@@ -38,7 +38,7 @@ def test_a_premature_requisition_is_reported_with_the_case_pages_message(dijon):
         "du 05/01/2026 : elle est réputée faite le 06/03/2026 (CE 18 déc. 2013 n° 363126)."
     )
     assert [str(anomaly) for anomaly in report.anomalies] == [f"dossier EXP-1 : {message}"]
-    assert [str(anomaly) for anomaly in services.anomalies(Procedure.objects.get(reference="EXP-1"))] == [
+    assert [str(anomaly) for anomaly in deadlines.anomalies(Procedure.objects.get(reference="EXP-1"))] == [
         message
     ]
     assert report.summary.endswith(", 1 anomalie relevée")

@@ -67,10 +67,20 @@ def test_extended_truce_of_2021_delays_eviction_to_1_june():
 
 
 def test_extended_truce_replaces_the_default_period_of_its_winter_only():
-    periods = rules.winter_truce_periods(range(2019, 2021), [Truce(D(2019, 11, 1), D(2020, 7, 10))])
+    rows = [Truce(D(2019, 11, 1), D(2020, 6, 30))]
+    periods = rules.winter_truce_periods(range(2019, 2021), rows, extended=False)
     assert [(p.starts_on, p.ends_on) for p in periods] == [
-        (D(2019, 11, 1), D(2020, 7, 10)),
+        (D(2019, 11, 1), D(2020, 6, 30)),
         (D(2020, 11, 1), D(2021, 3, 31)),
+    ]
+
+
+def test_a_recorded_row_wins_over_the_extension_by_ordonnance_of_its_winter():
+    rows = [Truce(D(2020, 11, 1), D(2021, 4, 30))]
+    periods = rules.winter_truce_periods(range(2020, 2022), rows)
+    assert [(p.starts_on, p.ends_on) for p in periods] == [
+        (D(2020, 11, 1), D(2021, 4, 30)),
+        (D(2021, 11, 1), D(2022, 3, 31)),
     ]
 
 

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from procedure import rules, services
+from procedure import deadlines, rules, services
 from procedure.models import ChangeLog, EventKind, ProcedureEvent, Stage, Task
 from procedure.services import EventRefused
 from tests.procedure.factories import ProcedureFactory, procedure_at
@@ -26,7 +26,7 @@ def at_cql():
 
 
 def kinds_of_deadlines(procedure, today):
-    return {deadline.kind: deadline.date for deadline in services.next_deadlines(procedure, today=today)}
+    return {deadline.kind: deadline.date for deadline in deadlines.next_deadlines(procedure, today=today)}
 
 
 def test_correcting_the_cql_date_moves_the_eviction_date_and_the_due_dates(at_cql, secretariat):
@@ -157,4 +157,4 @@ def test_a_correction_that_removes_an_anomaly_closes_its_work_queue_task(secreta
 
     anomaly.refresh_from_db()
     assert anomaly.status == Task.Status.SET_ASIDE
-    assert services.anomalies(procedure) == []
+    assert deadlines.anomalies(procedure) == []

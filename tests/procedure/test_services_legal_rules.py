@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from households.models import Landlord
-from procedure import rules, services
+from procedure import deadlines, rules, services
 from procedure.models import EventKind, PoliceDecision, Stage, Task
 from procedure.services import EventRefused
 from tests.procedure.factories import ProcedureFactory, procedure_at
@@ -21,7 +21,7 @@ def record(procedure, kind, date, **fields):
 
 
 def messages(procedure):
-    return [str(anomaly) for anomaly in services.anomalies(procedure)]
+    return [str(anomaly) for anomaly in deadlines.anomalies(procedure)]
 
 
 # ------------------------------------------------------------------ art. 24 II
@@ -62,7 +62,7 @@ def test_art_24_ii_a_family_sci_may_summon_at_once(company_case):
 def test_art_24_ii_the_payment_order_stage_shows_when_the_assignation_is_possible(company_case):
     deadline = next(
         d
-        for d in services.next_deadlines(company_case, today=D(2026, 1, 13))
+        for d in deadlines.next_deadlines(company_case, today=D(2026, 1, 13))
         if d.kind == "assignation_personne_morale"
     )
     assert (deadline.date, deadline.reference) == (D(2026, 3, 11), "loi 89-462 art. 24 II")
@@ -78,7 +78,7 @@ def test_cch_r824_unpaid_rent_of_a_benefit_household_asks_to_check_the_report_by
     task = Task.objects.get(event=unpaid, kind=rules.Action.CHECK_BENEFIT_PAYER_REPORT)
     assert (task.due_date, task.legal_reference) == (D(2026, 5, 4), "CCH R.824-1, R.824-4")
     deadline = next(
-        d for d in services.next_deadlines(procedure, today=D(2026, 3, 2)) if d.kind == "signalement_caf"
+        d for d in deadlines.next_deadlines(procedure, today=D(2026, 3, 2)) if d.kind == "signalement_caf"
     )
     assert deadline.date == D(2026, 5, 4)
 
@@ -87,7 +87,7 @@ def test_cch_r824_unpaid_rent_of_a_benefit_household_asks_to_check_the_report_by
     task.refresh_from_db()
     assert task.status == Task.Status.DONE
     assert not [
-        d for d in services.next_deadlines(procedure, today=D(2026, 4, 3)) if d.kind == "signalement_caf"
+        d for d in deadlines.next_deadlines(procedure, today=D(2026, 4, 3)) if d.kind == "signalement_caf"
     ]
 
 
@@ -105,7 +105,7 @@ def test_cpce_l412_3_a_delay_granted_by_the_judge_decides_the_eviction_date():
     # Delay granted on 20 June 2026 until 15 September: possible on Wednesday 16 September.
     record(procedure, EventKind.TIME_TO_LEAVE, D(2026, 6, 20), time_to_leave_until=D(2026, 9, 15))
     deadline = next(
-        d for d in services.next_deadlines(procedure, today=D(2026, 6, 21)) if d.kind == "expulsion"
+        d for d in deadlines.next_deadlines(procedure, today=D(2026, 6, 21)) if d.kind == "expulsion"
     )
     assert deadline.label == (
         "Expulsion possible à partir du 16/09/2026 : fin du délai pour quitter les lieux accordé par le juge"
@@ -188,7 +188,7 @@ def test_cpce_l153_1_an_explicit_refusal_starts_the_states_liability_with_its_es
         lease__charges=30,
     )
     # From 10 June to 9 July 2026: 30 days, 630 € × 12 / 365 × 30 = 621.37 €.
-    found = services.state_liability(procedure, today=D(2026, 7, 9))
+    found = deadlines.state_liability(procedure, today=D(2026, 7, 9))
     assert (found.starts_on, found.liable_days, found.compensation_estimate) == (
         D(2026, 6, 10),
         30,
@@ -201,12 +201,12 @@ def test_cpce_r153_1_silence_is_a_refusal_the_day_after_the_two_months():
     record(procedure, Stage.ORDER_TO_VACATE, D(2026, 1, 5))
     record(procedure, Stage.POLICE_REQUEST, D(2026, 3, 14))
     # The préfet decides until 14 May 2026; the implicit refusal arises on 15 May.
-    assert services.state_liability(procedure, today=D(2026, 5, 14)) is None
-    assert services.state_liability(procedure, today=D(2026, 5, 15)).starts_on == D(2026, 5, 15)
+    assert deadlines.state_liability(procedure, today=D(2026, 5, 14)) is None
+    assert deadlines.state_liability(procedure, today=D(2026, 5, 15)).starts_on == D(2026, 5, 15)
 
 
 def test_cpce_l153_1_a_granted_concours_is_no_liability():
     procedure = procedure_at(
         Stage.POLICE_ASSISTANCE, on=D(2026, 6, 10), police_decision=PoliceDecision.GRANTED
     )
-    assert services.state_liability(procedure, today=D(2026, 7, 9)) is None
+    assert deadlines.state_liability(procedure, today=D(2026, 7, 9)) is None
