@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from procedure import services
+from procedure import deadlines, services
 from procedure.models import Procedure, Stage, Task
 
 
@@ -53,7 +53,7 @@ def _search():
 
 
 def _case(procedure):
-    return services.next_deadlines(procedure), services.anomalies(procedure)
+    return deadlines.next_deadlines(procedure), deadlines.anomalies(procedure)
 
 
 def run(user, *, repeat, size=None):

@@ -30,6 +30,12 @@ class Landlord(models.Model):
         related_name="landlord",
     )
     siren = models.CharField("SIREN", max_length=9, blank=True)
+    family_sci = models.BooleanField(
+        "SCI familiale",
+        default=False,
+        help_text="SCI constituée exclusivement entre parents et alliés jusqu'au 4e degré "
+        "(loi 89-462 art. 24 II)",
+    )
     address = models.CharField("adresse", max_length=250, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
@@ -52,6 +58,11 @@ class Landlord(models.Model):
     @property
     def sector(self):
         return HousingSector.PUBLIC if self.kind == self.Kind.SOCIAL else HousingSector.PRIVATE
+
+    @property
+    def is_legal_person(self):
+        """A social landlord or a company, except a family SCI (loi 89-462 art. 24 II)."""
+        return self.kind in (self.Kind.SOCIAL, self.Kind.COMPANY) and not self.family_sci
 
 
 class HouseholdQuerySet(models.QuerySet):

@@ -68,13 +68,22 @@ def seed_cases(stdout=None) -> None:
     rng = random.Random(2026)
     today = timezone.localdate()
     created = 0
-    for number in range(1, COUNT + 1):
+    for number in range(1, COUNT + 2):
         case = _draw(rng, number, communes, social, today)
+        if number > COUNT:
+            case.update(_awaiting_cql(today))
         if Procedure.objects.filter(reference=case["reference"]).exists():
             continue
         _create(case)
         created += 1
-    _say(stdout, f"Dossiers de démonstration : {created} créés, {COUNT - created} déjà présents.")
+    _say(stdout, f"Dossiers de démonstration : {created} créés, {COUNT + 1 - created} déjà présents.")
+
+
+def _awaiting_cql(today):
+    """One more case, judged four months ago and awaiting its CQL: the one on which to record a
+    CQL at the end of the summer and read the first eviction date (the truce decides it)."""
+    last_act = today - datetime.timedelta(days=120)
+    return {"stage": Stage.JUDGMENT, "last_act": last_act, "public": False, "landlord": OWNERS[0]}
 
 
 def _codes():

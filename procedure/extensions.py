@@ -27,6 +27,8 @@ class TimelineEntry:
     url: str = ""
     kind: str = "event"  # event, task, change, referral, letter, commission…
     badges: tuple = field(default_factory=tuple)
+    action_url: str = ""  # e.g. the act's correction page, for those who may change it
+    action_label: str = ""
 
 
 def register(registry, item):

@@ -35,11 +35,17 @@ def _territory_communes(territory):
     return territory.communes.values("pk")
 
 
+ANOMALIES = "anomalies"  # the tasks of services.sync_anomaly_tasks
+
+
 class WorkQueueFilter(django_filters.FilterSet):
     """Open tasks by action, stage of their procedure, territory, sector and due date."""
 
     action = django_filters.ChoiceFilter(
-        label="Action", field_name="kind", choices=Action.choices, empty_label="Toutes"
+        label="Action",
+        choices=[*Action.choices, (ANOMALIES, "Anomalies (règles de droit)")],
+        method="filter_action",
+        empty_label="Toutes",
     )
     stage = django_filters.ChoiceFilter(
         label="Étape", choices=Stage.choices, method="filter_stage", empty_label="Toutes"
@@ -58,6 +64,11 @@ class WorkQueueFilter(django_filters.FilterSet):
         model = Task
         fields = []
         form = FilterForm
+
+    def filter_action(self, queryset, name, value):
+        if value == ANOMALIES:
+            return queryset.filter(kind__startswith=services.ANOMALY_TASK_PREFIX)
+        return queryset.filter(kind=value)
 
     def filter_stage(self, queryset, name, value):
         return queryset.filter(services.at_stage(value, procedure_ref="procedure"))

@@ -19,6 +19,7 @@ CONDITIONAL_FIELDS = {
     "judgment_outcome": (EventKind.JUDGMENT,),
     "police_decision": (EventKind.POLICE_ASSISTANCE,),
     "closure_reason": (EventKind.CLOSURE,),
+    "time_to_leave_until": (EventKind.TIME_TO_LEAVE,),
 }
 
 
@@ -46,6 +47,12 @@ class RecordEventForm(DsfrForm):
     closure_reason = forms.ChoiceField(
         label="Motif de clôture", required=False, choices=_with_blank(Outcome.choices)
     )
+    time_to_leave_until = forms.DateField(
+        label="Délai accordé jusqu'au",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="De 1 mois à 1 an (CPCE L.412-4)",
+    )
     debt = forms.DecimalField(
         label="Dette à la date de l'acte (€)", required=False, min_value=0, max_digits=10, decimal_places=2
     )
@@ -67,6 +74,24 @@ class RecordEventForm(DsfrForm):
     def conditional_kinds(self):
         """For the page's script: the kinds each conditional field belongs to."""
         return {name: " ".join(kinds) for name, kinds in CONDITIONAL_FIELDS.items()}
+
+
+REASON_HELP = "Obligatoire : il reste dans l'historique avec l'acte tel qu'il était."
+
+
+class CorrectEventForm(RecordEventForm):
+    """Correct a mistaken act (services.correct_event): the same fields, and the reason why."""
+
+    reason = forms.CharField(label="Motif de la rectification", max_length=250, help_text=REASON_HELP)
+
+    @classmethod
+    def for_event(cls, event, data=None):
+        initial = {name: getattr(event, name) for name in services.CORRECTABLE_FIELDS}
+        return cls(data, initial=initial)
+
+
+class CancelEventForm(DsfrForm):
+    reason = forms.CharField(label="Motif de l'annulation", max_length=250, help_text=REASON_HELP)
 
 
 class SetAsideTaskForm(DsfrForm):
@@ -124,6 +149,12 @@ class CaseCreateForm(DsfrForm):
         ],
     )
     owner_name = forms.CharField(label="Nom du propriétaire privé", max_length=200, required=False)
+    family_sci = forms.BooleanField(
+        label="SCI familiale (entre parents et alliés jusqu'au 4e degré)",
+        required=False,
+        help_text="Une autre SCI ou société, personne morale, n'assigne que 2 mois après la saisine "
+        "de la CCAPEX (loi 89-462 art. 24 II)",
+    )
     owner_address = forms.CharField(label="Adresse du propriétaire", max_length=250, required=False)
     owner_postal_code = forms.CharField(label="Code postal du propriétaire", max_length=5, required=False)
     owner_city = forms.CharField(label="Ville du propriétaire", max_length=100, required=False)
@@ -194,8 +225,10 @@ class CaseCreateForm(DsfrForm):
                 organisation=organisation, defaults={"kind": Landlord.Kind.SOCIAL, "name": organisation.name}
             )
             return landlord
+        kind = data["owner_kind"] or Landlord.Kind.PERSON
         return Landlord.objects.create(
-            kind=data["owner_kind"] or Landlord.Kind.PERSON,
+            kind=kind,
+            family_sci=kind == Landlord.Kind.COMPANY and data["family_sci"],
             name=data["owner_name"],
             address=data["owner_address"],
             postal_code=data["owner_postal_code"],

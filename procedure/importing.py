@@ -20,7 +20,7 @@ from django.utils import timezone
 from directory.models import Commune, Organisation
 from households.models import HousingSector, Landlord
 
-from . import rules, services
+from . import deadlines, rules, services
 from .models import JudgmentOutcome, PoliceDecision, Procedure, ProcedureEvent, Stage
 
 REQUIRED = ("reference", "acte", "date_acte")
@@ -64,6 +64,7 @@ class ImportReport:
     known_acts: int = 0
     errors: list = field(default_factory=list)
     preview: list = field(default_factory=list)
+    anomalies: list = field(default_factory=list)  # ImportAnomaly: what the acts break, as on the case page
     dry_run: bool = False
 
     @property
@@ -72,10 +73,23 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        return (
+        summary = (
             f"{self.created_procedures} procédures créées, {self.recorded_acts} actes enregistrés, "
             f"{self.known_acts} actes déjà connus"
         )
+        if self.anomalies:
+            count = len(self.anomalies)
+            summary += f", {count} anomalie{'s' if count > 1 else ''} relevée{'s' if count > 1 else ''}"
+        return summary
+
+
+@dataclass(frozen=True)
+class ImportAnomaly:
+    reference: str
+    message: str
+
+    def __str__(self):
+        return f"dossier {self.reference} : {self.message}"
 
 
 @dataclass
@@ -337,29 +351,47 @@ def _check_order(procedure, group, report):
             continue
         try:
             services.check_order(kind, date, events)
+            services.check_fields(kind, date, _details(row.values))
         except services.EventRefused as refusal:
-            report.errors.append(ImportError(row.line, "date_acte", refusal.messages[0]))
+            column = COLUMN_OF_FIELD.get(refusal.field, "date_acte")
+            report.errors.append(ImportError(row.line, column, refusal.messages[0]))
             continue
-        hearing = row.values.get("date_audience")
-        if kind == Stage.SUMMONS and hearing is not None and hearing <= date:
-            report.errors.append(
-                ImportError(row.line, "date_audience", "l'audience doit suivre l'assignation")
-            )
         events.append(ProcedureEvent(kind=kind, date=date))
+
+
+# The form's fields as the file's columns, so that a refusal names the column (same message).
+COLUMN_OF_FIELD = {"date": "date_acte", "hearing_date": "date_audience", "judgment_outcome": "issue"}
+COLUMN_OF_FIELD["police_decision"] = "issue"
+
+
+def _details(values) -> dict:
+    kind, issue = values["acte"], values.get("issue", "").lower()
+    return {
+        "hearing_date": values.get("date_audience") if kind == Stage.SUMMONS else None,
+        "judgment_outcome": issue if kind == Stage.JUDGMENT else "",
+        "police_decision": issue if kind == Stage.POLICE_ASSISTANCE else "",
+        "closure_reason": "",
+        "time_to_leave_until": None,
+    }
 
 
 def _write(groups, report, user):
     for reference, procedure, group in groups:
+        before = set() if procedure is None else {str(a) for a in deadlines.anomalies(procedure)}
         if procedure is None:
             procedure = _create_procedure(reference, group, user)
             report.created_procedures += 1
         for row in group:
             _record(procedure, row, report, user)
+        report.anomalies += [
+            ImportAnomaly(reference, str(anomaly))
+            for anomaly in deadlines.anomalies(procedure)
+            if str(anomaly) not in before
+        ]
 
 
 def _record(procedure, row, report, user):
     values = row.values
-    issue = values.get("issue", "").lower()
     try:
         _, created = services.record_event(
             procedure=procedure,
@@ -367,10 +399,8 @@ def _record(procedure, row, report, user):
             date=values["date_acte"],
             user=user,
             source=ProcedureEvent.Source.IMPORT,
-            hearing_date=values.get("date_audience") if values["acte"] == Stage.SUMMONS else None,
-            judgment_outcome=issue if values["acte"] == Stage.JUDGMENT else "",
-            police_decision=issue if values["acte"] == Stage.POLICE_ASSISTANCE else "",
             debt=values.get("dette"),
+            **_details(values),
         )
     except services.EventRefused as refusal:
         report.errors.append(ImportError(row.line, refusal.field, refusal.messages[0]))

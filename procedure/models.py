@@ -51,6 +51,9 @@ class EventKind(models.TextChoices):
     DALO_APPEAL = "recours_dalo", "Recours DALO"
     DALO_PRIORITY = "dalo_prioritaire", "Reconnaissance prioritaire DALO"
     REHOUSING = "relogement", "Relogement"
+    BENEFIT_PAYER_REPORT = "signalement_caf_msa", "Signalement de l'impayé à la CAF / MSA"
+    LANDLORD_REVIEW_REQUEST = "saisine_ccapex", "Saisine de la CCAPEX par le bailleur"
+    TIME_TO_LEAVE = "delai_quitter_les_lieux", "Délai pour quitter les lieux accordé par le juge"
     FSL_AID = "aide_fsl", "Aide FSL"
     CLOSURE = "cloture", "Clôture du dossier"
 
@@ -119,8 +122,20 @@ class Procedure(models.Model):
         return self.reference
 
 
+class EffectiveEventManager(models.Manager):
+    """The acts that count: a cancelled act stays in the history (`all_objects`) but no stage,
+    deadline, task, indicator or weekly list reads it. Also the manager of `procedure.events`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(cancelled_at__isnull=True)
+
+
 class ProcedureEvent(models.Model):
-    """A dated act or fact; recording the same one twice (same kind and date) is a no-op."""
+    """A dated act or fact; recording the same one twice (same kind and date) is a no-op.
+
+    An act recorded by mistake is corrected or cancelled (services.correct_event, cancel_event),
+    never deleted: the ChangeLog keeps it as it was, with who changed it and why.
+    """
 
     class Source(models.TextChoices):
         MANUAL = "saisie", "Saisie"
@@ -137,6 +152,7 @@ class ProcedureEvent(models.Model):
     )
     police_decision = models.CharField("décision", max_length=10, choices=PoliceDecision.choices, blank=True)
     closure_reason = models.CharField("motif de clôture", max_length=20, choices=Outcome.choices, blank=True)
+    time_to_leave_until = models.DateField("délai pour quitter les lieux jusqu'au", null=True, blank=True)
     debt = models.DecimalField(
         "dette à la date de l'acte (€)", max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -150,22 +166,50 @@ class ProcedureEvent(models.Model):
         verbose_name="enregistré par",
     )
     recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    cancelled_at = models.DateTimeField("annulé le", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="annulé par",
+    )
+    cancellation_reason = models.CharField("motif d'annulation", max_length=250, blank=True)
+
+    objects = EffectiveEventManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, read by ruff as a field)
 
     class Meta:
         verbose_name = "acte"
         ordering = ["date", "recorded_at"]
+        base_manager_name = "all_objects"
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "kind", "date"], name="event_unique_per_day"),
+            models.UniqueConstraint(
+                fields=["procedure", "kind", "date"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="event_unique_per_day",
+            ),
         ]
         indexes = [
             models.Index(fields=["kind", "date"]),
             models.Index(fields=["procedure", "date"]),
-            # The stage filters' semi- and anti-joins (services.procedures_at_stage), index-only.
-            models.Index(fields=["kind", "procedure"], include=["date"], name="event_kind_procedure_idx"),
+            # The stage filters' semi- and anti-joins (services.procedures_at_stage), index-only;
+            # partial, as every reader goes through the effective events.
+            models.Index(
+                fields=["kind", "procedure"],
+                include=["date"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="event_kind_procedure_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
 
 class Task(models.Model):
@@ -193,6 +237,14 @@ class Task(models.Model):
     due_date = models.DateField("échéance", null=True, blank=True)
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.OPEN)
     set_aside_reason = models.CharField("motif", max_length=250, blank=True)
+    superseded_by = models.ForeignKey(
+        ProcedureEvent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_tasks",
+        verbose_name="écartée par l'acte",
+    )
     assigned_to = models.ForeignKey(
         Organisation,
         null=True,
@@ -227,7 +279,8 @@ class Task(models.Model):
 class WinterTruce(models.Model):
     """A dated winter-truce period (CPCE L.412-6), which an administrator may extend.
 
-    When no period is recorded for a winter, the default of rules.py applies (1 Nov – 31 Mar).
+    When no period is recorded for a winter, rules.py applies: the default (1 Nov – 31 Mar) or the
+    extension by ordonnance of that winter (rules.TRUCE_EXTENSIONS, 2020 and 2021).
     """
 
     starts_on = models.DateField("début")
@@ -317,6 +370,7 @@ class ChangeLog(models.Model):
     )
     at = models.DateTimeField("le", auto_now_add=True)
     changes = models.JSONField("modifications", default=dict)
+    reason = models.CharField("motif", max_length=250, blank=True)
 
     class Meta:
         verbose_name = "modification"

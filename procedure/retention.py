@@ -137,7 +137,7 @@ def anonymise(procedure_ids: list[int]) -> list[str]:
     Procedure.objects.filter(pk__in=procedure_ids).update(
         reference=Concat(Value("ANONYME-"), Cast("pk", CharField()))
     )
-    ProcedureEvent.objects.filter(procedure__in=procedure_ids).update(note="")
+    ProcedureEvent.all_objects.filter(procedure__in=procedure_ids).update(note="", cancellation_reason="")
     Task.objects.filter(procedure__in=procedure_ids).update(set_aside_reason="")
     _scrub_history(ChangeLog.objects.filter(Q(procedure__in=procedure_ids) | Q(household__in=households)))
     files = []
@@ -180,9 +180,10 @@ def _anonymise_private_landlords(procedure_ids):
 
 def _scrub_history(changes):
     """The history keeps which fields changed and when, never their values."""
-    for change in changes.only("pk", "changes"):
+    for change in changes.only("pk", "changes", "reason"):
         change.changes = {field: [ERASED, ERASED] for field in change.changes or {}}
-        change.save(update_fields=["changes"])
+        change.reason = ""  # a correction's reason is free text (services.correct_event)
+        change.save(update_fields=["changes", "reason"])
 
 
 def scrub_texts(queryset, fields, value=""):

@@ -3,10 +3,9 @@
 Views parse input and call one of these; every rule lives in rules.py with its legal reference.
 """
 
-import datetime
+import hashlib
 import unicodedata
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -18,6 +17,7 @@ from directory.acting import acting_organisation
 from households.models import Household, Landlord, Lease, Person
 
 from . import rules
+from .deadlines import anomalies, fr_date, has_housing_benefit
 from .models import (
     AccessLog,
     ChangeLog,
@@ -27,9 +27,7 @@ from .models import (
     PoliceDecision,
     Procedure,
     ProcedureEvent,
-    Stage,
     Task,
-    WinterTruce,
 )
 
 # How the messages name each act: (indefinite, definite) forms.
@@ -61,10 +59,6 @@ def act_name(kind, definite=False) -> str:
     return names[1] if definite else names[0]
 
 
-def fr_date(date) -> str:
-    return f"{date:%d/%m/%Y}"
-
-
 class EventRefused(ValidationError):
     """An act the rules refuse; the French message names the problem, `.field` the form field."""
 
@@ -89,6 +83,7 @@ def record_event(
     judgment_outcome="",
     police_decision="",
     closure_reason="",
+    time_to_leave_until=None,
     debt=None,
     note="",
 ) -> tuple[ProcedureEvent, bool]:
@@ -104,8 +99,9 @@ def record_event(
         "judgment_outcome": judgment_outcome or "",
         "police_decision": police_decision or "",
         "closure_reason": closure_reason or "",
+        "time_to_leave_until": time_to_leave_until,
     }
-    _check_fields(kind, date, details)
+    check_fields(kind, date, details)
     with transaction.atomic():
         locked = Procedure.objects.select_for_update().select_related("lease").get(pk=procedure.pk)
         existing = ProcedureEvent.objects.filter(procedure=locked, kind=kind, date=date).first()
@@ -125,9 +121,18 @@ def record_event(
         )
         if debt is not None:
             _update_debt(locked, debt, user)
-        created = create_tasks(procedure=locked, event=event)
-        supersede_tasks(procedure=locked, event=event, new_actions={task.kind for task in created}, user=user)
+        _follow_event(locked, event, user)
     return event, True
+
+
+def _follow_event(procedure, event, user) -> None:
+    """What an act sets off: the Charte's tasks, the tasks it makes pointless, the report it
+    completes (CCH R.824) and the anomalies of the work queue."""
+    created = create_tasks(procedure=procedure, event=event)
+    supersede_tasks(procedure=procedure, event=event, new_actions={task.kind for task in created}, user=user)
+    if event.kind in (EventKind.BENEFIT_PAYER_REPORT, EventKind.LANDLORD_REVIEW_REQUEST):
+        complete_tasks(procedure=procedure, actions=[rules.Action.CHECK_BENEFIT_PAYER_REPORT], user=user)
+    sync_anomaly_tasks(procedure=procedure, user=user)
 
 
 def _valid_kind(kind) -> str:
@@ -136,7 +141,7 @@ def _valid_kind(kind) -> str:
     return str(kind)
 
 
-def _check_fields(kind, date, details) -> None:
+def check_fields(kind, date, details) -> None:
     if date is None:
         raise EventRefused("Indiquez la date de l'acte.")
     if date > timezone.localdate():
@@ -160,6 +165,14 @@ def _check_fields(kind, date, details) -> None:
         )
     if kind == EventKind.CLOSURE and details["closure_reason"] not in Outcome.values:
         raise EventRefused("Indiquez le motif de clôture.", field="closure_reason")
+    if kind == EventKind.TIME_TO_LEAVE:
+        if details["time_to_leave_until"] is None:
+            raise EventRefused(
+                "Indiquez jusqu'à quelle date le juge accorde un délai pour quitter les lieux.",
+                field="time_to_leave_until",
+            )
+        if refusal := rules.time_to_leave_refusal(date, details["time_to_leave_until"]):
+            raise EventRefused(refusal, field="time_to_leave_until")
 
 
 def check_order(kind, date, events) -> None:
@@ -200,9 +213,18 @@ def _update_debt(procedure, debt, user) -> None:
         procedure.save(update_fields=["debt", "version"])
 
 
+def _action_rules(procedure, event) -> list:
+    """The actions of rules.ACTIONS for this act; the CAF / MSA report only for a household with
+    housing benefit (CCH R.824)."""
+    found = rules.actions_for(event.kind, procedure.lease.sector, police_decision=event.police_decision)
+    if has_housing_benefit(procedure):
+        return found
+    return [rule for rule in found if rule.action != rules.Action.CHECK_BENEFIT_PAYER_REPORT]
+
+
 def create_tasks(*, procedure, event) -> list[Task]:
     """The Charte's actions for this act and sector, as tasks with their due dates (idempotent)."""
-    stage_rules = rules.actions_for(event.kind, procedure.lease.sector, police_decision=event.police_decision)
+    stage_rules = _action_rules(procedure, event)
     tasks = [
         Task(
             procedure=procedure,
@@ -233,8 +255,158 @@ def supersede_tasks(*, procedure, event, new_actions, user=None) -> int:
     else:
         return 0
     return open_tasks.update(
+        status=Task.Status.SET_ASIDE,
+        closed_at=timezone.now(),
+        closed_by=user,
+        set_aside_reason=reason[:250],
+        superseded_by=event,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Correcting and cancelling a mistaken act
+# ---------------------------------------------------------------------------------------------
+
+# What a correction may change on an act.
+CORRECTABLE_FIELDS = (
+    "kind",
+    "date",
+    "hearing_date",
+    "judgment_outcome",
+    "police_decision",
+    "closure_reason",
+    "time_to_leave_until",
+    "debt",
+    "note",
+)
+
+
+def _require_reason(reason) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise EventRefused("Indiquez le motif de la rectification ou de l'annulation.", field="reason")
+    return reason[:250]
+
+
+def correct_event(*, event, data, reason, user) -> ProcedureEvent:
+    """Correct a mistaken act's kind, date or details, with a mandatory reason; the ChangeLog keeps
+    it as it was, who corrected it and why. The corrected act must keep the order of the acts
+    (check_order); its tasks, the tasks it had set aside and the anomalies follow the new facts."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Procedure.objects.select_for_update().select_related("lease").get(pk=event.procedure_id)
+        event = ProcedureEvent.objects.select_for_update().get(pk=event.pk, procedure=locked)
+        changes = {
+            field: (getattr(event, field), data[field])
+            for field in CORRECTABLE_FIELDS
+            if field in data and getattr(event, field) != data[field]
+        }
+        if not changes:
+            return event
+        for field, (_, value) in changes.items():
+            setattr(event, field, value)
+        kind = _valid_kind(event.kind)
+        check_fields(kind, event.date, _details(event))
+        others = list(locked.events.exclude(pk=event.pk))
+        if any(other.kind == kind and other.date == event.date for other in others):
+            raise EventRefused(f"{event} est déjà enregistré sur ce dossier.")
+        check_order(kind, event.date, others)
+        event.save()
+        _log_changes(event, changes, user, reason=reason, procedure=locked)
+        _follow_correction(locked, event, user, reason=reason)
+    return event
+
+
+def cancel_event(*, event, reason, user) -> ProcedureEvent:
+    """Cancel an act recorded by mistake, with a mandatory reason: it stays in the history, marked
+    cancelled, and no stage, deadline, task, indicator or list reads it any more. Cancelling it
+    reopens the tasks it had set aside and sets aside its own."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Procedure.objects.select_for_update().select_related("lease").get(pk=event.procedure_id)
+        event = ProcedureEvent.objects.select_for_update().get(pk=event.pk, procedure=locked)
+        event.cancelled_at, event.cancelled_by, event.cancellation_reason = timezone.now(), user, reason
+        event.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+        _log_changes(
+            event, {"cancelled_at": (None, event.cancelled_at)}, user, reason=reason, procedure=locked
+        )
+        _reopen_superseded(event)
+        _set_aside_own_tasks(event, user, reason=f"Acte annulé : {reason}")
+        sync_anomaly_tasks(procedure=locked, user=user)
+    return event
+
+
+def _details(event) -> dict:
+    return {
+        "hearing_date": event.hearing_date,
+        "judgment_outcome": event.judgment_outcome,
+        "police_decision": event.police_decision,
+        "closure_reason": event.closure_reason,
+        "time_to_leave_until": event.time_to_leave_until,
+    }
+
+
+def _reopen_superseded(event) -> None:
+    """The tasks this act had set aside come back: the act no longer stands as it was."""
+    Task.objects.filter(superseded_by=event, status=Task.Status.SET_ASIDE).update(
+        status=Task.Status.OPEN, closed_at=None, closed_by=None, set_aside_reason="", superseded_by=None
+    )
+
+
+def _set_aside_own_tasks(event, user, *, reason, keep=()) -> None:
+    Task.objects.filter(event=event, status=Task.Status.OPEN).exclude(kind__in=list(keep)).update(
         status=Task.Status.SET_ASIDE, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason[:250]
     )
+
+
+def _follow_correction(procedure, event, user, *, reason) -> None:
+    """After a correction: the act's open tasks still prescribed get their new due dates, the others
+    are set aside with the reason; then the act is followed as if just recorded."""
+    _reopen_superseded(event)
+    prescribed = {rule.action.value: rule for rule in _action_rules(procedure, event)}
+    _set_aside_own_tasks(event, user, reason=f"Acte rectifié : {reason}", keep=prescribed)
+    for task in Task.objects.filter(event=event, status=Task.Status.OPEN):
+        task.due_date = rules.action_due_date(prescribed[task.kind], event.date, event.hearing_date)
+        task.save(update_fields=["due_date"])
+    _follow_event(procedure, event, user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Anomalies in the work queue
+# ---------------------------------------------------------------------------------------------
+
+ANOMALY_TASK_PREFIX = "anomalie:"
+
+
+def _anomaly_task_kind(anomaly) -> str:
+    """One task per distinct anomaly: its rule and a digest of its message (Task.kind is short)."""
+    digest = hashlib.sha256(anomaly.message.encode()).hexdigest()[:16]
+    return f"{ANOMALY_TASK_PREFIX}{anomaly.rule}:{digest}"[:60]
+
+
+def sync_anomaly_tasks(*, procedure, user=None) -> None:
+    """Each anomaly of the acts is an open task of the work queue, due the day it is found; it is
+    set aside, with the reason, once a correction makes it disappear."""
+    current = {_anomaly_task_kind(anomaly): anomaly for anomaly in anomalies(procedure)}
+    open_tasks = Task.objects.filter(
+        procedure=procedure, status=Task.Status.OPEN, kind__startswith=ANOMALY_TASK_PREFIX
+    )
+    open_tasks.exclude(kind__in=list(current)).update(
+        status=Task.Status.SET_ASIDE,
+        closed_at=timezone.now(),
+        closed_by=user,
+        set_aside_reason="Anomalie levée : les actes ne la présentent plus.",
+    )
+    known = set(open_tasks.values_list("kind", flat=True))
+    for key, anomaly in current.items():
+        if key not in known:
+            Task.objects.create(
+                procedure=procedure,
+                kind=key,
+                title=f"Anomalie : {anomaly.message}"[:250],
+                legal_reference=anomaly.reference[:120],
+                due_date=timezone.localdate(),
+            )
 
 
 def create_case(*, reference, household, lease, landlord, user=None) -> Procedure:
@@ -313,166 +485,6 @@ def set_aside_task(*, task, user, reason) -> Task:
     task.set_aside_reason = reason.strip()[:250]
     task.save(update_fields=["status", "closed_at", "closed_by", "set_aside_reason"])
     return task
-
-
-# ---------------------------------------------------------------------------------------------
-# Deadlines and anomalies
-# ---------------------------------------------------------------------------------------------
-
-
-class Deadline(NamedTuple):
-    date: datetime.date
-    label: str
-    reference: str
-    kind: str
-    overdue: bool
-
-    def __str__(self):
-        return f"{self.label} ({self.reference})"
-
-
-def truces_around(date) -> list:
-    """The winter-truce periods near a date: the defaults, replaced by the recorded WinterTruce rows."""
-    years = range(date.year - 1, date.year + 3)
-    return rules.winter_truce_periods(years, WinterTruce.objects.all())
-
-
-def _latest(events, kind):
-    matching = [event for event in events if event.kind == kind]
-    return max(matching, key=lambda event: event.date) if matching else None
-
-
-def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
-    """The procedure's coming legal deadlines, soonest first, with the rule and its reference."""
-    today = today or timezone.localdate()
-    events = list(procedure.events.all()) if events is None else events
-    if rules.is_closed(events):
-        return []
-    stage = rules.current_stage(events)
-    found = []
-    found += _termination_deadline(procedure, events, stage)
-    found += _hearing_deadlines(events, stage, today)
-    found += _eviction_deadlines(events, stage, today)
-    found += _police_decision_deadline(events, stage)
-    return sorted(
-        (Deadline(date, label, reference, kind, date < today) for date, label, reference, kind in found),
-        key=lambda deadline: deadline.date,
-    )
-
-
-def _termination_deadline(procedure, events, stage):
-    if stage != Stage.PAYMENT_ORDER:
-        return []
-    payment_order = _latest(events, EventKind.PAYMENT_ORDER)
-    date, reference = rules.termination_clause_date(payment_order.date, procedure.lease.signed_on)
-    return [
-        (
-            date,
-            f"Clause résolutoire acquise le {fr_date(date)} faute de paiement",
-            reference,
-            "clause_resolutoire",
-        )
-    ]
-
-
-def _hearing_deadlines(events, stage, today):
-    summons = _latest(events, EventKind.SUMMONS)
-    if summons is None or stage not in (Stage.SUMMONS, Stage.HEARING) or summons.hearing_date < today:
-        return []
-    hearing = summons.hearing_date
-    dsf, reference = rules.dsf_deadline(hearing)
-    return [
-        (
-            dsf,
-            f"Audience le {fr_date(hearing)} : DSF attendu au plus tard le {fr_date(dsf)}",
-            reference,
-            "dsf",
-        ),
-        (hearing, f"Audience le {fr_date(hearing)}", "loi 89-462 art. 24", "audience"),
-    ]
-
-
-def _eviction_deadlines(events, stage, today):
-    if stage not in (Stage.ORDER_TO_VACATE, Stage.POLICE_REQUEST, Stage.POLICE_ASSISTANCE):
-        return []
-    cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    if cql is None:
-        return []
-    decision = _latest(events, EventKind.POLICE_ASSISTANCE)
-    if decision is not None and decision.police_decision == PoliceDecision.REFUSED:
-        return []
-    found = []
-    if stage == Stage.ORDER_TO_VACATE:
-        possible, reference = rules.requisition_possible_from(cql.date)
-        if possible >= today:
-            found.append(
-                (
-                    possible,
-                    f"Réquisition de la force publique possible à partir du {fr_date(possible)}",
-                    reference,
-                    "requisition",
-                )
-            )
-    eviction = rules.first_eviction_date(cql.date, truces_around(cql.date))
-    if eviction >= today:
-        two_months = rules.add_months(cql.date, 2)
-        if eviction > two_months:
-            label, reference = (
-                f"Expulsion possible à partir du {fr_date(eviction)}, fin de la trêve hivernale",
-                ("CPCE L.412-6"),
-            )
-        else:
-            label = (
-                f"Expulsion possible à partir du {fr_date(eviction)}, "
-                "2 mois après le commandement de quitter les lieux"
-            )
-            reference = "CPCE L.412-1"
-        found.append((eviction, label, reference, "expulsion"))
-    return found
-
-
-def _police_decision_deadline(events, stage):
-    if stage != Stage.POLICE_REQUEST:
-        return []
-    requisition = _latest(events, EventKind.POLICE_REQUEST)
-    cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    date, _ = rules.police_decision_deadline(requisition.date, cql.date if cql else None)
-    label = f"Décision du préfet attendue avant le {fr_date(date)}, silence = refus"
-    return [(date, label, "CPCE R.153-1", "decision_prefet")]
-
-
-def anomalies(procedure, *, events=None) -> list[str]:
-    """What is wrong in the procedure's acts: an assignation notified too late before the
-    hearing (loi 89-462 art. 24 III), a premature réquisition (CE 18 Dec 2013), an eviction
-    before the end of the delay or during the winter truce (CPCE L.412-1, L.412-6)."""
-    events = list(procedure.events.all()) if events is None else events
-    found = []
-    for summons in (event for event in events if event.kind == EventKind.SUMMONS and event.hearing_date):
-        deadline, reference = rules.summons_notice_deadline(summons.hearing_date, summons.date)
-        if summons.date > deadline:
-            delay = rules.rule_in_force(rules.SUMMONS_NOTICE, summons.date).value
-            weeks = "6 semaines" if delay.days == 42 else str(delay)
-            found.append(
-                f"Assignation du {fr_date(summons.date)} notifiée moins de {weeks} avant l'audience du "
-                f"{fr_date(summons.hearing_date)} (au plus tard le {fr_date(deadline)}) ({reference})."
-            )
-    cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    if cql is not None:
-        possible, reference = rules.requisition_possible_from(cql.date)
-        for requisition in (e for e in events if e.kind == EventKind.POLICE_REQUEST and e.date < possible):
-            found.append(
-                f"Réquisition du {fr_date(requisition.date)} avant la fin des 2 mois suivant le "
-                f"commandement de quitter les lieux du {fr_date(cql.date)} : "
-                f"elle est réputée faite le {fr_date(possible)} ({reference})."
-            )
-        eviction = _latest(events, EventKind.EVICTION)
-        first = rules.first_eviction_date(cql.date, truces_around(cql.date))
-        if eviction is not None and eviction.date < first:
-            found.append(
-                f"Expulsion du {fr_date(eviction.date)} avant le {fr_date(first)}, première date possible "
-                f"(CPCE L.412-1, L.412-6)."
-            )
-    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -653,9 +665,10 @@ def _json(value):
     return str(value)
 
 
-def _log_changes(obj, changes, user):
-    household = obj if isinstance(obj, Household) else getattr(obj, "household", None)
-    procedure = obj if isinstance(obj, Procedure) else None
+def _log_changes(obj, changes, user, *, reason="", procedure=None):
+    """Keep a change (before, after, who, when, why); an act's change is logged on its procedure."""
+    procedure = obj if isinstance(obj, Procedure) else procedure
+    household = obj if isinstance(obj, Household) else getattr(procedure or obj, "household", None)
     return ChangeLog.objects.create(
         procedure=procedure,
         household=household,
@@ -663,6 +676,7 @@ def _log_changes(obj, changes, user):
         object_id=obj.pk,
         user=user,
         changes={field: [_json(before), _json(after)] for field, (before, after) in changes.items()},
+        reason=reason,
     )
 
 

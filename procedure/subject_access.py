@@ -63,7 +63,7 @@ def export(household: Household) -> dict:
         "Baux": rows_of(Lease.objects.filter(household=household).select_related("commune", "landlord")),
         "Procédures": rows_of(procedures, exclude=["household", "lease"]),
         "Actes et faits": rows_of(
-            ProcedureEvent.objects.filter(procedure__in=ids).select_related("procedure", "recorded_by")
+            ProcedureEvent.all_objects.filter(procedure__in=ids).select_related("procedure", "recorded_by")
         ),
     }
     for section in SECTIONS:

@@ -1,5 +1,6 @@
 from .views.access_log import urlpatterns as access_log_urlpatterns
 from .views.case import urlpatterns as case_urlpatterns
+from .views.law import urlpatterns as law_urlpatterns
 from .views.lists import urlpatterns as list_urlpatterns
 from .views.reading import urlpatterns as reading_urlpatterns
 from .views.subject_access import urlpatterns as subject_access_urlpatterns
@@ -9,6 +10,7 @@ app_name = "procedure"
 urlpatterns = (
     list_urlpatterns
     + case_urlpatterns
+    + law_urlpatterns
     + reading_urlpatterns
     + access_log_urlpatterns
     + subject_access_urlpatterns

@@ -137,6 +137,14 @@ def default_due_date(*, kind, procedure, today=None) -> datetime.date:
     return rules.add_working_days(today, days)
 
 
+def interview_deadline(referral) -> tuple[datetime.date, str] | None:
+    """A DSF request is the préfet's referral to the social services, who offer the household an
+    interview within 15 working days (décret 2021-8)."""
+    if referral.kind != K.DSF:
+        return None
+    return rules.dsf_interview_deadline(timezone.localdate(referral.requested_at))
+
+
 def kind_for_task(task) -> str | None:
     return KIND_BY_ACTION.get(task.kind)
 

@@ -130,6 +130,7 @@ def _detail_context(request, referral, forms):
         "stage": rules.current_stage(events),
         "events": events,
         "hearing_date": services.hearing_date(procedure),
+        "interview_deadline": services.interview_deadline(referral),
         "transitions": list(referral.transitions.select_related("by")),
         "contacts": list(referral.contact_attempts.all()),
         "attachments": list(referral.attachments.all()),

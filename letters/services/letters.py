@@ -170,15 +170,14 @@ _STAGE_KINDS = {
 
 
 def eviction_possible_from(procedure, events=None):
-    """The date from which the eviction may happen: the grant of the concours, not before two months
-    after the CQL and outside the winter truce (CPCE L.412-1, L.412-6)."""
-    from procedure.rules import first_eviction_date
-    from procedure.services import truces_around
+    """The date from which the eviction may happen: the grant of the concours, not before the first
+    eviction date (CPCE L.412-1, L.412-3, L.412-6, L.141-1: procedure.deadlines.first_eviction)."""
+    from procedure.deadlines import first_eviction
 
     events = list(procedure.events.all()) if events is None else events
     grant = next((e.date for e in reversed(events) if e.kind == EventKind.POLICE_ASSISTANCE), None)
-    cql = next((e.date for e in reversed(events) if e.kind == EventKind.ORDER_TO_VACATE), None)
-    dates = [d for d in (grant, cql and first_eviction_date(cql, truces_around(cql))) if d]
+    first = first_eviction(events)
+    dates = [d for d in (grant, first and first.date) if d]
     return max(dates) if dates else None
 
 

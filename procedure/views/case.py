@@ -22,9 +22,9 @@ from directory.acting import require_secretariat
 from households.forms import HouseholdForm, LeaseForm
 from households.models import Household, Lease, Person
 
-from .. import extensions, rules, services
-from ..forms import CaseCreateForm, RecordEventForm, SetAsideTaskForm
-from ..models import ChangeLog, Procedure, Stage, Task
+from .. import deadlines, extensions, rules, services
+from ..forms import CancelEventForm, CaseCreateForm, CorrectEventForm, RecordEventForm, SetAsideTaskForm
+from ..models import ChangeLog, Procedure, ProcedureEvent, Stage, Task
 
 # The stepper's steps (Charte II.B, étapes 1 to 6, the hearing and judgment shown apart from
 # the assignation): each groups the stages it covers.
@@ -71,7 +71,10 @@ def _render_case(request, procedure, form, status=200):
 
 
 def _case_context(request, procedure):
-    events = list(procedure.events.select_related("recorded_by"))
+    recorded = list(
+        ProcedureEvent.all_objects.filter(procedure=procedure).select_related("recorded_by", "cancelled_by")
+    )
+    events = [event for event in recorded if not event.is_cancelled]
     tasks = list(procedure.tasks.select_related("closed_by", "assigned_to", "event"))
     changes = list(_changes(procedure))
     persons = list(Person.objects.filter(household_id=procedure.household_id))
@@ -86,11 +89,19 @@ def _case_context(request, procedure):
         "stage": stage,
         "closed": rules.is_closed(events),
         "stepper": stepper(stage),
-        "deadlines": services.next_deadlines(procedure, events=events),
-        "anomalies": services.anomalies(procedure, events=events),
+        "deadlines": deadlines.next_deadlines(procedure, events=events),
+        "anomalies": deadlines.anomalies(procedure, events=events),
+        "state_liability": deadlines.state_liability(procedure, events=events),
         "today": timezone.localdate(),
         "open_tasks": [task for task in tasks if task.status == Task.Status.OPEN],
-        "timeline": timeline(procedure, request.user, events=events, tasks=tasks, changes=changes),
+        "timeline": timeline(
+            procedure,
+            request.user,
+            events=recorded,
+            tasks=tasks,
+            changes=changes,
+            may_correct=request.acting.is_secretariat,
+        ),
         "panels": _panels(request, procedure),
         "is_secretariat": request.acting.is_secretariat,
         "set_aside_form": SetAsideTaskForm(),
@@ -122,9 +133,10 @@ def _panels(request, procedure):
 # ---------------------------------------------------------------- the timeline
 
 
-def timeline(procedure, user, *, events, tasks, changes):
-    """Every event, task, change and the other apps' entries, merged by date, newest first."""
-    entries = [_event_entry(event) for event in events]
+def timeline(procedure, user, *, events, tasks, changes, may_correct=False):
+    """Every event (cancelled ones too, marked), task, change and the other apps' entries, merged
+    by date, newest first."""
+    entries = [_event_entry(event, may_correct) for event in events]
     entries.extend(_created_tasks_entries(tasks))
     for task in tasks:
         entries.extend(_closed_task_entries(task))
@@ -144,22 +156,30 @@ def _who(user):
     return user.get_full_name() if user else ""
 
 
-def _event_entry(event):
+def _event_entry(event, may_correct=False):
     details = [
         f"Audience le {event.hearing_date:%d/%m/%Y}" if event.hearing_date else "",
         event.get_judgment_outcome_display(),
         event.get_police_decision_display(),
         event.get_closure_reason_display(),
+        f"Délai accordé jusqu'au {event.time_to_leave_until:%d/%m/%Y}" if event.time_to_leave_until else "",
         f"Dette : {event.debt} €" if event.debt is not None else "",
         event.note,
     ]
+    badges = (event.get_source_display(),)
+    if event.is_cancelled:
+        details.append(f"Annulé par {_who(event.cancelled_by)} — motif : {event.cancellation_reason}")
+        badges = ("Annulé", *badges)
+    correct_url = reverse("procedure:correct_event", args=[event.procedure_id, event.pk])
     return extensions.TimelineEntry(
         at=event.date,
         title=event.get_kind_display(),
         detail=" · ".join(part for part in details if part),
         who=_who(event.recorded_by) or event.get_source_display(),
-        kind="event",
-        badges=(event.get_source_display(),),
+        kind="cancelled" if event.is_cancelled else "event",
+        badges=badges,
+        action_url=correct_url if may_correct and not event.is_cancelled else "",
+        action_label=f"Rectifier ou annuler : {event}",
     )
 
 
@@ -198,16 +218,28 @@ def _closed_task_entries(task):
         )
 
 
-CHANGED_MODELS = {"household": Household, "lease": Lease, "procedure": Procedure}
+CHANGED_MODELS = {
+    "household": Household,
+    "lease": Lease,
+    "procedure": Procedure,
+    "procedureevent": ProcedureEvent,
+}
 
 
 def _change_entry(change):
     model = CHANGED_MODELS.get(change.object_type)
     lines = [_change_line(model, field, values) for field, values in (change.changes or {}).items()]
     label = model._meta.verbose_name if model else change.object_type
+    title = f"Modification : {label}"
+    if change.object_type == "procedureevent":
+        cancelled = "cancelled_at" in (change.changes or {})
+        title = "Annulation d'un acte" if cancelled else "Rectification d'un acte"
+        lines = [] if cancelled else lines
+    if change.reason:
+        lines.append(f"Motif : {change.reason}")
     return extensions.TimelineEntry(
         at=change.at,
-        title=f"Modification : {label}",
+        title=title,
         detail=" · ".join(lines),
         who=_who(change.user),
         kind="change",
@@ -225,11 +257,27 @@ def _change_line(model, field, values):
         before, after = values
     else:
         before, after = "", values
-    return f"{label} : {_shown(before)} → {_shown(after)}"
+    return f"{label} : {_shown(before, model, field)} → {_shown(after, model, field)}"
 
 
-def _shown(value):
-    return "—" if value in (None, "") else str(value)
+def _shown(value, model=None, field=None):
+    """A logged value as the user reads it: a choice's label, a date in French."""
+    if value in (None, ""):
+        return "—"
+    choices = _field_choices(model, field)
+    if str(value) in choices:
+        return str(choices[str(value)])
+    try:
+        return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
+def _field_choices(model, field) -> dict:
+    try:
+        return dict(model._meta.get_field(field).choices or ()) if model else {}
+    except Exception:  # a field since removed
+        return {}
 
 
 # ---------------------------------------------------------------- recording an act, tasks
@@ -286,6 +334,58 @@ def set_aside_task(request, pk, task_pk):
     services.set_aside_task(task=task, user=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Tâche écartée : {task.title}.")
     return redirect(reverse("procedure:detail", args=[procedure.pk]) + "#taches")
+
+
+# ---------------------------------------------------------------- correcting or cancelling an act
+
+
+def _event_to_correct(request, pk, event_pk):
+    procedure = _get_case(request, pk)
+    require_secretariat(request.user)
+    return procedure, get_object_or_404(ProcedureEvent.objects.filter(procedure=procedure), pk=event_pk)
+
+
+@require_http_methods(["GET", "POST"])
+def correct_event(request, pk, event_pk):
+    """The secretariat corrects a mistaken act, or cancels it, with a reason (services.correct_event);
+    a correction that breaks the order of the acts comes back with its French reason, kept."""
+    procedure, event = _event_to_correct(request, pk, event_pk)
+    form = CorrectEventForm.for_event(event, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.CORRECTABLE_FIELDS}
+        try:
+            corrected = services.correct_event(
+                event=event, data=data, reason=form.cleaned_data["reason"], user=request.user
+            )
+        except services.EventRefused as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.messages)
+        else:
+            messages.success(request, f"Acte rectifié : {corrected}. Les échéances et les tâches ont suivi.")
+            return redirect("procedure:detail", pk=procedure.pk)
+    return _render_correction(request, procedure, event, form, CancelEventForm())
+
+
+@require_POST
+def cancel_event(request, pk, event_pk):
+    procedure, event = _event_to_correct(request, pk, event_pk)
+    form = CancelEventForm(request.POST)
+    if not form.is_valid():
+        return _render_correction(request, procedure, event, CorrectEventForm.for_event(event), form)
+    services.cancel_event(event=event, reason=form.cleaned_data["reason"], user=request.user)
+    messages.success(request, f"Acte annulé : {event}. Il reste dans l'historique, marqué annulé.")
+    return redirect("procedure:detail", pk=procedure.pk)
+
+
+def _render_correction(request, procedure, event, form, cancel_form):
+    services.log_access(user=request.user, procedure=procedure, context="rectification")
+    context = {
+        "title": f"Rectifier un acte — {procedure.reference}",
+        "procedure": procedure,
+        "event": event,
+        "form": form,
+        "cancel_form": cancel_form,
+    }
+    return render(request, "procedure/correct_event.html", context)
 
 
 # ---------------------------------------------------------------- a new case
@@ -373,6 +473,8 @@ urlpatterns = [
     path("procedures/<int:pk>/acte/", record_event, name="record_event"),
     path("procedures/<int:pk>/taches/<int:task_pk>/fait/", complete_task, name="complete_task"),
     path("procedures/<int:pk>/taches/<int:task_pk>/ecarter/", set_aside_task, name="set_aside_task"),
+    path("procedures/<int:pk>/actes/<int:event_pk>/rectifier/", correct_event, name="correct_event"),
+    path("procedures/<int:pk>/actes/<int:event_pk>/annuler/", cancel_event, name="cancel_event"),
     path("procedures/<int:pk>/menage/", edit_household, name="edit_household"),
     path("procedures/<int:pk>/bail/", edit_lease, name="edit_lease"),
 ]

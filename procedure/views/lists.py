@@ -25,10 +25,10 @@ from directory.exports import xlsx_row
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
-from .. import extensions, services
+from .. import deadlines, extensions, services
 from ..filters import SORTS, ProcedureFilter, WorkQueueFilter, open_tasks_for_queue, procedures_for_list
 from ..forms_lists import ImportConfirmForm, ImportUploadForm, SetAsideForm
-from ..models import Procedure, Stage, Task
+from ..models import EventKind, Procedure, ProcedureEvent, Stage, Task
 from ..pending_imports import PendingImport
 
 PER_PAGE = 50
@@ -263,6 +263,56 @@ def procedures_workbook(procedures):
     return output, rows
 
 
+# ---------------------------------------------------------------- the State's liability (CPCE L.153-1)
+
+LIABILITY_COLUMNS = [
+    ("Référence", lambda p, s: p.reference),
+    ("Ménage", lambda p, s: p.household.label),
+    ("Bailleur", lambda p, s: p.landlord.name),
+    ("Responsabilité depuis le", lambda p, s: s.starts_on),
+    ("Jusqu'au", lambda p, s: s.until),
+    ("Jours suspendus (trêve, délais du juge)", lambda p, s: s.suspended_days),
+    ("Jours indemnisables", lambda p, s: s.liable_days),
+    ("Loyer et charges mensuels (€)", lambda p, s: (p.lease.rent or 0) + (p.lease.charges or 0)),
+    ("Indemnisation estimée (€)", lambda p, s: s.compensation_estimate),
+    ("Fondement", lambda p, s: s.reference),
+]
+
+
+@require_GET
+@roles_required(*SECRETARIAT)
+def state_liability_export(request):
+    """For the préfecture's litigation office: every visible case whose concours was refused
+    (explicitly or by silence), with the State's liability and its estimate (CPCE L.153-1)."""
+    requested = ProcedureEvent.objects.filter(kind=EventKind.POLICE_REQUEST).values("procedure")
+    procedures = (
+        Procedure.objects.visible_to(request.user)
+        .filter(pk__in=requested)
+        .select_related("household", "lease", "landlord")
+        .prefetch_related("events")
+        .order_by("reference")
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responsabilité de l'État")
+    sheet.append([header for header, _ in LIABILITY_COLUMNS])
+    rows = 0
+    for procedure in procedures:
+        liability = deadlines.state_liability(procedure, events=list(procedure.events.all()))
+        if liability is not None:
+            sheet.append(xlsx_row(sheet, [value(procedure, liability) for _, value in LIABILITY_COLUMNS]))
+            rows += 1
+    services.log_access(user=request.user, context="export de la responsabilité de l'État", rows=rows)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    workbook.save(output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"responsabilite-etat-{timezone.localdate():%Y-%m-%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -339,6 +389,7 @@ def _run_import(request, pending, *, dry_run):
 
 urlpatterns = [
     path("file-de-travail/", work_queue, name="work_queue"),
+    path("procedures/responsabilite-etat.xlsx", state_liability_export, name="state_liability_export"),
     path("file-de-travail/taches/<int:pk>/faite/", task_done, name="task_done"),
     path("file-de-travail/taches/<int:pk>/ecarter/", task_set_aside, name="task_set_aside"),
     path("procedures/", procedure_list, name="list"),

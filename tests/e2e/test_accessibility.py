@@ -48,7 +48,16 @@ def test_sign_in_page_has_no_serious_violation(page):
 def test_secretariat_pages_have_no_serious_violation(page, secretariat, referred_case):
     procedure, _ = referred_case
     sign_in(page, email=secretariat.email, password=DEMO_PASSWORD)
-    for path in ["/", "/file-de-travail/", "/procedures/", f"/procedures/{procedure.pk}/"]:
+    event = procedure.events.get(kind=Stage.SUMMONS)
+    correction = f"/procedures/{procedure.pk}/actes/{event.pk}/rectifier/"
+    for path in [
+        "/",
+        "/file-de-travail/",
+        "/procedures/",
+        f"/procedures/{procedure.pk}/",
+        correction,
+        "/regles/",
+    ]:
         assert_accessible(page, path)
 
 

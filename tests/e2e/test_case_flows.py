@@ -76,7 +76,7 @@ def test_secretariat_records_a_judgment_and_a_cql_and_sees_the_charte_actions_of
     expect(tasks).to_contain_text(expected)
     expect(tasks).not_to_contain_text(absent)
     expect(page.get_by_test_id("case-deadlines")).to_contain_text(
-        "Expulsion possible à partir du 01/04/2027, fin de la trêve hivernale"
+        "Expulsion possible à partir du 01/04/2027 : fin de la trêve hivernale"
     )
     expect(page.get_by_test_id("case-timeline")).to_contain_text("Commandement de quitter les lieux")
     screenshot(f"case-after-cql-{sector}")

@@ -154,8 +154,9 @@ def test_cql_of_15_october_shows_eviction_possible_from_1_april(secretariat_clie
 
     page = secretariat_client.get(case_url(procedure)).content.decode()
 
-    assert "Expulsion possible à partir du 01/04/2027, fin de la trêve hivernale" in page
+    assert "Expulsion possible à partir du 01/04/2027 : fin de la trêve hivernale" in page
     assert "CPCE L.412-6" in page
+    assert 'href="/regles/#regle-treve"' in page
 
 
 @pytest.mark.parametrize(

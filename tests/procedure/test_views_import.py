@@ -204,3 +204,21 @@ def test_a_file_over_5_mb_is_refused(secretariat_client):
     response = upload(secretariat_client, csv_file(big))
 
     assert "dépasse 5 Mo" in response.content.decode()
+
+
+def test_the_preview_reports_the_anomalies_of_the_file_with_the_case_pages_message(secretariat_client, dijon):
+    text = "\n".join(
+        [
+            HEADER,
+            "EXP-21-0009;commandement_de_quitter_les_lieux;2026-01-05;Dupont;Hélène;3 rue des Forges;21000;"
+            "21231;M. Durand;prive;",
+            "EXP-21-0009;requisition_force_publique;2026-03-05;;;;;;;;",
+        ]
+    )
+
+    response = upload(secretariat_client, csv_file(text))
+
+    page = response.content.decode()
+    assert 'data-testid="anomalies-import"' in page
+    assert "dossier EXP-21-0009 : Réquisition du 05/03/2026 avant la fin des 2 mois" in page
+    assert not Procedure.objects.filter(reference="EXP-21-0009").exists()  # a preview writes nothing

@@ -131,3 +131,32 @@ def test_a_social_worker_who_sees_the_case_gets_403(social_worker_client, case, 
 
 def test_recording_needs_a_post(secretariat_client, case):
     assert secretariat_client.get(record_url(case)).status_code == 405
+
+
+def test_cpce_l412_3_secretariat_records_a_judges_delay_to_leave_and_reads_the_new_eviction_date(
+    secretariat_client,
+):
+    procedure = procedure_at(Stage.ORDER_TO_VACATE, on=datetime.date(2026, 10, 15))
+    data = {"kind": EventKind.TIME_TO_LEAVE, "date": "2026-11-20", "time_to_leave_until": "2027-05-10"}
+
+    response = secretariat_client.post(record_url(procedure), data, follow=True)
+
+    page = response.content.decode()
+    # The truce would allow 1 April 2027; the judge granted until 10 May: Tuesday 11 May 2027.
+    assert (
+        "Expulsion possible à partir du 11/05/2027 : fin du délai pour quitter les lieux accordé par le juge"
+        in page
+    )
+    assert "Délai accordé jusqu&#x27;au 10/05/2027" in page
+
+
+def test_cpce_l412_4_a_delay_to_leave_out_of_range_comes_back_in_french(secretariat_client):
+    procedure = procedure_at(Stage.ORDER_TO_VACATE, on=datetime.date(2026, 6, 10))
+    data = {"kind": EventKind.TIME_TO_LEAVE, "date": "2026-06-20", "time_to_leave_until": "2026-07-01"}
+
+    response = secretariat_client.post(record_url(procedure), data)
+
+    page = response.content.decode()
+    assert "va de 1 mois à 12 mois (CPCE L.412-3, L.412-4)" in page
+    assert 'value="2026-07-01"' in page
+    assert not ProcedureEvent.objects.filter(procedure=procedure, kind=EventKind.TIME_TO_LEAVE).exists()

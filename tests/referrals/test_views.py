@@ -282,3 +282,20 @@ def test_attachment_size_limit_comes_from_the_settings(dsf, social_worker_client
     assert not Attachment.objects.exists()
     social_worker_client.post(url, {"file": SimpleUploadedFile("petit.pdf", b"%PDF-1.7\nxx")})
     assert Attachment.objects.get().name == "petit.pdf"
+
+
+def test_decret_2021_8_the_social_worker_reads_the_interview_deadline_of_a_dsf(
+    departement, secretariat, social_worker, social_worker_client
+):
+    # Requested on Monday 4 May 2026: 15 working days, without 8 May, Ascension (14 May) and Whit
+    # Monday (25 May), end on Thursday 28 May 2026.
+    requested_at = timezone.make_aware(datetime.datetime(2026, 5, 4, 10))
+    made = referral(
+        procedure=case_in("21231"), secretariat=secretariat, worker=social_worker, status=S.ACCEPTED
+    )
+    Referral.objects.filter(pk=made.pk).update(requested_at=requested_at)
+
+    page = social_worker_client.get(reverse("referrals:detail", args=[made.pk])).content.decode()
+
+    assert "au ménage au plus tard le 28/05/2026 (décret 2021-8" in page
+    assert 'href="/regles/#regle-entretien_dsf"' in page

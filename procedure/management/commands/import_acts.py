@@ -28,4 +28,6 @@ class Command(BaseCommand):
             raise SystemExit(1)
         if dry_run:
             self.stdout.write("Simulation : rien n'a été écrit.")
+        for anomaly in report.anomalies:
+            self.stdout.write(f"anomalie, {anomaly}")
         self.stdout.write(report.summary)
