@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils import formats, timezone
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
@@ -13,10 +13,11 @@ class DsfrFormMixin:
     """The French State's form look (django-dsfr) for every Prévex form, plain or model form.
 
     Optional fields are marked (the DSFR's current recommendation), without django-dsfr's
-    transitional warning.
+    transitional warning. A refused form opens with its error summary (templates/_form_errors.html),
+    which a template that lays the fields out itself includes at the top of its <form>.
     """
 
-    template_name = "dsfr/form_snippet.html"
+    template_name = "directory/form.html"
     bound_field_class = DsfrBoundField
 
     def __init__(self, *args, **kwargs):
@@ -25,6 +26,10 @@ class DsfrFormMixin:
             _as_native_date(field)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+
+    @property
+    def error_count(self):
+        return sum(len(errors) for errors in self.errors.values())
 
     def get_context(self):
         context = super().get_context()
@@ -112,3 +117,11 @@ class ChooseOrganisationForm(DsfrForm):
 
     def clean_membership(self):
         return self.memberships[self.cleaned_data["membership"]]
+
+
+class ResetPasswordForm(DsfrFormMixin, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(DsfrFormMixin, SetPasswordForm):
+    pass

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import acting as acting_module
-from .forms import ChooseOrganisationForm, SignInForm
+from .forms import ChooseOrganisationForm, NewPasswordForm, ResetPasswordForm, SignInForm
 from .navigation import sections_for
 
 
@@ -22,6 +22,7 @@ class SignOutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetPasswordForm
     template_name = "directory/password_reset.html"
     email_template_name = "directory/password_reset_email.txt"
     subject_template_name = "directory/password_reset_subject.txt"
@@ -35,6 +36,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
     template_name = "directory/password_reset_confirm.html"
     success_url = reverse_lazy("directory:password_reset_complete")
     extra_context = {"title": "Nouveau mot de passe"}
