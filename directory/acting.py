@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from .models import Membership, Organisation, Role
+from .models import Membership, Organisation, Role, User
 
 # The roles that act as the CCAPEX secretariat and see every case (administrators included).
 SECRETARIAT_ROLES = (Role.SECRETARIAT, Role.ADMIN)
@@ -46,6 +46,12 @@ def resolve(request) -> Acting:
         request.session[SESSION_KEY] = memberships[0].pk
         return Acting(memberships[0])
     return Acting(None)
+
+
+def secretariat_members():
+    """The people who may be given the secretariat's tasks: an active secretariat membership."""
+    members = Membership.objects.active().filter(role=Role.SECRETARIAT).values("user")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("last_name", "first_name", "pk")
 
 
 def acting_role(user) -> str | None:

@@ -192,6 +192,15 @@ class Task(models.Model):
         related_name="tasks",
         verbose_name="organisme",
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tasks",
+        verbose_name="attribuée à",
+        help_text="Le membre du secrétariat qui s'en charge.",
+    )
     closed_at = models.DateTimeField("close le", null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,21 +16,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
-from .. import extensions, services
-from ..filters import SORTS, ProcedureFilter, WorkQueueFilter, open_tasks_for_queue, procedures_for_list
-from ..forms_lists import ImportConfirmForm, ImportUploadForm, SetAsideForm
-from ..models import Procedure, Stage, Task
+from .. import services
+from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list
+from ..forms_lists import ImportConfirmForm, ImportUploadForm
+from ..models import Procedure, Stage
 
 PER_PAGE = 50
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
@@ -58,86 +56,11 @@ def _page(request, queryset):
     return page
 
 
-def _back_to_queue(request):
-    """Back to the work queue with the filters it had (a local address only)."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("procedure:work_queue")
-
-
-# ---------------------------------------------------------------- work queue
-
-
-@require_GET
-@roles_required(*SECRETARIAT)
-def work_queue(request):
-    """Open tasks, overdue first then soonest; the other apps' sections below."""
-    filterset = WorkQueueFilter(request.GET, queryset=open_tasks_for_queue(request.user))
-    page = _page(request, filterset.qs)
-    _decorate_tasks(page.object_list)
-    sections = [
-        render_to_string(template, context(request), request=request)
-        for template, context in extensions.WORK_QUEUE_SECTIONS
-    ]
-    return render(
-        request,
-        "procedure/work_queue.html",
-        {"title": "File de travail", "filter": filterset, "page_obj": page, "sections": sections},
-    )
-
-
-def _decorate_tasks(tasks):
-    """Each task's procedure stage (one query for the page) and how late it is."""
-    today = timezone.localdate()
-    procedure_ids = {task.procedure_id for task in tasks}
-    stages = dict(
-        services.annotate_stage(Procedure.objects.filter(pk__in=procedure_ids)).values_list(
-            "pk", "current_stage"
-        )
-    )
-    for task in tasks:
-        task.stage_label = _stage_label(stages.get(task.procedure_id))
-        task.days_late = (today - task.due_date).days if task.due_date and task.due_date < today else 0
-        task.due_today = task.due_date == today
-
-
 def _stage_label(value):
     return Stage(value).label if value else "—"
 
 
-def _queue_task(request, pk):
-    tasks = Task.objects.filter(procedure__in=Procedure.objects.visible_to(request.user))
-    return get_object_or_404(tasks.select_related("procedure"), pk=pk)
-
-
-@require_POST
-@roles_required(*SECRETARIAT)
-def task_done(request, pk):
-    task = _queue_task(request, pk)
-    if task.status != Task.Status.OPEN:
-        messages.info(request, f"La tâche « {task.title} » était déjà close.")
-        return _back_to_queue(request)
-    services.complete_task(task=task, user=request.user)
-    messages.success(request, f"Tâche faite : « {task.title} » ({task.procedure.reference}).")
-    return _back_to_queue(request)
-
-
-@require_POST
-@roles_required(*SECRETARIAT)
-def task_set_aside(request, pk):
-    task = _queue_task(request, pk)
-    form = SetAsideForm(request.POST)
-    if task.status != Task.Status.OPEN:
-        messages.info(request, f"La tâche « {task.title} » était déjà close.")
-    elif not form.is_valid():
-        messages.error(request, f"Tâche non écartée : indiquez le motif pour « {task.title} ».")
-    else:
-        services.set_aside_task(task=task, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Tâche écartée : « {task.title} » ({task.procedure.reference}).")
-    return _back_to_queue(request)
+# ---------------------------------------------------------------- work queue (views/work_queue.py)
 
 
 def home_work_queue(request):
@@ -390,9 +313,6 @@ def _run_import(request, pending, *, dry_run):
 
 
 urlpatterns = [
-    path("file-de-travail/", work_queue, name="work_queue"),
-    path("file-de-travail/taches/<int:pk>/faite/", task_done, name="task_done"),
-    path("file-de-travail/taches/<int:pk>/ecarter/", task_set_aside, name="task_set_aside"),
     path("procedures/", procedure_list, name="list"),
     path("procedures/export.xlsx", procedure_export, name="list_export"),
     path("procedures/import/", import_acts, name="import"),
