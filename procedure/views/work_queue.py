@@ -170,7 +170,10 @@ def bulk(request):
     if "confirme" not in request.POST:
         return _confirm(request, form, selection.count())
     count = _apply(form.cleaned_data, selection, request.user)
-    messages.success(request, _done_message(form.cleaned_data, count))
+    if count:
+        messages.success(request, _done_message(form.cleaned_data, count))
+    else:
+        messages.info(request, "Aucune tâche à faire dans cette sélection : rien n'a changé.")
     return _back_to_queue(request)
 
 
