@@ -15,6 +15,8 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class BulkTasksForm(DsfrForm):
+    prefix = "lot"  # beside the queue's filter form on the same page
+
     action = forms.ChoiceField(
         label="Action sur la sélection",
         choices=[

@@ -165,7 +165,7 @@ def bulk(request):
     """Chosen → confirmation page with the count → applied in one UPDATE → back to the queue."""
     form = BulkTasksForm(request.POST)
     if not form.is_valid():
-        return _render_queue(request, QueryDict(request.POST.get("filters", "")), form)
+        return _render_queue(request, QueryDict(form.data.get(form.add_prefix("filters"), "")), form)
     selection = _selection(request, form)
     if "confirme" not in request.POST:
         return _confirm(request, form, selection.count())

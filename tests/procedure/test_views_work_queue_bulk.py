@@ -53,7 +53,7 @@ def test_bulk_done_asks_for_confirmation_with_the_count_and_changes_nothing_yet(
     tasks = [task_on(ProcedureFactory(), days=-1) for _ in range(3)]
 
     response = secretariat_client.post(
-        BULK, {"action": "faite", "tache": [tasks[0].pk, tasks[1].pk], "next": URL}
+        BULK, {"lot-action": "faite", "tache": [tasks[0].pk, tasks[1].pk], "next": URL}
     )
 
     assert response.status_code == 200
@@ -66,7 +66,7 @@ def test_confirmed_bulk_done_closes_the_chosen_tasks_and_says_how_many(secretari
 
     response = secretariat_client.post(
         BULK,
-        {"action": "faite", "tache": [tasks[0].pk, tasks[1].pk], "next": URL, "confirme": "1"},
+        {"lot-action": "faite", "tache": [tasks[0].pk, tasks[1].pk], "next": URL, "confirme": "1"},
         follow=True,
     )
 
@@ -83,7 +83,7 @@ def test_a_whole_case_selects_all_its_open_tasks(secretariat_client):
         task_on(other, days=1),
     )
 
-    secretariat_client.post(BULK, {"action": "faite", "dossier": [case.pk], "next": URL, "confirme": "1"})
+    secretariat_client.post(BULK, {"lot-action": "faite", "dossier": [case.pk], "next": URL, "confirme": "1"})
 
     assert statuses(first, second, elsewhere) == [Task.Status.DONE, Task.Status.DONE, Task.Status.OPEN]
 
@@ -93,9 +93,11 @@ def test_all_of_the_filtered_selection_reaches_every_page_and_only_the_filter(se
     public = task_on(ProcedureFactory(lease__public=True), days=-1)
     filters = f"sector={HousingSector.PRIVATE}"
 
-    question = secretariat_client.post(BULK, {"action": "faite", "everything": "on", "filters": filters})
+    question = secretariat_client.post(
+        BULK, {"lot-action": "faite", "lot-everything": "on", "lot-filters": filters}
+    )
     secretariat_client.post(
-        BULK, {"action": "faite", "everything": "on", "filters": filters, "confirme": "1"}
+        BULK, {"lot-action": "faite", "lot-everything": "on", "lot-filters": filters, "confirme": "1"}
     )
 
     assert "Marquer 55 tâches comme faites ?" in question.content.decode()
@@ -106,7 +108,7 @@ def test_all_of_the_filtered_selection_reaches_every_page_and_only_the_filter(se
 def test_setting_aside_without_a_reason_shows_the_error_and_keeps_the_choice(secretariat_client):
     task = task_on(ProcedureFactory(), days=-1)
 
-    response = secretariat_client.post(BULK, {"action": "ecarter", "tache": [task.pk], "reason": " "})
+    response = secretariat_client.post(BULK, {"lot-action": "ecarter", "tache": [task.pk], "lot-reason": " "})
 
     html = response.content.decode()
     assert 'data-testid="error-summary"' in html
@@ -118,7 +120,7 @@ def test_setting_aside_without_a_reason_shows_the_error_and_keeps_the_choice(sec
 def test_nothing_chosen_is_refused_in_french(secretariat_client):
     task_on(ProcedureFactory(), days=-1)
 
-    response = secretariat_client.post(BULK, {"action": "faite"})
+    response = secretariat_client.post(BULK, {"lot-action": "faite"})
 
     assert "Cochez au moins une tâche ou un dossier" in response.content.decode()
 
@@ -128,7 +130,12 @@ def test_set_aside_with_a_reason_records_it_on_every_task(secretariat_client):
 
     secretariat_client.post(
         BULK,
-        {"action": "ecarter", "reason": "Doublon EXPLOC", "tache": [t.pk for t in tasks], "confirme": "1"},
+        {
+            "lot-action": "ecarter",
+            "lot-reason": "Doublon EXPLOC",
+            "tache": [t.pk for t in tasks],
+            "confirme": "1",
+        },
     )
 
     assert {(t.status, t.set_aside_reason) for t in Task.objects.all()} == {
@@ -142,7 +149,7 @@ def test_assigned_tasks_show_in_mes_taches_of_the_assignee_only(secretariat_clie
 
     response = secretariat_client.post(
         BULK,
-        {"action": "attribuer", "assignee": colleague.pk, "tache": [mine.pk], "confirme": "1"},
+        {"lot-action": "attribuer", "lot-assignee": colleague.pk, "tache": [mine.pk], "confirme": "1"},
         follow=True,
     )
 
@@ -160,7 +167,7 @@ def test_a_task_closed_meanwhile_keeps_who_closed_it(secretariat_client, secreta
     Task.objects.filter(pk=task.pk).update(status=Task.Status.DONE, closed_by=administrator)
 
     response = secretariat_client.post(
-        BULK, {"action": "faite", "tache": [task.pk], "confirme": "1"}, follow=True
+        BULK, {"lot-action": "faite", "tache": [task.pk], "confirme": "1"}, follow=True
     )
 
     assert Task.objects.get(pk=task.pk).closed_by == administrator
@@ -172,7 +179,7 @@ def test_other_roles_get_403_on_bulk_actions(request, client_name):
     task = task_on(ProcedureFactory(), days=-1)
 
     response = request.getfixturevalue(client_name).post(
-        BULK, {"action": "faite", "tache": [task.pk], "confirme": "1"}
+        BULK, {"lot-action": "faite", "tache": [task.pk], "confirme": "1"}
     )
 
     assert response.status_code == 403
@@ -184,7 +191,7 @@ def test_bulk_on_5000_tasks_is_one_request_with_the_same_queries_as_on_2(
 ):
     procedure = ProcedureFactory()
     due = timezone.localdate()
-    data = {"action": "faite", "everything": "on", "confirme": "1"}
+    data = {"lot-action": "faite", "lot-everything": "on", "confirme": "1"}
     Task.objects.bulk_create(
         [Task(procedure=procedure, kind=f"k{i}", title="Relancer", due_date=due) for i in range(2)]
     )
