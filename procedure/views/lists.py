@@ -19,16 +19,17 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
 from .. import services
+from ..exports import EXPORT_COLUMNS, procedures_workbook
 from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list
 from ..forms_lists import ImportConfirmForm, ImportUploadForm
-from ..models import Procedure, Stage
+from ..models import ListPreference, Procedure, Screen, Stage
+from .saved_views import default_view_redirect, saved_views_context
 
 PER_PAGE = 50
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
@@ -83,6 +84,8 @@ def home_work_queue(request):
 @require_GET
 @roles_required(*CASE_ROLES)
 def procedure_list(request):
+    if default := default_view_redirect(request, Screen.PROCEDURES):
+        return default
     filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
     page = _page(request, filterset.qs)
     for procedure in page.object_list:
@@ -100,8 +103,15 @@ def procedure_list(request):
             "sort_query": _without(request.GET, "page", "tri"),
             "export_query": _without(request.GET, "page"),
             "today": timezone.localdate(),
+            "export_columns": _export_column_choices(request.user),
+            **saved_views_context(request, Screen.PROCEDURES),
         },
     )
+
+
+def _export_column_choices(user):
+    chosen = {column.key for column in export_columns_for(user)}
+    return [(column, column.key in chosen) for column in EXPORT_COLUMNS]
 
 
 COLUMNS = [
@@ -141,7 +151,7 @@ def _without(query, *keys):
 def procedure_export(request):
     """The filtered list as an XLSX attachment, with the same filters as the page."""
     filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
-    workbook = procedures_workbook(filterset.qs)
+    workbook = procedures_workbook(filterset.qs, export_columns_for(request.user))
     filename = f"procedures-{timezone.localdate():%Y-%m-%d}.xlsx"
     return FileResponse(
         workbook,
@@ -151,35 +161,27 @@ def procedure_export(request):
     )
 
 
-EXPORT_COLUMNS = [
-    ("Référence", lambda p: p.reference),
-    ("Ménage", lambda p: p.household.label),
-    ("Numéro allocataire", lambda p: p.household.benefit_claim_number),
-    ("Adresse", lambda p: p.lease.address),
-    ("Code postal", lambda p: p.lease.postal_code),
-    ("Commune", lambda p: p.lease.commune.name),
-    ("Code INSEE", lambda p: p.lease.commune.insee_code),
-    ("Parc", lambda p: p.lease.get_sector_display()),
-    ("Bailleur", lambda p: p.landlord.name),
-    ("Étape", lambda p: Stage(p.current_stage).label if p.current_stage else ""),
-    ("Statut", lambda p: "Close" if p.closed else "En cours"),
-    ("Dernier acte", lambda p: p.last_act_date),
-    ("Prochaine échéance", lambda p: p.next_due_date),
-    ("Dette (€)", lambda p: p.debt),
-]
+def export_columns_for(user):
+    """The columns the user chose for the export (all of them until they choose)."""
+    preference = ListPreference.objects.filter(user=user, screen=Screen.PROCEDURES).first()
+    chosen = set(preference.export_columns) if preference and preference.export_columns else None
+    return [column for column in EXPORT_COLUMNS if chosen is None or column.key in chosen]
 
 
-def procedures_workbook(procedures):
-    """A write-only workbook (rows streamed from the database) in a temporary file, rewound."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Procédures")
-    sheet.append([header for header, _ in EXPORT_COLUMNS])
-    for procedure in procedures.iterator(chunk_size=2000):
-        sheet.append([value(procedure) for _, value in EXPORT_COLUMNS])
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(output)
-    output.seek(0)
-    return output
+@require_POST
+@roles_required(*CASE_ROLES)
+def choose_export_columns(request):
+    keys = [column.key for column in EXPORT_COLUMNS if column.key in request.POST.getlist("colonne")]
+    filters = request.POST.get("filtres", "")
+    back = reverse("procedure:list") + (f"?{filters}" if filters else "")
+    if not keys:
+        messages.error(request, "Colonnes non enregistrées : cochez au moins une colonne.")
+        return redirect(back)
+    ListPreference.objects.update_or_create(
+        user=request.user, screen=Screen.PROCEDURES, defaults={"export_columns": keys}
+    )
+    messages.success(request, f"Colonnes de l'export enregistrées ({len(keys)}).")
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- search
@@ -315,6 +317,7 @@ def _run_import(request, pending, *, dry_run):
 urlpatterns = [
     path("procedures/", procedure_list, name="list"),
     path("procedures/export.xlsx", procedure_export, name="list_export"),
+    path("procedures/colonnes-export/", choose_export_columns, name="export_columns"),
     path("procedures/import/", import_acts, name="import"),
     path("recherche/", search, name="search"),
 ]

@@ -21,8 +21,9 @@ from .. import extensions, services
 from ..filters import MINE, WorkQueueFilter, open_tasks_for_queue
 from ..forms_desk import ASSIGN, SET_ASIDE, BulkTasksForm
 from ..forms_lists import SetAsideForm
-from ..models import Procedure, Task
+from ..models import Procedure, Screen, Task
 from .lists import PER_PAGE, _stage_label, roles_required
+from .saved_views import default_view_redirect, saved_views_context
 
 
 @dataclass
@@ -37,6 +38,8 @@ class CaseTasks:
 @require_GET
 @roles_required(*SECRETARIAT)
 def work_queue(request):
+    if default := default_view_redirect(request, Screen.WORK_QUEUE):
+        return default
     return _render_queue(request, request.GET, BulkTasksForm(initial={"filters": request.GET.urlencode()}))
 
 
@@ -64,6 +67,7 @@ def _render_queue(request, query, bulk_form):
             "chosen_tasks": getattr(bulk_form, "task_ids", set()),
             "chosen_cases": getattr(bulk_form, "case_ids", set()),
             "sections": sections,
+            **saved_views_context(request, Screen.WORK_QUEUE),
         },
     )
 
