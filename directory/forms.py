@@ -19,11 +19,15 @@ class DsfrFormMixin:
 
     template_name = "directory/form.html"
     bound_field_class = DsfrBoundField
+    # Long drop-downs (communes, organisations) offered as an autocomplete by static/prevex/autocomplete.js.
+    autocomplete_fields = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _as_native_date(field)
+        for name in self.autocomplete_fields:
+            self.fields[name].widget.attrs["data-autocomplete"] = ""
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
 
