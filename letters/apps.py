@@ -15,3 +15,4 @@ class LettersConfig(AppConfig):
             procedure_extensions.CASE_PANELS, ("letters/_case_letters.html", extensions.case_panel)
         )
         procedure_extensions.register(procedure_extensions.TIMELINE_SOURCES, extensions.timeline)
+        procedure_extensions.register(procedure_extensions.CASE_SUMMARY, ("Courriers", "courriers"))
