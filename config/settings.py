@@ -163,6 +163,8 @@ EMAIL_CONFIG = _read("EMAIL_URL", env.email_url, default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="Prévex <ne-pas-repondre@prevex.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The secretariat's address, shown in the footer and on the legal pages.
+CONTACT_EMAIL = _read("CONTACT_EMAIL", env.str, default="ccapex@prevex.localhost")
 
 # Celery: Redis broker when REDIS_URL is set, tasks run in-process otherwise.
 REDIS_URL = _read("REDIS_URL", env.str, default="")

@@ -33,7 +33,8 @@ class Acting:
 
 
 def resolve(request) -> Acting:
-    """The membership chosen in the session, or the only one the user has."""
+    """The membership chosen in the session, else the only one the user has, else the one they
+    chose last time (if still active)."""
     user = request.user
     if not user.is_authenticated:
         return Acting(None)
@@ -42,10 +43,18 @@ def resolve(request) -> Acting:
     for membership in memberships:
         if membership.pk == chosen:
             return Acting(membership)
-    if len(memberships) == 1:
-        request.session[SESSION_KEY] = memberships[0].pk
-        return Acting(memberships[0])
+    remembered = memberships[0].pk if len(memberships) == 1 else user.last_membership_id
+    for membership in memberships:
+        if membership.pk == remembered:
+            request.session[SESSION_KEY] = membership.pk
+            return Acting(membership)
     return Acting(None)
+
+
+def choose(request, membership) -> None:
+    """Act for this membership in this session, and from the next sign-in on."""
+    request.session[SESSION_KEY] = membership.pk
+    User.objects.filter(pk=request.user.pk).update(last_membership=membership)
 
 
 def secretariat_members():

@@ -5,12 +5,13 @@ from django.utils.functional import SimpleLazyObject
 
 from . import acting
 
-PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/")
+LEGAL_PAGES = ("/accessibilite/", "/mentions-legales/", "/donnees-personnelles/")
+PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", *LEGAL_PAGES)
 
 
 class LoginRequiredMiddleware:
-    """Every page requires sign-in, except sign-in, password reset, the accessibility statement and
-    static files."""
+    """Every page requires sign-in, except sign-in, password reset, the legal pages (accessibility,
+    legal notice, personal data) and static files."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,7 +31,7 @@ class ActingOrganisationMiddleware:
         "/deconnexion/",
         "/static/",
         "/mot-de-passe/",
-        "/accessibilite/",
+        *LEGAL_PAGES,
     )
 
     def __init__(self, get_response):

@@ -9,6 +9,8 @@ urlpatterns = [
     path("deconnexion/", views.SignOutView.as_view(), name="logout"),
     path("organisme/", views.choose_organisation, name="choose_organisation"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -60,7 +60,7 @@ def choose_organisation(request):
     memberships = list(request.user.active_memberships())
     form = ChooseOrganisationForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():
-        request.session[acting_module.SESSION_KEY] = form.cleaned_data["membership"].pk
+        acting_module.choose(request, form.cleaned_data["membership"])
         messages.success(
             request, f"Vous agissez désormais pour {form.cleaned_data['membership'].organisation}."
         )
@@ -98,3 +98,13 @@ def home_blocks(request):
 def accessibility(request):
     """The accessibility statement (RGAA), public like the sign-in page."""
     return render(request, "directory/accessibility.html", {"title": "Accessibilité"})
+
+
+def legal_notice(request):
+    """The mentions légales (loi 2004-575 art. 6), public."""
+    return render(request, "directory/legal_notice.html", {"title": "Mentions légales"})
+
+
+def personal_data(request):
+    """How the households' personal data are processed (RGPD art. 13 and 14), public."""
+    return render(request, "directory/personal_data.html", {"title": "Données personnelles"})
