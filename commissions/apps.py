@@ -15,6 +15,7 @@ class CommissionsConfig(AppConfig):
         partner_api.register_scope(api.SCOPE)
         access.register_grant(panels.commission_grant)
         extensions.register(extensions.CASE_PANELS, ("commissions/case_panel.html", panels.case_panel))
+        extensions.register(extensions.CASE_SUMMARY, ("Commissions", "commissions-dossier"))
         extensions.register(
             extensions.WORK_QUEUE_SECTIONS, ("commissions/work_queue_section.html", panels.work_queue_section)
         )

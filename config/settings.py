@@ -187,6 +187,8 @@ EMAIL_CONFIG = _read("EMAIL_URL", env.email_url, default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="Prévex <ne-pas-repondre@prevex.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The secretariat's address, shown in the footer and on the legal pages.
+CONTACT_EMAIL = _read("CONTACT_EMAIL", env.str, default="ccapex@prevex.localhost")
 
 # Access log (procedure/access_log.py): a user reading more distinct files than this in a day
 # without recording anything on them is reported to the administrators the next morning.

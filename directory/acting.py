@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from .models import Membership, Organisation, Role
+from .models import Membership, Organisation, Role, User
 
 # The roles that act as the CCAPEX secretariat and see every case (administrators included).
 SECRETARIAT_ROLES = (Role.SECRETARIAT, Role.ADMIN)
@@ -33,7 +33,8 @@ class Acting:
 
 
 def resolve(request) -> Acting:
-    """The membership chosen in the session, or the only one the user has."""
+    """The membership chosen in the session, else the only one the user has, else the one they
+    chose last time (if still active)."""
     user = request.user
     if not user.is_authenticated:
         return Acting(None)
@@ -42,10 +43,24 @@ def resolve(request) -> Acting:
     for membership in memberships:
         if membership.pk == chosen:
             return Acting(membership)
-    if len(memberships) == 1:
-        request.session[SESSION_KEY] = memberships[0].pk
-        return Acting(memberships[0])
+    remembered = memberships[0].pk if len(memberships) == 1 else user.last_membership_id
+    for membership in memberships:
+        if membership.pk == remembered:
+            request.session[SESSION_KEY] = membership.pk
+            return Acting(membership)
     return Acting(None)
+
+
+def choose(request, membership) -> None:
+    """Act for this membership in this session, and from the next sign-in on."""
+    request.session[SESSION_KEY] = membership.pk
+    User.objects.filter(pk=request.user.pk).update(last_membership=membership)
+
+
+def secretariat_members():
+    """The people who may be given the secretariat's tasks: an active secretariat membership."""
+    members = Membership.objects.active().filter(role=Role.SECRETARIAT).values("user")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("last_name", "first_name", "pk")
 
 
 def acting_role(user) -> str | None:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from .navigation import sections_for
@@ -17,7 +18,7 @@ SITE_CONFIG = {
 
 def shell(request):
     """The header and navigation: service name, acting organisation, sections of the role."""
-    context = {"SITE_CONFIG": SITE_CONFIG}
+    context = {"SITE_CONFIG": SITE_CONFIG, "CONTACT_EMAIL": settings.CONTACT_EMAIL}
     acting = getattr(request, "acting", None)
     if acting is None or not request.user.is_authenticated:
         return context

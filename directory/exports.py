@@ -7,7 +7,7 @@ A household's name or address comes from an imported file or a form: a value suc
 single quote, which spreadsheets read as "this is text"; numbers, dates and empty cells keep their
 type. In XLSX, text cells are written as text (never as a formula or an error code).
 
-Public API, for every app (and the partners' API CSV): `safe_cell`, `safe_row`, `xlsx_row`.
+Public API, for every app (and the partners' API CSV): `safe_cell`, `safe_row`, `xlsx_cell`, `xlsx_row`.
 """
 
 import datetime
@@ -36,10 +36,11 @@ def safe_row(values: Iterable) -> list:
 
 def xlsx_row(sheet, values: Iterable) -> list:
     """An XLSX row of typed cells for `sheet.append`: numbers and dates as such, the rest as text."""
-    return [_xlsx_cell(sheet, value) for value in values]
+    return [xlsx_cell(sheet, value) for value in values]
 
 
-def _xlsx_cell(sheet, value):
+def xlsx_cell(sheet, value):
+    """A typed XLSX cell: numbers and dates as such, the rest as inert text."""
     if value is None or value == "":
         return WriteOnlyCell(sheet, value=None)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):

@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils import formats, timezone
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
@@ -15,18 +15,27 @@ class DsfrFormMixin:
     """The French State's form look (django-dsfr) for every Prévex form, plain or model form.
 
     Optional fields are marked (the DSFR's current recommendation), without django-dsfr's
-    transitional warning.
+    transitional warning. A refused form opens with its error summary (templates/_form_errors.html),
+    which a template that lays the fields out itself includes at the top of its <form>.
     """
 
-    template_name = "dsfr/form_snippet.html"
+    template_name = "directory/form.html"
     bound_field_class = DsfrBoundField
+    # Long drop-downs (communes, organisations) offered as an autocomplete by static/prevex/autocomplete.js.
+    autocomplete_fields = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _as_native_date(field)
+        for name in self.autocomplete_fields:
+            self.fields[name].widget.attrs["data-autocomplete"] = ""
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+
+    @property
+    def error_count(self):
+        return sum(len(errors) for errors in self.errors.values())
 
     def get_context(self):
         context = super().get_context()
@@ -175,3 +184,11 @@ class SecondFactorForm(DsfrForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class ResetPasswordForm(DsfrFormMixin, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(DsfrFormMixin, SetPasswordForm):
+    pass

@@ -5,13 +5,15 @@ from django.utils.functional import SimpleLazyObject
 
 from . import acting, second_factor
 
+LEGAL_PAGES = ("/accessibilite/", "/mentions-legales/", "/donnees-personnelles/")
 # The API authenticates its own callers by token (directory.api); its schema and documentation are public.
-PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/", "/api/")
+PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", *LEGAL_PAGES, "/api/")
 
 
 class LoginRequiredMiddleware:
-    """Every page requires sign-in, except sign-in, password reset, the accessibility statement,
-    static files and the partner API (which authenticates its callers by token)."""
+    """Every page requires sign-in, except sign-in, password reset, the legal pages (accessibility,
+    legal notice, personal data), static files and the partner API (which authenticates its callers
+    by token)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,7 +33,7 @@ class ActingOrganisationMiddleware:
         "/deconnexion/",
         "/static/",
         "/mot-de-passe/",
-        "/accessibilite/",
+        *LEGAL_PAGES,
         "/api/",
     )
 

@@ -39,6 +39,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
     failed_login_count = models.PositiveSmallIntegerField("échecs de connexion", default=0)
     locked_until = models.DateTimeField("verrouillé jusqu'au", null=True, blank=True)
+    last_membership = models.ForeignKey(
+        "Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="dernier organisme choisi",
+        help_text="Proposé d'office à la connexion suivante (toujours modifiable dans l'en-tête).",
+    )
 
     objects = UserManager()
 

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import acting as acting_module
 from . import api, proconnect, second_factor, services
-from .forms import ApiTokenForm, ChooseOrganisationForm, SecondFactorForm, SignInForm
+from .forms import (
+    ApiTokenForm,
+    ChooseOrganisationForm,
+    NewPasswordForm,
+    ResetPasswordForm,
+    SecondFactorForm,
+    SignInForm,
+)
 from .models import ApiCall, ApiToken, Role
 from .navigation import sections_for
 
@@ -80,6 +87,7 @@ def proconnect_callback(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetPasswordForm
     template_name = "directory/password_reset.html"
     email_template_name = "directory/password_reset_email.txt"
     subject_template_name = "directory/password_reset_subject.txt"
@@ -93,6 +101,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
     template_name = "directory/password_reset_confirm.html"
     success_url = reverse_lazy("directory:password_reset_complete")
     extra_context = {"title": "Nouveau mot de passe"}
@@ -116,7 +125,7 @@ def choose_organisation(request):
     memberships = list(request.user.active_memberships())
     form = ChooseOrganisationForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():
-        request.session[acting_module.SESSION_KEY] = form.cleaned_data["membership"].pk
+        acting_module.choose(request, form.cleaned_data["membership"])
         messages.success(
             request, f"Vous agissez désormais pour {form.cleaned_data['membership'].organisation}."
         )
@@ -247,3 +256,13 @@ def _enrol(request, form):
         "qr_svg": segno.make(device.config_url).svg_inline(scale=4, title="QR code de la clé"),
     }
     return render(request, "directory/second_factor_enrol.html", context)
+
+
+def legal_notice(request):
+    """The mentions légales (loi 2004-575 art. 6), public."""
+    return render(request, "directory/legal_notice.html", {"title": "Mentions légales"})
+
+
+def personal_data(request):
+    """How the households' personal data are processed (RGPD art. 13 and 14), public."""
+    return render(request, "directory/personal_data.html", {"title": "Données personnelles"})

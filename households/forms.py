@@ -42,6 +42,8 @@ class HouseholdForm(VersionedForm):
 
 
 class LeaseForm(VersionedForm):
+    autocomplete_fields = ("commune",)
+
     class Meta:
         model = Lease
         fields = [

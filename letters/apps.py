@@ -29,3 +29,4 @@ class LettersConfig(AppConfig):
 
         procedure_extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
         procedure_extensions.register(procedure_retention.STALE_FILES, personal_data.stale_files)
+        procedure_extensions.register(procedure_extensions.CASE_SUMMARY, ("Courriers", "courriers"))

@@ -7,7 +7,9 @@ referrals, letters or commissions:
 - CASE_PANELS: (template name, fn(request, procedure) -> context dict), rendered on the case page
   in order, below the household, lease and deadlines;
 - WORK_QUEUE_SECTIONS: (template name, fn(request) -> context dict), rendered on the secretariat's
-  work queue below its tasks (overdue referrals, overdue recommendations…).
+  work queue below its tasks (overdue referrals, overdue recommendations…);
+- CASE_SUMMARY: (label, anchor id) of a panel's heading, for the case page's sommaire; shown only
+  when the rendered panels hold that id (no query).
 """
 
 import datetime
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 TIMELINE_SOURCES = []
 CASE_PANELS = []
 WORK_QUEUE_SECTIONS = []
+CASE_SUMMARY = []
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.forms import DateInput
 from django.utils import timezone
 
+from directory.acting import secretariat_members
 from directory.models import Organisation, Territory
 from households.models import HousingSector, Landlord
 
@@ -38,8 +39,16 @@ def _territory_communes(territory):
 ANOMALIES = "anomalies"  # the tasks of services.sync_anomaly_tasks
 
 
+def assignee_choices():
+    members = [(str(user.pk), user.get_full_name() or user.email) for user in secretariat_members()]
+    return [(MINE, "Moi (mes tâches)"), (NOBODY, "Personne"), *members]
+
+
+MINE, NOBODY = "moi", "personne"
+
+
 class WorkQueueFilter(django_filters.FilterSet):
-    """Open tasks by action, stage of their procedure, territory, sector and due date."""
+    """Open tasks by action, stage of their procedure, territory, sector, due date and assignee."""
 
     action = django_filters.ChoiceFilter(
         label="Action",
@@ -59,6 +68,9 @@ class WorkQueueFilter(django_filters.FilterSet):
     period = django_filters.ChoiceFilter(
         label="Échéance", choices=PERIODS, method="filter_period", empty_label="Toutes"
     )
+    assignee = django_filters.ChoiceFilter(
+        label="Attribuée à", choices=assignee_choices, method="filter_assignee", empty_label="Tous"
+    )
 
     class Meta:
         model = Task
@@ -75,6 +87,13 @@ class WorkQueueFilter(django_filters.FilterSet):
 
     def filter_territory(self, queryset, name, value):
         return queryset.filter(procedure__lease__commune__in=_territory_communes(value))
+
+    def filter_assignee(self, queryset, name, value):
+        if value == MINE:
+            return queryset.filter(assignee=self.request.user)
+        if value == NOBODY:
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=value)
 
     def filter_period(self, queryset, name, value):
         today = timezone.localdate()
@@ -205,7 +224,7 @@ def open_tasks_for_queue(user):
     tasks = Task.objects.filter(status=Task.Status.OPEN)
     if access.procedure_filter(user) is not None:  # the secretariat sees all: no join to count
         tasks = tasks.filter(procedure__in=Procedure.objects.visible_to(user))
-    return tasks.select_related("procedure__household", "procedure__lease__commune").order_by(
+    return tasks.select_related("procedure__household", "procedure__lease__commune", "assignee").order_by(
         F("due_date").asc(nulls_last=True), "pk"
     )
 

@@ -170,6 +170,7 @@ class CaseCreateForm(DsfrForm):
         "phone",
     )
     HOLDER_FIELDS = ("last_name", "first_name", "birth_year")
+    autocomplete_fields = ("commune", "social_landlord")
     LEASE_FIELDS = ("address", "postal_code", "commune", "sector", "signed_on", "rent")
 
     def __init__(self, *args, departement_code="21", **kwargs):

@@ -253,6 +253,15 @@ class Task(models.Model):
         related_name="tasks",
         verbose_name="organisme",
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tasks",
+        verbose_name="attribuée à",
+        help_text="Le membre du secrétariat qui s'en charge.",
+    )
     closed_at = models.DateTimeField("close le", null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -454,6 +463,74 @@ class AnonymisedCase(models.Model):
 
     def __str__(self):
         return f"Procédure {self.procedure_id} anonymisée le {self.at:%d/%m/%Y}"
+
+
+class Screen(models.TextChoices):
+    """The list screens whose filters and sort can be saved as a view."""
+
+    PROCEDURES = "procedures", "Procédures"
+    WORK_QUEUE = "file", "File de travail"
+
+
+class SavedViewQuerySet(models.QuerySet):
+    def for_user(self, user, screen):
+        """The user's own views of the screen and those shared with the whole secretariat."""
+        return self.filter(models.Q(owner=user) | models.Q(shared=True), screen=screen)
+
+
+class SavedView(models.Model):
+    """A named set of filters and sort of a list screen, kept as its query string."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views", verbose_name="auteur"
+    )
+    screen = models.CharField("écran", max_length=20, choices=Screen.choices)
+    name = models.CharField("nom", max_length=80)
+    query = models.CharField("filtres et tri", max_length=1000, blank=True)
+    shared = models.BooleanField("partagée avec tout le secrétariat", default=False)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "vue enregistrée"
+        verbose_name_plural = "vues enregistrées"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "screen", "name"], name="saved_view_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ListPreference(models.Model):
+    """What a user keeps per list screen: the view opened by default, the export's columns."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="list_preferences",
+        verbose_name="utilisateur",
+    )
+    screen = models.CharField("écran", max_length=20, choices=Screen.choices)
+    default_view = models.ForeignKey(
+        SavedView,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="vue par défaut",
+    )
+    export_columns = models.JSONField("colonnes de l'export", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "préférence de liste"
+        verbose_name_plural = "préférences de liste"
+        constraints = [models.UniqueConstraint(fields=["user", "screen"], name="list_preference_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_screen_display()}"
 
 
 # The acts read from their PDF (procedure/reading/).

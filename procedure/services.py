@@ -487,6 +487,24 @@ def set_aside_task(*, task, user, reason) -> Task:
     return task
 
 
+def close_tasks(tasks, *, user, reason="") -> int:
+    """Close a selection of tasks in one UPDATE, whatever its size: done, or set aside when a reason
+    is given. Tasks closed meanwhile (by a colleague) are left as they are; returns how many closed."""
+    status = Task.Status.SET_ASIDE if reason.strip() else Task.Status.DONE
+    return _open_among(tasks).update(
+        status=status, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason.strip()[:250]
+    )
+
+
+def assign_tasks(tasks, *, assignee) -> int:
+    """Give a selection of open tasks to a member of the secretariat (None: to nobody), in one UPDATE."""
+    return _open_among(tasks).update(assignee=assignee)
+
+
+def _open_among(tasks):
+    return Task.objects.filter(pk__in=tasks.order_by().values("pk"), status=Task.Status.OPEN)
+
+
 # ---------------------------------------------------------------------------------------------
 # The current stage in SQL
 # ---------------------------------------------------------------------------------------------

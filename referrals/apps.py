@@ -13,6 +13,7 @@ class ReferralsConfig(AppConfig):
 
         access.register_grant(panels.referral_grant)
         extensions.register(extensions.CASE_PANELS, ("referrals/case_panel.html", panels.case_panel))
+        extensions.register(extensions.CASE_SUMMARY, ("Orientations", "orientations"))
         extensions.register(
             extensions.WORK_QUEUE_SECTIONS, ("referrals/work_queue_section.html", panels.work_queue_section)
         )

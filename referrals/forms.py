@@ -21,6 +21,19 @@ def _organisations():
     return Organisation.objects.filter(is_active=True).order_by("name")
 
 
+SUGGESTED = "Suggestion de la Charte"
+
+
+def group_by_kind(field, suggested=None):
+    """The organisations of a choice field in groups by kind, the Charte's suggestion first (one
+    query, when the form is built). Validation still reads the field's queryset."""
+    groups = {}
+    for organisation in field.queryset:
+        groups.setdefault(organisation.get_kind_display(), []).append((organisation.pk, organisation.name))
+    first = [(SUGGESTED, [(suggested.pk, suggested.name)])] if suggested else []
+    field.choices = [("", field.empty_label or "Choisir"), *first, *sorted(groups.items())]
+
+
 class RequestReferralForm(DsfrForm):
     """The secretariat's request, pre-filled with the routing's suggestion and the due date."""
 
@@ -43,6 +56,12 @@ class RequestReferralForm(DsfrForm):
         help_text="Seules les informations strictement nécessaires (secret professionnel).",
     )
     task = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    autocomplete_fields = ("addressed_to",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        suggested = self.initial.get("addressed_to")
+        group_by_kind(self.fields["addressed_to"], suggested if isinstance(suggested, Organisation) else None)
 
     def clean(self):
         cleaned = super().clean()

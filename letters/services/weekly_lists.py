@@ -73,6 +73,25 @@ COLUMNS = {
 
 DATE_COLUMNS = {"date_octroi", "date_commandement"}
 AMOUNT_COLUMNS = {"dette"}
+# What a person reads above each column on screen (the files keep formats.md's names).
+COLUMN_TITLES = {
+    "reference": "Référence",
+    "nom": "Nom",
+    "prenom": "Prénom",
+    "adresse": "Adresse",
+    "code_postal": "Code postal",
+    "commune": "Commune",
+    "date_octroi": "Concours accordé le",
+    "adultes": "Adultes",
+    "enfants": "Enfants",
+    "veille_sociale": "Veille sociale",
+    "referent_social": "Référent social",
+    "date_commandement": "Commandement de payer du",
+    "bailleur": "Bailleur",
+    "parc": "Parc",
+    "dette": "Dette (€)",
+    "numero_allocataire": "Numéro allocataire",
+}
 
 # Organisations receiving a list when no ListRecipient is configured for its kind.
 DEFAULT_RECIPIENT_KINDS = {ListKind.SIAO: Organisation.Kind.SIAO, ListKind.CAF: Organisation.Kind.CAF}
@@ -273,7 +292,7 @@ def to_pdf(kind, rows_: list[dict], *, week_start) -> bytes:
             "week": iso_week_label(week_start),
             "week_start": week_start,
             "week_end": week_start + datetime.timedelta(days=6),
-            "columns": COLUMNS[kind],
+            "columns": [COLUMN_TITLES[column] for column in COLUMNS[kind]],
             "rows": [[row[column] for column in COLUMNS[kind]] for row in rows_],
         },
     )

@@ -90,7 +90,7 @@ def preview(request):
     sections = [
         {
             "label": kind.label,
-            "columns": weekly_lists.COLUMNS[kind],
+            "columns": [weekly_lists.COLUMN_TITLES[column] for column in weekly_lists.COLUMNS[kind]],
             "rows": [
                 [row[c] for c in weekly_lists.COLUMNS[kind]] for row in weekly_lists.rows(kind, week_start)
             ],

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.acting import require_secretariat
+from directory.templatetags.french import euros
 from households.forms import HouseholdForm, LeaseForm
 from households.models import Household, Lease, Person
 
@@ -67,7 +68,48 @@ def _render_case(request, procedure, form, status=200):
     services.log_access(user=request.user, procedure=procedure, context="dossier")
     context = _case_context(request, procedure)
     context["record_form"] = form
+    context["summary"] = _summary(context["panels"], with_record_form=form is not None)
     return render(request, "procedure/detail.html", context, status=status)
+
+
+CORE_SUMMARY = [
+    ("Échéances", "echeances-titre"),
+    ("Ménage", "menage-titre"),
+    ("Bail et bailleur", "bail-titre"),
+    ("Tâches", "taches-titre"),
+    ("Enregistrer un acte", "acte-titre"),
+    ("Historique", "historique-titre"),
+]
+
+
+def _summary(panels, *, with_record_form):
+    """The DSFR sommaire: the page's own sections, then the panels that are on the page."""
+    rendered = "".join(panels)
+    core = [(label, anchor) for label, anchor in CORE_SUMMARY if with_record_form or anchor != "acte-titre"]
+    return core + [
+        (label, anchor) for label, anchor in extensions.CASE_SUMMARY if f'id="{anchor}"' in rendered
+    ]
+
+
+# (parameter, label, timeline kinds): the history's filters.
+HISTORY_FILTERS = [
+    ("", "Tout", None),
+    ("actes", "Actes", {"event"}),
+    ("taches", "Tâches", {"task"}),
+    ("modifications", "Modifications", {"change"}),
+    ("documents", "Documents", {"letter", "document"}),
+]
+
+
+def _history(request, entries):
+    """The timeline filtered as asked (?historique=actes…), and the filter links."""
+    chosen = request.GET.get("historique", "")
+    kinds = next((kinds for param, _, kinds in HISTORY_FILTERS if param == chosen), None)
+    links = [
+        {"param": param, "label": label, "current": param == chosen} for param, label, _ in HISTORY_FILTERS
+    ]
+    shown = entries if kinds is None else [entry for entry in entries if entry.kind in kinds]
+    return shown, links
 
 
 def _case_context(request, procedure):
@@ -79,6 +121,15 @@ def _case_context(request, procedure):
     changes = list(_changes(procedure))
     persons = list(Person.objects.filter(household_id=procedure.household_id))
     stage = rules.current_stage(events)
+    entries = timeline(
+        procedure,
+        request.user,
+        events=recorded,
+        tasks=tasks,
+        changes=changes,
+        may_correct=request.acting.is_secretariat,
+    )
+    history, history_filters = _history(request, entries)
     return {
         "title": f"Dossier {procedure.reference}",
         "procedure": procedure,
@@ -89,23 +140,27 @@ def _case_context(request, procedure):
         "stage": stage,
         "closed": rules.is_closed(events),
         "stepper": stepper(stage),
-        "deadlines": deadlines.next_deadlines(procedure, events=events),
+        "deadlines": _one_per_deadline(deadlines.next_deadlines(procedure, events=events)),
         "anomalies": deadlines.anomalies(procedure, events=events),
         "state_liability": deadlines.state_liability(procedure, events=events),
         "today": timezone.localdate(),
         "open_tasks": [task for task in tasks if task.status == Task.Status.OPEN],
-        "timeline": timeline(
-            procedure,
-            request.user,
-            events=recorded,
-            tasks=tasks,
-            changes=changes,
-            may_correct=request.acting.is_secretariat,
-        ),
+        "timeline": history,
+        "history_filters": history_filters,
         "panels": _panels(request, procedure),
         "is_secretariat": request.acting.is_secretariat,
         "set_aside_form": SetAsideTaskForm(),
     }
+
+
+def _one_per_deadline(found):
+    """One alert per deadline: the same date and label given by two rules shows once."""
+    seen, unique = set(), []
+    for deadline in found:
+        if (deadline.date, deadline.label) not in seen:
+            seen.add((deadline.date, deadline.label))
+            unique.append(deadline)
+    return unique
 
 
 def _changes(procedure):
@@ -163,7 +218,7 @@ def _event_entry(event, may_correct=False):
         event.get_police_decision_display(),
         event.get_closure_reason_display(),
         f"Délai accordé jusqu'au {event.time_to_leave_until:%d/%m/%Y}" if event.time_to_leave_until else "",
-        f"Dette : {event.debt} €" if event.debt is not None else "",
+        f"Dette : {euros(event.debt)}" if event.debt is not None else "",
         event.note,
     ]
     badges = (event.get_source_display(),)

@@ -13,11 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -25,11 +23,13 @@ from directory.exports import xlsx_row
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
-from .. import deadlines, extensions, services
-from ..filters import SORTS, ProcedureFilter, WorkQueueFilter, open_tasks_for_queue, procedures_for_list
-from ..forms_lists import ImportConfirmForm, ImportUploadForm, SetAsideForm
-from ..models import EventKind, Procedure, ProcedureEvent, Stage, Task
+from .. import deadlines, services
+from ..exports import EXPORT_COLUMNS, procedures_workbook
+from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list
+from ..forms_lists import ImportConfirmForm, ImportUploadForm
+from ..models import EventKind, ListPreference, Procedure, ProcedureEvent, Screen, Stage
 from ..pending_imports import PendingImport
+from .saved_views import default_view_redirect, saved_views_context
 
 PER_PAGE = 50
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
@@ -57,86 +57,11 @@ def _page(request, queryset):
     return page
 
 
-def _back_to_queue(request):
-    """Back to the work queue with the filters it had (a local address only)."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("procedure:work_queue")
-
-
-# ---------------------------------------------------------------- work queue
-
-
-@require_GET
-@roles_required(*SECRETARIAT)
-def work_queue(request):
-    """Open tasks, overdue first then soonest; the other apps' sections below."""
-    filterset = WorkQueueFilter(request.GET, queryset=open_tasks_for_queue(request.user))
-    page = _page(request, filterset.qs)
-    _decorate_tasks(page.object_list)
-    sections = [
-        render_to_string(template, context(request), request=request)
-        for template, context in extensions.WORK_QUEUE_SECTIONS
-    ]
-    return render(
-        request,
-        "procedure/work_queue.html",
-        {"title": "File de travail", "filter": filterset, "page_obj": page, "sections": sections},
-    )
-
-
-def _decorate_tasks(tasks):
-    """Each task's procedure stage (one query for the page) and how late it is."""
-    today = timezone.localdate()
-    procedure_ids = {task.procedure_id for task in tasks}
-    stages = dict(
-        services.annotate_stage(Procedure.objects.filter(pk__in=procedure_ids)).values_list(
-            "pk", "current_stage"
-        )
-    )
-    for task in tasks:
-        task.stage_label = _stage_label(stages.get(task.procedure_id))
-        task.days_late = (today - task.due_date).days if task.due_date and task.due_date < today else 0
-        task.due_today = task.due_date == today
-
-
 def _stage_label(value):
     return Stage(value).label if value else "—"
 
 
-def _queue_task(request, pk):
-    tasks = Task.objects.filter(procedure__in=Procedure.objects.visible_to(request.user))
-    return get_object_or_404(tasks.select_related("procedure"), pk=pk)
-
-
-@require_POST
-@roles_required(*SECRETARIAT)
-def task_done(request, pk):
-    task = _queue_task(request, pk)
-    if task.status != Task.Status.OPEN:
-        messages.info(request, f"La tâche « {task.title} » était déjà close.")
-        return _back_to_queue(request)
-    services.complete_task(task=task, user=request.user)
-    messages.success(request, f"Tâche faite : « {task.title} » ({task.procedure.reference}).")
-    return _back_to_queue(request)
-
-
-@require_POST
-@roles_required(*SECRETARIAT)
-def task_set_aside(request, pk):
-    task = _queue_task(request, pk)
-    form = SetAsideForm(request.POST)
-    if task.status != Task.Status.OPEN:
-        messages.info(request, f"La tâche « {task.title} » était déjà close.")
-    elif not form.is_valid():
-        messages.error(request, f"Tâche non écartée : indiquez le motif pour « {task.title} ».")
-    else:
-        services.set_aside_task(task=task, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Tâche écartée : « {task.title} » ({task.procedure.reference}).")
-    return _back_to_queue(request)
+# ---------------------------------------------------------------- work queue (views/work_queue.py)
 
 
 def home_work_queue(request):
@@ -159,6 +84,8 @@ def home_work_queue(request):
 @require_GET
 @roles_required(*CASE_ROLES)
 def procedure_list(request):
+    if default := default_view_redirect(request, Screen.PROCEDURES):
+        return default
     filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
     page = _page(request, filterset.qs)
     for procedure in page.object_list:
@@ -176,8 +103,15 @@ def procedure_list(request):
             "sort_query": _without(request.GET, "page", "tri"),
             "export_query": _without(request.GET, "page"),
             "today": timezone.localdate(),
+            "export_columns": _export_column_choices(request.user),
+            **saved_views_context(request, Screen.PROCEDURES),
         },
     )
+
+
+def _export_column_choices(user):
+    chosen = {column.key for column in export_columns_for(user)}
+    return [(column, column.key in chosen) for column in EXPORT_COLUMNS]
 
 
 COLUMNS = [
@@ -217,7 +151,7 @@ def _without(query, *keys):
 def procedure_export(request):
     """The filtered list as an XLSX attachment, with the same filters as the page."""
     filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
-    workbook, rows = procedures_workbook(filterset.qs)
+    workbook, rows = procedures_workbook(filterset.qs, export_columns_for(request.user))
     services.log_access(
         user=request.user, context="export des procédures", filters=dict(request.GET.lists()), rows=rows
     )
@@ -230,37 +164,11 @@ def procedure_export(request):
     )
 
 
-EXPORT_COLUMNS = [
-    ("Référence", lambda p: p.reference),
-    ("Ménage", lambda p: p.household.label),
-    ("Numéro allocataire", lambda p: p.household.benefit_claim_number),
-    ("Adresse", lambda p: p.lease.address),
-    ("Code postal", lambda p: p.lease.postal_code),
-    ("Commune", lambda p: p.lease.commune.name),
-    ("Code INSEE", lambda p: p.lease.commune.insee_code),
-    ("Parc", lambda p: p.lease.get_sector_display()),
-    ("Bailleur", lambda p: p.landlord.name),
-    ("Étape", lambda p: Stage(p.current_stage).label if p.current_stage else ""),
-    ("Statut", lambda p: "Close" if p.closed else "En cours"),
-    ("Dernier acte", lambda p: p.last_act_date),
-    ("Prochaine échéance", lambda p: p.next_due_date),
-    ("Dette (€)", lambda p: p.debt),
-]
-
-
-def procedures_workbook(procedures):
-    """A write-only workbook (rows streamed from the database) in a temporary file, rewound, and
-    its number of rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Procédures")
-    sheet.append([header for header, _ in EXPORT_COLUMNS])
-    rows = 0
-    for rows, procedure in enumerate(procedures.iterator(chunk_size=2000), start=1):  # noqa: B007
-        sheet.append(xlsx_row(sheet, [value(procedure) for _, value in EXPORT_COLUMNS]))
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(output)
-    output.seek(0)
-    return output, rows
+def export_columns_for(user):
+    """The columns the user chose for the export (all of them until they choose)."""
+    preference = ListPreference.objects.filter(user=user, screen=Screen.PROCEDURES).first()
+    chosen = set(preference.export_columns) if preference and preference.export_columns else None
+    return [column for column in EXPORT_COLUMNS if chosen is None or column.key in chosen]
 
 
 # ---------------------------------------------------------------- the State's liability (CPCE L.153-1)
@@ -311,6 +219,22 @@ def state_liability_export(request):
         filename=f"responsabilite-etat-{timezone.localdate():%Y-%m-%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def choose_export_columns(request):
+    keys = [column.key for column in EXPORT_COLUMNS if column.key in request.POST.getlist("colonne")]
+    filters = request.POST.get("filtres", "")
+    back = reverse("procedure:list") + (f"?{filters}" if filters else "")
+    if not keys:
+        messages.error(request, "Colonnes non enregistrées : cochez au moins une colonne.")
+        return redirect(back)
+    ListPreference.objects.update_or_create(
+        user=request.user, screen=Screen.PROCEDURES, defaults={"export_columns": keys}
+    )
+    messages.success(request, f"Colonnes de l'export enregistrées ({len(keys)}).")
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- search
@@ -388,12 +312,10 @@ def _run_import(request, pending, *, dry_run):
 
 
 urlpatterns = [
-    path("file-de-travail/", work_queue, name="work_queue"),
     path("procedures/responsabilite-etat.xlsx", state_liability_export, name="state_liability_export"),
-    path("file-de-travail/taches/<int:pk>/faite/", task_done, name="task_done"),
-    path("file-de-travail/taches/<int:pk>/ecarter/", task_set_aside, name="task_set_aside"),
     path("procedures/", procedure_list, name="list"),
     path("procedures/export.xlsx", procedure_export, name="list_export"),
+    path("procedures/colonnes-export/", choose_export_columns, name="export_columns"),
     path("procedures/import/", import_acts, name="import"),
     path("recherche/", search, name="search"),
 ]

@@ -73,3 +73,27 @@ def test_ended_membership_cannot_be_chosen(two_hats, cd21):
     response = client.post("/organisme/", {"membership": str(ended.pk)})
     assert response.status_code == 200
     assert response.context["form"].errors["membership"]
+
+
+def test_the_chosen_organisation_is_remembered_for_the_next_sign_in(two_hats, cd21):
+    chosen = Membership.objects.get(user=two_hats, organisation=cd21)
+    signed_in(two_hats).post("/organisme/", {"membership": str(chosen.pk)})
+
+    next_day = signed_in(two_hats)
+    home = next_day.get("/")
+
+    assert home.status_code == 200
+    assert (
+        "Conseil départemental de la Côte"
+        in home.content.decode().split('data-testid="acting-organisation"')[1]
+    )
+    assert next_day.get("/organisme/").status_code == 200  # still changeable from the header
+
+
+def test_a_remembered_organisation_whose_membership_ended_is_asked_again(two_hats, cd21):
+    chosen = Membership.objects.get(user=two_hats, organisation=cd21)
+    signed_in(two_hats).post("/organisme/", {"membership": str(chosen.pk)})
+    Membership.objects.filter(pk=chosen.pk).update(end_date=timezone.localdate() - datetime.timedelta(days=1))
+    MembershipFactory(user=two_hats, organisation=OrganisationFactory(code="caf21"), role=Role.PARTNER)
+
+    assert signed_in(two_hats).get("/")["Location"] == "/organisme/"

@@ -30,3 +30,17 @@ def test_the_accessibility_statement_is_public_and_linked_from_the_footer(client
     assert response.status_code == 200
     assert "Déclaration d'accessibilité" in response.content.decode()
     assert 'href="/accessibilite/"' in client.get("/connexion/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [("/mentions-legales/", "Mentions légales"), ("/donnees-personnelles/", "Données personnelles")],
+)
+def test_the_legal_pages_are_public_linked_from_the_footer_and_give_a_contact(client, settings, url, title):
+    settings.CONTACT_EMAIL = "ccapex@ddets.example.fr"
+
+    html = client.get(url).content.decode()
+
+    assert f"<h1>{title}</h1>" in html
+    assert 'href="mailto:ccapex@ddets.example.fr"' in html
+    assert f'href="{url}"' in client.get("/connexion/").content.decode()

@@ -49,14 +49,16 @@ def test_secretariat_imports_a_week_of_acts_and_sees_the_tasks_in_its_queue(
 
     expect(page.get_by_role("heading", name="File de travail", level=1)).to_be_visible()
     expect(page.get_by_text("Import terminé : 2 procédures créées")).to_be_visible()
-    tasks = page.get_by_test_id("tache")
-    expect(tasks.filter(has_text="EXP-21-0101").first).to_be_visible()
+    cases = page.get_by_test_id("dossier")  # one row per case, its tasks inside
+    expect(cases.filter(has_text="EXP-21-0101")).to_be_visible()
     expect(
-        tasks.filter(has_text="EXP-21-0102").filter(has_text="Demander un diagnostic social")
+        cases.filter(has_text="EXP-21-0102")
+        .get_by_test_id("tache")
+        .filter(has_text="Demander un diagnostic social")
     ).to_have_count(1)
     screenshot("work-queue")
 
-    tasks.filter(has_text="EXP-21-0101").first.get_by_role("button", name="Fait").click()
+    cases.filter(has_text="EXP-21-0101").get_by_role("button", name="Fait").first.click()
     expect(page.get_by_text("Tâche faite")).to_be_visible()
 
     page.get_by_role("link", name="Procédures").first.click()

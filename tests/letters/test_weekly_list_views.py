@@ -150,6 +150,9 @@ def test_the_preview_shows_this_week_s_acts_as_they_stand(secretariat_client, si
     assert "OCTROI-CETTE-SEMAINE" in content and "CP-CETTE-SEMAINE" in content
     assert "OCTROI-SEMAINE-DERNIERE" not in content
     assert "SIAO 21" in content
+    assert '<th scope="col">Concours accordé le</th>' in content
+    assert '<th scope="col">Numéro allocataire</th>' in content
+    assert "numero_allocataire" not in content
 
 
 def test_the_preview_makes_the_same_number_of_queries_for_more_households(secretariat_client, siao_org):

@@ -207,7 +207,7 @@ def test_household_members_and_vulnerabilities_show(secretariat_client):
     page = secretariat_client.get(case_url(procedure)).content.decode()
 
     assert "Léa Durand" in page
-    assert "né(e) en 1990" in page
+    assert "année de naissance 1990" in page
     assert "Grossesse" in page
     assert "Aucune étape" in page
 

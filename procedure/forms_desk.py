@@ -1,0 +1,57 @@
+"""The work queue's bulk form: which tasks (chosen ones, whole cases, or the whole filtered selection)
+and what to do with them (done, set aside with a reason, given to a member of the secretariat)."""
+
+from django import forms
+
+from directory.acting import secretariat_members
+from directory.forms import DsfrForm
+
+DONE, SET_ASIDE, ASSIGN = "faite", "ecarter", "attribuer"
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+class BulkTasksForm(DsfrForm):
+    prefix = "lot"  # beside the queue's filter form on the same page
+
+    action = forms.ChoiceField(
+        label="Action sur la sélection",
+        choices=[
+            ("", "Choisir…"),
+            (DONE, "Marquer comme faites"),
+            (SET_ASIDE, "Écarter"),
+            (ASSIGN, "Attribuer"),
+        ],
+        error_messages={"required": "Choisissez l'action à appliquer."},
+    )
+    reason = forms.CharField(
+        label="Motif (pour écarter)", max_length=250, required=False, help_text="obligatoire pour écarter"
+    )
+    assignee = MemberChoiceField(
+        label="Attribuer à",
+        queryset=None,
+        required=False,
+        empty_label="Personne (retirer l'attribution)",
+    )
+    everything = forms.BooleanField(label="Toutes les tâches de la sélection filtrée", required=False)
+    filters = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = secretariat_members()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == SET_ASIDE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Indiquez pourquoi ces tâches sont écartées.")
+        self.task_ids, self.case_ids = _ids(self.data, "tache"), _ids(self.data, "dossier")
+        if not (cleaned.get("everything") or self.task_ids or self.case_ids):
+            raise forms.ValidationError("Cochez au moins une tâche ou un dossier, ou toute la sélection.")
+        return cleaned
+
+
+def _ids(data, name):
+    return {int(value) for value in data.getlist(name) if value.isdigit()}
