@@ -12,8 +12,18 @@ class CommissionsConfig(AppConfig):
         from . import panels
 
         access.register_grant(panels.commission_grant)
+        access.register_grant(panels.recommendation_grant)
         extensions.register(extensions.CASE_PANELS, ("commissions/case_panel.html", panels.case_panel))
         extensions.register(
             extensions.WORK_QUEUE_SECTIONS, ("commissions/work_queue_section.html", panels.work_queue_section)
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
+
+        from referrals import extensions as referral_extensions
+
+        from . import follow_up
+
+        referral_extensions.register(referral_extensions.DIGEST_SOURCES, follow_up.digest_lines)
+        referral_extensions.register(
+            referral_extensions.INBOX_SECTIONS, ("commissions/inbox_section.html", panels.inbox_section)
+        )

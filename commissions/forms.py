@@ -230,3 +230,21 @@ class OfferAnswerForm(DsfrForm):
         required=False,
         widget=forms.Select(choices=[("", "Non évalué"), ("true", "Oui"), ("false", "Non")]),
     )
+
+
+class AnswerRecommendationForm(DsfrForm):
+    """The addressee's answer to a recommendation (the rules: follow_up.answer_recommendation)."""
+
+    answer = forms.ChoiceField(
+        label="Réponse",
+        choices=Recommendation.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    done_on = forms.DateField(label="Réalisée le", required=False, help_text="Si elle est réalisée.")
+    note = forms.CharField(
+        label="Ce qui a été fait, où en est la réalisation, ou pourquoi elle est impossible",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sans plus que ce que le secrétariat doit savoir (Code pénal 226-13).",
+    )

@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.models import Commune, Organisation, Territory
+from directory.acting import acting_organisation, acting_role, is_secretariat
+from directory.models import Commune, Organisation, Role, Territory
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
 
@@ -357,12 +358,38 @@ class AgendaItem(models.Model):
         return f"{self.order}. {self.procedure}"
 
 
+# Who answers a recommendation addressed to their organisation (as for a referral).
+ADDRESSEE_ROLES = (Role.SOCIAL_WORKER, Role.PARTNER)
+
+
+def recommendation_access_cutoff(now=None):
+    """A closed recommendation keeps the case open to its addressee this long
+    (RECOMMENDATION_ACCESS_DAYS, 90 by default), like a referral."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.RECOMMENDATION_ACCESS_DAYS)
+
+
 class RecommendationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Recommendation.Status.OPEN)
 
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def visible_to(self, user):
+        """All for the secretariat; for a social worker or partner, the recommendations addressed
+        to its acting organisation, open or closed less than RECOMMENDATION_ACCESS_DAYS ago."""
+        if is_secretariat(user):
+            return self
+        organisation = acting_organisation(user)
+        if acting_role(user) not in ADDRESSEE_ROLES or organisation is None:
+            return self.none()
+        return self.filter(responsible=organisation).filter(
+            Q(status=Recommendation.Status.OPEN) | Q(closed_at__gte=recommendation_access_cutoff())
+        )
+
+    def answered_since(self, since):
+        """Answered by their addressee since `since`: what the secretariat has to read."""
+        return self.filter(answered_at__gte=since)
 
 
 class Recommendation(models.Model):
@@ -393,6 +420,13 @@ class Recommendation(models.Model):
         DONE = "realisee", "Réalisée"
         NOT_DONE = "non_realisee", "Non réalisée"
         OBSOLETE = "sans_objet", "Sans objet"
+
+    class Answer(models.TextChoices):
+        """The addressee's answer: done and not possible close the follow-up."""
+
+        DONE = "realisee", "Réalisée"
+        IN_PROGRESS = "en_cours", "En cours de réalisation"
+        NOT_POSSIBLE = "impossible", "Impossible à réaliser"
 
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, related_name="recommendations", verbose_name="point"
@@ -429,16 +463,34 @@ class Recommendation(models.Model):
         related_name="+",
         verbose_name="par",
     )
+    answer = models.CharField("réponse de l'organisme", max_length=20, choices=Answer.choices, blank=True)
+    done_on = models.DateField("réalisée le", null=True, blank=True)
+    answered_at = models.DateTimeField("réponse reçue le", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="réponse de",
+    )
 
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "préconisation"
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["responsible", "status"]),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.procedure}"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
 
     def is_overdue(self, today=None):
         return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())

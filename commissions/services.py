@@ -510,6 +510,8 @@ def add_recommendation(
     that is a referral (DSF, diagnostic CCAPEX, visite anticipation, support measure) creates it,
     or is linked to the one already open of that kind; one of kind rehousing pool puts the
     household in the pool (Charte annexe 2), for the quota chosen."""
+    from . import follow_up
+
     require_secretariat(user)
     if item.session.date > timezone.localdate():
         raise CommissionRefused("La séance n'a pas encore eu lieu.")
@@ -524,6 +526,7 @@ def add_recommendation(
             due_date=due_date,
             referral=referral,
         )
+        follow_up.announce(recommendation)
         if kind == R.REHOUSING_POOL:
             enter_pool(
                 procedure=item.procedure,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import follow_up_views, views
 
 app_name = "commissions"
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("points/<int:pk>/retirer/", views.remove_item, name="remove_item"),
     path("points/<int:pk>/preconisations/", views.add_recommendation, name="add_recommendation"),
     path("preconisations/<int:pk>/suivi/", views.close_recommendation, name="close_recommendation"),
+    path(
+        "preconisations/<int:pk>/reponse/",
+        follow_up_views.answer_recommendation,
+        name="answer_recommendation",
+    ),
     path("mes-seances/", views.member_sessions, name="member_sessions"),
     path("mes-seances/<int:pk>/", views.member_session, name="member_session"),
     path("mes-seances/<int:session_pk>/dossiers/<int:pk>/", views.case_summary, name="case_summary"),

@@ -23,7 +23,7 @@ from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import Procedure
 
-from . import services
+from . import follow_up, services
 from .forms import (
     AddItemForm,
     AttachReviewForm,
@@ -254,6 +254,7 @@ def session_detail(request, pk):
     session = _session(pk)
     items = list(_agenda(session))
     _decorate_stages(items)
+    follow_up.attach_previous(session, items)
     if session.is_editable:
         _attach_presenter_forms(items)
     capacity = session.commission.capacity

@@ -27,6 +27,7 @@ from procedure import services as procedure_services
 from procedure.models import EventKind
 from procedure.rules import Action
 
+from . import extensions
 from .models import (
     Attachment,
     ContactAttempt,
@@ -513,26 +514,39 @@ def release_after_failure(message, error, *, final) -> None:
     OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=str(error)[:250])
 
 
-def queue_digests(*, today=None) -> int:
-    """Each organisation with open referrals overdue or due within 7 days gets one digest a day."""
-    today = today or timezone.localdate()
+def referral_digest_lines(*, today):
+    """Per organisation, its open referrals overdue or due within 7 days."""
     horizon = today + datetime.timedelta(days=7)
     due = Referral.objects.open().filter(due_date__lte=horizon).select_related("addressed_to")
     by_organisation = {}
     for referral in due:
         by_organisation.setdefault(referral.addressed_to, []).append(referral)
-    queued = 0
+    link = f"{settings.SITE_URL}{reverse('referrals:inbox')}"
+    lines = {}
     for organisation, referrals in by_organisation.items():
         overdue = sum(1 for referral in referrals if referral.due_date < today)
-        body = (
+        lines[organisation] = [
             f"{len(referrals)} demande(s) adressée(s) à votre organisme arrivent à échéance d'ici 7 jours"
-            f" ({overdue} en retard).\n\n"
-            f"Consultez-les dans Prévex : {settings.SITE_URL}{reverse('referrals:inbox')}\n"
-        )
+            f" ({overdue} en retard) : {link}"
+        ]
+    return lines
+
+
+def queue_digests(*, today=None) -> int:
+    """Each organisation with work overdue or due within 7 days (referrals, and what the
+    DIGEST_SOURCES add) gets one digest a day: counts and links, no personal data."""
+    today = today or timezone.localdate()
+    by_organisation = {}
+    for source in [referral_digest_lines, *extensions.DIGEST_SOURCES]:
+        for organisation, lines in source(today=today).items():
+            by_organisation.setdefault(organisation, []).extend(lines)
+    queued = 0
+    for organisation, lines in by_organisation.items():
+        body = "\n\n".join(lines) + "\n\nConnectez-vous à Prévex pour les consulter.\n"
         with transaction.atomic():
             message = queue_message(
                 organisation=organisation,
-                subject="Prévex : demandes arrivant à échéance",
+                subject="Prévex : ce qui arrive à échéance",
                 body=body,
                 dedup_key=f"digest-{organisation.pk}-{today:%Y-%m-%d}",
             )

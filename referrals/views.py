@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import Procedure
 
-from . import routing, services
+from . import extensions, routing, services
 from .forms import (
     AttachmentForm,
     CancelForm,
@@ -79,6 +80,10 @@ def inbox(request):
             "referrals": list(referrals.order_by("due_date", "pk")[:INBOX_LIMIT]),
             "today": timezone.localdate(),
             "is_secretariat": request.acting.is_secretariat,
+            "sections": [
+                render_to_string(template, context(request), request=request)
+                for template, context in extensions.INBOX_SECTIONS
+            ],
         },
     )
 

@@ -1,0 +1,67 @@
+"""Issue 12's "done when", in the browser, on the demo (setup_departement 21, seed_demo): the CCAS
+de Dijon's social worker finds the ASLL recommendation of the demo in the inbox, answers it, and
+the secretariat reads the answer on the case and in the follow-up of the commission's next
+session."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from commissions.models import Recommendation, Session
+from tests.e2e.conftest import sign_in
+from tests.factories import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(db, settings):
+    call_command("setup_departement", "21", stdout=io.StringIO())
+    settings.DEBUG = True  # seed_demo refuses to run otherwise; the pages are served as usual after
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+
+
+def test_the_ccas_answers_the_asll_recommendation_and_the_secretariat_reads_it(page, screenshot, demo):
+    asll = (
+        Recommendation.objects.filter(kind=Recommendation.Kind.ASLL, responsible__code="ccas-dijon")
+        .select_related("procedure__household", "agenda_item__session")
+        .order_by("pk")
+        .first()
+    )
+    household = asll.procedure.household.label
+
+    sign_in(page, email="ts.ccas-dijon@demo.prevex.fr", password=DEMO_PASSWORD)
+    page.get_by_role("link", name="Demandes reçues", exact=True).first.click()
+    received = page.get_by_test_id("received-recommendations")
+    expect(received).to_contain_text("Mesure ASLL")
+    screenshot("ccas-inbox-recommendations")
+    received.get_by_role("link", name=f"Mesure ASLL — {household}").first.click()
+    expect(page.get_by_test_id("recommendation-facts")).to_contain_text(household)
+    page.locator("label[for=id_answer_0]").click()  # the DSFR radio: its label takes the click
+    expect(page.get_by_label("Réalisée", exact=True)).to_be_checked()
+    page.get_by_label("Réalisée le").fill(f"{asll.agenda_item.session.date:%Y-%m-%d}")
+    page.get_by_label("Ce qui a été fait").fill("Mesure ASLL ouverte, premier rendez-vous tenu")
+    screenshot("ccas-answer-form")
+    page.get_by_role("button", name="Transmettre la réponse").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("transmise au secrétariat")
+
+    page.context.clear_cookies()
+    sign_in(page, email="secretariat@demo.prevex.fr", password=DEMO_PASSWORD)
+    page.goto(f"/procedures/{asll.procedure_id}/")
+    panel = page.get_by_test_id("commissions-panel")
+    expect(panel).to_contain_text("Mesure ASLL ouverte, premier rendez-vous tenu")
+    expect(panel.get_by_test_id("recommendation-answer").first).to_contain_text("réalisée")
+    next_session = (
+        Session.objects.filter(
+            commission=asll.agenda_item.session.commission, date__gt=asll.agenda_item.session.date
+        )
+        .order_by("date")
+        .first()
+    )
+    page.goto(f"/commissions/seances/{next_session.pk}/")
+    follow_up = page.get_by_test_id("earlier-recommendations")
+    expect(follow_up).to_contain_text("Mesure ASLL ouverte, premier rendez-vous tenu")
+    screenshot("session-follow-up-with-answer")
