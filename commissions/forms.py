@@ -111,6 +111,12 @@ class AddItemForm(DsfrForm):
         empty_label="Le secrétariat",
     )
     household_invited = forms.BooleanField(label="Convoquer le ménage", required=False, initial=True)
+    override_reason = forms.CharField(
+        label="Motif de l'inscription hors critères",
+        max_length=500,
+        required=False,
+        help_text="Seulement si le dossier sort des étapes, parcs ou territoire de la formation.",
+    )
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)

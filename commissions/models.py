@@ -345,6 +345,12 @@ class AgendaItem(models.Model):
     attendance = models.CharField("présence", max_length=20, choices=Attendance.choices, blank=True)
     opinion = models.TextField("avis de la commission", blank=True)
     decided_at = models.DateTimeField("avis rendu le", null=True, blank=True)
+    override_reason = models.CharField(
+        "motif de l'inscription hors critères",
+        max_length=500,
+        blank=True,
+        help_text="Le dossier ne correspond pas aux étapes, parcs ou territoire de la formation.",
+    )
 
     class Meta:
         verbose_name = "point de l'ordre du jour"

@@ -309,6 +309,19 @@ def pending_queue(commission=None):
     return queue.filter(commission=commission) if commission is not None else queue
 
 
+def coming_sessions(commission_ids) -> dict:
+    """Each commission's sessions to come whose agenda is open, soonest first: one query."""
+    sessions = Session.objects.filter(
+        commission_id__in=commission_ids,
+        status__in=(Session.Status.PLANNED, Session.Status.PUBLISHED),
+        date__gte=timezone.localdate(),
+    ).order_by("date", "pk")
+    by_commission = {}
+    for session in sessions:
+        by_commission.setdefault(session.commission_id, []).append(session)
+    return by_commission
+
+
 # ---------------------------------------------------------------------------------------------
 # Sessions
 # ---------------------------------------------------------------------------------------------
@@ -349,15 +362,24 @@ def update_session(*, session, user, date, place, starts_at=None) -> Session:
     return session
 
 
-def add_to_agenda(*, session, review, user, presenter=None, household_invited=None) -> AgendaItem:
+def add_to_agenda(
+    *, session, review, user, presenter=None, household_invited=None, override_reason=""
+) -> AgendaItem:
     """Put a case awaiting examination on a session's agenda, within the commission's capacity
-    (10 households a session for a médiation pré-expulsion, Charte II.A.2.c)."""
+    (10 households a session for a médiation pré-expulsion, Charte II.A.2.c), if it fits the
+    formation's stages, sectors and territory, or with the secretariat's reason (commissions.fit)."""
+    from .fit import misfits, refusal_message
+
     require_secretariat(user)
     commission = session.commission
     if review.commission_id != commission.pk or review.status != ReviewRequest.Status.PENDING:
         raise CommissionRefused("Ce dossier n'attend pas d'examen par cette commission.")
     if review.procedure_id is None:
         raise CommissionRefused("Rattachez d'abord cette saisine à une procédure.")
+    override_reason = override_reason.strip()
+    reasons = misfits(commission, review.procedure)
+    if reasons and not override_reason:
+        raise CommissionRefused(refusal_message(commission, reasons))
     invited = commission.households_attend if household_invited is None else household_invited
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
@@ -371,6 +393,7 @@ def add_to_agenda(*, session, review, user, presenter=None, household_invited=No
             order=order,
             presenter=presenter,
             household_invited=invited and commission.households_attend,
+            override_reason=override_reason[:500] if reasons else "",
         )
         ReviewRequest.objects.filter(pk=review.pk).update(status=ReviewRequest.Status.SCHEDULED)
         review.status = ReviewRequest.Status.SCHEDULED

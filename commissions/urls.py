@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import follow_up_views, views
+from . import follow_up_views, scheduling_views, views
 
 app_name = "commissions"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("saisine/", views.partner_review, name="partner_review"),
     path("saisines/suggerer/", views.suggest, name="suggest"),
     path("saisines/<int:pk>/retirer/", views.withdraw, name="withdraw"),
+    path("saisines/<int:pk>/inscrire/", scheduling_views.schedule_review, name="schedule_review"),
     path("saisines/nouvelle/<int:procedure_pk>/", views.request_review, name="request_review"),
     path("seances/<int:pk>/", views.session_detail, name="session"),
     path("seances/<int:pk>/modifier/", views.session_edit, name="session_edit"),

@@ -149,6 +149,12 @@ class Organisation(models.Model):
     city = models.CharField("ville", max_length=100, blank=True)
     email = models.EmailField("adresse fonctionnelle", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
+    opening_hours = models.CharField(
+        "horaires d'accueil",
+        max_length=250,
+        blank=True,
+        help_text="Imprimés sur les courriers aux ménages (ex. : du lundi au vendredi, 9 h – 12 h).",
+    )
     territory = models.ForeignKey(
         Territory,
         verbose_name="territoire desservi",

@@ -280,12 +280,39 @@ def save_diagnosis(*, referral, user, data, submit=False) -> Diagnosis:
             setattr(diagnosis, name, value)
         diagnosis.author = user
         if submit:
+            _check_complete(diagnosis)
             diagnosis.status, diagnosis.submitted_at = Diagnosis.Status.SUBMITTED, timezone.now()
         diagnosis.save()
         if submit:
             _move(referral, S.DONE, user=user, note="Diagnostic transmis")
             _complete_procedure_tasks(referral, user, "Diagnostic transmis")
     return diagnosis
+
+
+def _check_complete(diagnosis):
+    from .briefing import missing_to_submit
+
+    missing = missing_to_submit(diagnosis, Diagnosis.REQUIRED_TO_SUBMIT)
+    if missing:
+        raise ReferralRefused(f"Pour transmettre le diagnostic, complétez : {', '.join(missing)}.")
+
+
+# How long the secretariat's work queue shows a diagnosis filed.
+FILED_SHOWN_DAYS = 14
+
+
+def diagnoses_filed(*, user):
+    """The diagnoses filed in the last FILED_SHOWN_DAYS, newest first (the secretariat's queue)."""
+    now = timezone.now()
+    return (
+        Diagnosis.objects.filter(
+            status=Diagnosis.Status.SUBMITTED,
+            submitted_at__gte=now - datetime.timedelta(days=FILED_SHOWN_DAYS),
+            referral__in=Referral.objects.visible_to(user),
+        )
+        .select_related("referral__addressed_to", "referral__procedure__household")
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def file_visit_report(*, referral, user, data) -> VisitReport:
@@ -532,12 +559,34 @@ def referral_digest_lines(*, today):
     return lines
 
 
+def filed_digest_lines(*, today):
+    """Per requesting organisation (the secretariat), the diagnoses filed the day before."""
+    start = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time())
+    )
+    filed = Diagnosis.objects.filter(
+        status=Diagnosis.Status.SUBMITTED,
+        submitted_at__gte=start,
+        submitted_at__lt=start + datetime.timedelta(days=1),
+        referral__requesting_organisation__isnull=False,
+    ).select_related("referral__requesting_organisation")
+    counts = {}
+    for diagnosis in filed:
+        organisation = diagnosis.referral.requesting_organisation
+        counts[organisation] = counts.get(organisation, 0) + 1
+    link = f"{settings.SITE_URL}{reverse('procedure:work_queue')}"
+    return {
+        organisation: [f"{count} diagnostic(s) transmis hier : {link}"]
+        for organisation, count in counts.items()
+    }
+
+
 def queue_digests(*, today=None) -> int:
     """Each organisation with work overdue or due within 7 days (referrals, and what the
     DIGEST_SOURCES add) gets one digest a day: counts and links, no personal data."""
     today = today or timezone.localdate()
     by_organisation = {}
-    for source in [referral_digest_lines, *extensions.DIGEST_SOURCES]:
+    for source in [referral_digest_lines, filed_digest_lines, *extensions.DIGEST_SOURCES]:
         for organisation, lines in source(today=today).items():
             by_organisation.setdefault(organisation, []).extend(lines)
     queued = 0

@@ -1,17 +1,24 @@
 """Issue 12's "done when", in the browser, on the demo (setup_departement 21, seed_demo): the CCAS
 de Dijon's social worker finds the ASLL recommendation of the demo in the inbox, answers it, and
 the secretariat reads the answer on the case and in the follow-up of the commission's next
-session."""
+session; the médiation pré-expulsion (public sector only) refuses a private-sector case with its
+reason, and takes it with the secretariat's."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from commissions.models import Recommendation, Session
+from households.models import HousingSector
+from procedure.models import Stage
+from tests.commissions.factories import CommissionFactory, ReviewRequestFactory, SessionFactory
 from tests.e2e.conftest import sign_in
 from tests.factories import DEMO_PASSWORD
+from tests.procedure.factories import procedure_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +72,33 @@ def test_the_ccas_answers_the_asll_recommendation_and_the_secretariat_reads_it(p
     follow_up = page.get_by_test_id("earlier-recommendations")
     expect(follow_up).to_contain_text("Mesure ASLL ouverte, premier rendez-vous tenu")
     screenshot("session-follow-up-with-answer")
+
+
+def test_a_public_sector_formation_refuses_a_private_sector_case_with_its_reason(
+    page, screenshot, secretariat
+):
+    mediation = CommissionFactory(mediation=True)
+    session = SessionFactory(commission=mediation, date=timezone.localdate() + datetime.timedelta(days=10))
+    private = procedure_at(
+        Stage.ORDER_TO_VACATE, sector=HousingSector.PRIVATE, household__label="Ménage Privé"
+    )
+    ReviewRequestFactory(procedure=private, commission=mediation)
+
+    sign_in(page, email="secretariat@example.org", password=DEMO_PASSWORD)
+    page.goto(f"/commissions/seances/{session.pk}/")
+    page.get_by_label("Dossier en attente d'examen").select_option(
+        label=f"Ménage Privé — {private.reference}"
+    )
+    page.get_by_role("button", name="Inscrire à l'ordre du jour").click()
+    error = page.get_by_test_id("add-item-error")
+    expect(error).to_contain_text("le logement relève du parc privé, la formation examine le parc public")
+    expect(page.get_by_label("Dossier en attente d'examen")).to_have_value(
+        str(private.review_requests.get().pk)
+    )
+    screenshot("agenda-misfit-refused")
+    expect(page.get_by_test_id("agenda-item")).to_have_count(0)
+
+    page.get_by_label("Motif de l'inscription hors critères").fill("Bailleur privé conventionné, à examiner")
+    page.get_by_role("button", name="Inscrire à l'ordre du jour").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("inscrit à l'ordre du jour")
+    expect(page.get_by_test_id("agenda-item")).to_contain_text("Hors critères")

@@ -80,6 +80,8 @@ def test_dsf_from_assignation_to_pdf(
     diagnosis_url = reverse("referrals:diagnosis", args=[referral.pk])
     assert social_worker_client.post(diagnosis_url, {**DIAGNOSIS, "draft": "1"}).status_code == 302
     assert social_worker_client.post(diagnosis_url, {**DIAGNOSIS, "submit": "1"}).status_code == 302
+    confirm_url = reverse("referrals:diagnosis_confirm", args=[referral.pk])
+    assert social_worker_client.post(confirm_url).status_code == 302
 
     pdf = social_worker_client.get(reverse("referrals:diagnosis_pdf", args=[referral.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
