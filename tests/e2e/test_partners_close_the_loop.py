@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from commissions.models import Recommendation, Session
 from households.models import HousingSector
@@ -102,3 +103,28 @@ def test_a_public_sector_formation_refuses_a_private_sector_case_with_its_reason
     page.get_by_role("button", name="Inscrire à l'ordre du jour").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("inscrit à l'ordre du jour")
     expect(page.get_by_test_id("agenda-item")).to_contain_text("Hors critères")
+
+
+def test_a_questionnaire_s_pdf_holds_the_commune_s_social_service_and_the_adil(page, demo, tmp_path):
+    from directory.models import Organisation
+    from letters.services.contacts import contact_line
+    from procedure.models import Procedure
+
+    case = Procedure.objects.filter(lease__commune__insee_code="21231").order_by("pk").first()
+    ccas, adil = Organisation.objects.get(code="ccas-dijon"), Organisation.objects.get(kind="adil")
+
+    sign_in(page, email="secretariat@demo.prevex.fr", password=DEMO_PASSWORD)
+    page.goto(f"/procedures/{case.pk}/")
+    page.get_by_label("Nouveau courrier").select_option(label="Courrier et questionnaire au ménage")
+    page.get_by_role("button", name="Générer le courrier").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("Courrier et questionnaire au ménage")
+    link = page.locator("#courriers").get_by_role("link", name="Courrier et questionnaire au ménage").first
+    response = page.request.get(link.get_attribute("href"))  # the browser shows the PDF inline
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "questionnaire.pdf"
+    pdf.write_bytes(response.body())
+    reader = PdfReader(str(pdf))
+    text = " ".join(" ".join(page_.extract_text() for page_ in reader.pages).split())
+    assert " ".join(contact_line(ccas).split()) in text
+    assert " ".join(contact_line(adil).split()) in text
+    assert f"{ccas.address}, {ccas.postal_code} {ccas.city}" in text and adil.address in text
