@@ -286,6 +286,10 @@ class Session(models.Model):
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PLANNED)
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
     members_notified_at = models.DateTimeField("membres prévenus le", null=True, blank=True)
+    # The agenda the members were last told of (procedure ids), and the change they were told of.
+    published_procedures = models.JSONField("dossiers annoncés aux membres", default=list, blank=True)
+    agenda_version = models.PositiveIntegerField("version de l'ordre du jour publiée", default=0)
+    change_notified_version = models.PositiveIntegerField("modification annoncée aux membres", default=0)
 
     objects = SessionQuerySet.as_manager()
 

@@ -436,7 +436,9 @@ def remove_from_agenda(*, item, user) -> None:
 def publish(*, session, user) -> Session:
     """Publish the agenda: its members are told by e-mail (a link only, no personal data) and the
     households convened where they attend (Charte II.A.2: "Inviter les membres", "Rédiger les
-    courriers d'invitation"). Publishing again after a change sends the new convocations only."""
+    courriers d'invitation"). Publishing again tells the members what changed (how many cases
+    added or removed), or nothing when nothing changed, and sends the new convocations only.
+    Returns the change (commissions.publication.AgendaChange)."""
     from . import tasks
 
     require_secretariat(user)
@@ -446,14 +448,17 @@ def publish(*, session, user) -> Session:
         )
     if session.status not in (Session.Status.PLANNED, Session.Status.PUBLISHED):
         raise CommissionRefused("Cette séance est déjà tenue.")
+    from .publication import record_publication
+
     first_time = session.status == Session.Status.PLANNED
     session.status = Session.Status.PUBLISHED
     session.published_at = session.published_at or timezone.now()
     session.save(update_fields=["status", "published_at"])
+    change = record_publication(session, first_time=first_time)
     if first_time:
         transaction.on_commit(lambda: tasks.notify_members.delay(session.pk))
     transaction.on_commit(lambda: tasks.convene_households.delay(session.pk))
-    return session
+    return change
 
 
 def member_recipients(session) -> list[str]:

@@ -365,8 +365,10 @@ def remove_item(request, pk):
 def publish(request, pk):
     session = _session(pk)
     try:
-        services.publish(session=session, user=request.user)
-        messages.success(request, "Ordre du jour publié : les membres sont prévenus, les ménages convoqués.")
+        change = services.publish(session=session, user=request.user)
+        (messages.success if change.first_time or change.changed else messages.info)(
+            request, change.message()
+        )
     except services.CommissionRefused as error:
         _refused(request, error)
     return redirect("commissions:session", pk=pk)
