@@ -658,3 +658,32 @@ class RehousingOffer(models.Model):
 
     def __str__(self):
         return f"Proposition du {self.offered_on:%d/%m/%Y} — {self.landlord}"
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCalendar feed of the sessions they sit on: a secret URL (only its hash
+    is kept), revocable; it carries dates, places and commissions, never a case."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name="membre",
+    )
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "abonnement au calendrier des séances"
+        verbose_name_plural = "abonnements au calendrier des séances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Calendrier de {self.user}"

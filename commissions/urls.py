@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import follow_up_views, scheduling_views, views
+from . import follow_up_views, member_views, scheduling_views, views
 
 app_name = "commissions"
 
@@ -36,6 +36,9 @@ urlpatterns = [
     ),
     path("mes-seances/", views.member_sessions, name="member_sessions"),
     path("mes-seances/<int:pk>/", views.member_session, name="member_session"),
+    path("mes-seances/<int:pk>/ordre-du-jour.pdf", member_views.agenda_pdf, name="member_agenda_pdf"),
+    path("mes-seances/agenda/", member_views.subscription, name="calendar"),
+    path("calendrier/<str:token>.ics", member_views.feed, name="calendar_feed"),
     path("mes-seances/<int:session_pk>/dossiers/<int:pk>/", views.case_summary, name="case_summary"),
     path("vivier/", views.pool, name="pool"),
     path("vivier/<int:pk>/", views.pool_entry, name="pool_entry"),

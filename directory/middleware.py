@@ -5,7 +5,8 @@ from django.utils.functional import SimpleLazyObject
 
 from . import acting
 
-PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/")
+# The members' calendar feeds answer to their private token, not to a session (commissions.calendar).
+PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", "/accessibilite/", "/commissions/calendrier/")
 
 
 class LoginRequiredMiddleware:
