@@ -19,6 +19,18 @@ class CommissionsConfig(AppConfig):
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
 
+        from directory import notifications
+        from directory.models import Channel
+
+        notifications.register_kind(
+            "preconisation_recue", "Une commission confie une préconisation à mon organisme"
+        )
+        notifications.register_kind(
+            "reponse_preconisation",
+            "Un organisme répond à une préconisation d'une commission",
+            Channel.DIGEST,
+        )
+
         from referrals import extensions as referral_extensions
 
         from . import follow_up

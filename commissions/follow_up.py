@@ -15,6 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from directory import notifications
 from directory.acting import acting_organisation, acting_role
 
 from .models import ADDRESSEE_ROLES, Recommendation
@@ -72,6 +73,16 @@ def answer_recommendation(*, recommendation, user, answer, note="", done_on=None
         ]
     )
     logger.info("recommendation_answered recommendation=%s answer=%s", recommendation.pk, answer)
+    notifications.notify(
+        users=notifications.secretariat_users(),
+        kind="reponse_preconisation",
+        title=(
+            f"Réponse à une préconisation ({recommendation.get_kind_display()}) : "
+            f"{recommendation.get_answer_display().lower()}, par {recommendation.responsible}"
+        ),
+        url=reverse("commissions:item", args=[recommendation.agenda_item_id]),
+        dedup_key=f"recommendation-{recommendation.pk}-answer-{now:%Y%m%d%H%M%S%f}",
+    )
     return recommendation
 
 
@@ -125,6 +136,13 @@ def announce(recommendation) -> None:
             f"« {recommendation.get_kind_display()} », échéance le {recommendation.due_date:%d/%m/%Y}.\n\n"
             f"Pour la consulter et y répondre, connectez-vous à Prévex : {answer_url(recommendation)}\n"
         ),
+        dedup_key=f"recommendation-{recommendation.pk}-made",
+    )
+    notifications.notify(
+        users=notifications.members_of(recommendation.responsible, ADDRESSEE_ROLES),
+        kind="preconisation_recue",
+        title=f"Nouvelle préconisation : {recommendation.get_kind_display()}",
+        url=reverse("commissions:answer_recommendation", args=[recommendation.pk]),
         dedup_key=f"recommendation-{recommendation.pk}-made",
     )
 

@@ -18,6 +18,16 @@ class ReferralsConfig(AppConfig):
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
 
+        from directory import notifications
+        from directory.models import Channel
+
+        notifications.register_kind(
+            "demande_recue", "Une demande (DSF, visite, accompagnement…) est adressée à mon organisme"
+        )
+        notifications.register_kind(
+            "diagnostic_recu", "Un diagnostic demandé par le secrétariat est transmis", Channel.DIGEST
+        )
+
         from letters.services import weekly_lists
 
         from .services import social_referents

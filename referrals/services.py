@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from directory import notifications
 from directory.acting import (
     acting_organisation,
     is_secretariat,
@@ -29,6 +30,7 @@ from procedure.rules import Action
 
 from . import extensions
 from .models import (
+    WORKING_ROLES,
     Attachment,
     ContactAttempt,
     Diagnosis,
@@ -286,7 +288,21 @@ def save_diagnosis(*, referral, user, data, submit=False) -> Diagnosis:
         if submit:
             _move(referral, S.DONE, user=user, note="Diagnostic transmis")
             _complete_procedure_tasks(referral, user, "Diagnostic transmis")
+            _notify_filed(referral)
     return diagnosis
+
+
+def _notify_filed(referral):
+    """The secretariat that asked is told (its users' notification preferences: digest by default)."""
+    if referral.requesting_organisation is None:
+        return
+    notifications.notify(
+        users=notifications.secretariat_users(referral.requesting_organisation),
+        kind="diagnostic_recu",
+        title=f"Diagnostic transmis : {referral.get_kind_display()}, par {referral.addressed_to}",
+        url=reverse("referrals:detail", args=[referral.pk]),
+        dedup_key=f"referral-{referral.pk}-filed",
+    )
 
 
 def _check_complete(diagnosis):
@@ -492,6 +508,13 @@ def _announce(referral):
             f"« {referral.get_kind_display()} ».{due}\n\n"
             f"Pour la consulter, connectez-vous à Prévex : {referral_url(referral)}\n"
         ),
+        dedup_key=f"referral-{referral.pk}-requested",
+    )
+    notifications.notify(
+        users=notifications.members_of(referral.addressed_to, WORKING_ROLES),
+        kind="demande_recue",
+        title=f"Nouvelle demande : {referral.get_kind_display()}",
+        url=reverse("referrals:detail", args=[referral.pk]),
         dedup_key=f"referral-{referral.pk}-requested",
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from commissions import follow_up
 from commissions.models import Recommendation, Session
 from commissions.services import CommissionRefused, add_recommendation
+from directory.models import Notification
 from procedure.models import AccessLog, Procedure
 from referrals import services as referral_services
 from referrals.models import OutboxMessage
@@ -182,10 +183,13 @@ def test_a_faulty_answer_is_explained_and_keeps_what_was_typed(social_worker_cli
 
 
 def test_the_secretariat_reads_the_answer_on_the_case_queue_and_session(
-    secretariat_client, asll, social_worker, mediation
+    secretariat_client, secretariat, asll, social_worker, mediation
 ):
     follow_up.answer_recommendation(
         recommendation=asll, user=social_worker, answer=A.NOT_POSSIBLE, note="Ménage parti"
+    )
+    assert Notification.objects.get(user=secretariat, kind="reponse_preconisation").url == reverse(
+        "commissions:item", args=[asll.agenda_item_id]
     )
     case = secretariat_client.get(reverse("procedure:detail", args=[asll.procedure_id])).content.decode()
     assert "impossible à réaliser" in case and "Ménage parti" in case
@@ -207,7 +211,7 @@ def test_the_work_queue_lists_overdue_recommendations_before_the_answers(secreta
 
 
 def test_a_new_recommendation_e_mails_its_organisation_a_link_only(
-    held_item, secretariat, ccas_dijon, django_capture_on_commit_callbacks
+    held_item, secretariat, social_worker, ccas_dijon, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         recommendation = add_recommendation(
@@ -217,6 +221,9 @@ def test_a_new_recommendation_e_mails_its_organisation_a_link_only(
             responsible=ccas_dijon,
             due_date=TODAY + datetime.timedelta(days=30),
         )
+    # issue 12 §5: its social workers' notifications, in the list and as each chose by e-mail.
+    notification = Notification.objects.get(user=social_worker, kind="preconisation_recue")
+    assert notification.url == answer_url(recommendation) and "Aide du FSL" in notification.title
     message = OutboxMessage.objects.get(dedup_key=f"recommendation-{recommendation.pk}-made")
     assert message.recipient == ccas_dijon.email
     assert answer_url(recommendation) in message.body
