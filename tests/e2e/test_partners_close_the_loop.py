@@ -128,3 +128,30 @@ def test_a_questionnaire_s_pdf_holds_the_commune_s_social_service_and_the_adil(p
     assert " ".join(contact_line(ccas).split()) in text
     assert " ".join(contact_line(adil).split()) in text
     assert f"{ccas.address}, {ccas.postal_code} {ccas.city}" in text and adil.address in text
+
+
+def test_the_new_pages_have_no_serious_accessibility_violation(page, screenshot, demo):
+    from tests.e2e.test_accessibility import assert_accessible
+
+    asll = (
+        Recommendation.objects.filter(kind=Recommendation.Kind.ASLL, status="en_cours").order_by("pk").first()
+    )
+    sign_in(page, email="ts.ccas-dijon@demo.prevex.fr", password=DEMO_PASSWORD)
+    for path in [
+        "/orientations/",
+        f"/commissions/preconisations/{asll.pk}/reponse/",
+        "/notifications/",
+        "/notifications/preferences/",
+    ]:
+        assert_accessible(page, path)
+    screenshot("notification-preferences")
+    page.context.clear_cookies()
+    sign_in(page, email="secretariat@demo.prevex.fr", password=DEMO_PASSWORD)
+    session = Session.objects.filter(status="publiee", items__isnull=False).order_by("pk").first()
+    for path in ["/commissions/saisines/", f"/commissions/seances/{session.pk}/", "/file-de-travail/"]:
+        assert_accessible(page, path)
+    screenshot("secretariat-work-queue")
+    page.context.clear_cookies()
+    sign_in(page, email="membre.caf@demo.prevex.fr", password=DEMO_PASSWORD)
+    for path in ["/commissions/mes-seances/", "/commissions/mes-seances/agenda/"]:
+        assert_accessible(page, path)
