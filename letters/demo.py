@@ -31,7 +31,7 @@ def seed_letters(stdout=None) -> None:
             to=weekly.recipient.email,
             detail="Démonstration : aucun courriel n'est parti.",
         )
-    _seed_contacts()
+    seed_contacts()
     for procedure_id, kind in services.questionnaires_due(last_week)[:DEMO_LETTERS]:
         if not Letter.objects.filter(procedure_id=procedure_id, kind=kind).exists():
             from procedure.models import Procedure
@@ -50,7 +50,7 @@ CONTACT_KINDS = (
 )
 
 
-def _seed_contacts():
+def seed_contacts():
     """Fictitious details (marked as such) for the organisations that have none."""
     organisations = Organisation.objects.filter(kind__in=CONTACT_KINDS, address="").select_related("commune")
     for number, organisation in enumerate(organisations.order_by("pk"), start=1):
