@@ -93,21 +93,26 @@ def bench_letters():
     from django.db import transaction
     from weasyprint import HTML
 
+    from letters.demo import seed_contacts
     from letters.models import LetterKind
     from letters.services import letters as services
     from procedure.models import EventKind, Procedure
 
     kind = LetterKind.QUESTIONNAIRE_HOUSEHOLD
+    # The questionnaire prints the commune's CCAS (letters/services/contacts.py): cases of such communes.
     procedures = list(
-        Procedure.objects.filter(events__kind=EventKind.PAYMENT_ORDER)
+        Procedure.objects.filter(
+            events__kind=EventKind.PAYMENT_ORDER, lease__commune__organisations__kind="ccas"
+        )
         .select_related("household", "lease__commune", "landlord")
         .distinct()[:LETTERS]
     )
     if not procedures:
-        print("Aucune procédure : pas de mesure des courriers.")
+        print("Aucune procédure dans une commune dotée d'un CCAS : pas de mesure des courriers.")
         return
     try:
         with transaction.atomic():
+            seed_contacts()  # fictitious addresses, rolled back with the rest
             version = services.current_version(kind)
             html = [services.letter_html(procedure, version) for procedure in procedures]
             count = len(procedures)

@@ -14,6 +14,7 @@ class CommissionsConfig(AppConfig):
 
         partner_api.register_scope(api.SCOPE)
         access.register_grant(panels.commission_grant)
+        access.register_grant(panels.recommendation_grant)
         extensions.register(extensions.CASE_PANELS, ("commissions/case_panel.html", panels.case_panel))
         extensions.register(extensions.CASE_SUMMARY, ("Commissions", "commissions-dossier"))
         extensions.register(
@@ -30,3 +31,23 @@ class CommissionsConfig(AppConfig):
         from procedure import subject_access
 
         extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
+        from directory import notifications
+        from directory.models import Channel
+
+        notifications.register_kind(
+            "preconisation_recue", "Une commission confie une préconisation à mon organisme"
+        )
+        notifications.register_kind(
+            "reponse_preconisation",
+            "Un organisme répond à une préconisation d'une commission",
+            Channel.DIGEST,
+        )
+
+        from referrals import extensions as referral_extensions
+
+        from . import follow_up
+
+        referral_extensions.register(referral_extensions.DIGEST_SOURCES, follow_up.digest_lines)
+        referral_extensions.register(
+            referral_extensions.INBOX_SECTIONS, ("commissions/inbox_section.html", panels.inbox_section)
+        )

@@ -111,6 +111,12 @@ class AddItemForm(DsfrForm):
         empty_label="Le secrétariat",
     )
     household_invited = forms.BooleanField(label="Convoquer le ménage", required=False, initial=True)
+    override_reason = forms.CharField(
+        label="Motif de l'inscription hors critères",
+        max_length=500,
+        required=False,
+        help_text="Seulement si le dossier sort des étapes, parcs ou territoire de la formation.",
+    )
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,4 +235,22 @@ class OfferAnswerForm(DsfrForm):
         label="Logement adapté selon la DDETS",
         required=False,
         widget=forms.Select(choices=[("", "Non évalué"), ("true", "Oui"), ("false", "Non")]),
+    )
+
+
+class AnswerRecommendationForm(DsfrForm):
+    """The addressee's answer to a recommendation (the rules: follow_up.answer_recommendation)."""
+
+    answer = forms.ChoiceField(
+        label="Réponse",
+        choices=Recommendation.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    done_on = forms.DateField(label="Réalisée le", required=False, help_text="Si elle est réalisée.")
+    note = forms.CharField(
+        label="Ce qui a été fait, où en est la réalisation, ou pourquoi elle est impossible",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sans plus que ce que le secrétariat doit savoir (Code pénal 226-13).",
     )

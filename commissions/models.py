@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.models import Commune, Organisation, Territory
+from directory.acting import acting_organisation, acting_role, is_secretariat
+from directory.models import Commune, Organisation, Role, Territory
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
 
@@ -307,6 +308,10 @@ class Session(models.Model):
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PLANNED)
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
     members_notified_at = models.DateTimeField("membres prévenus le", null=True, blank=True)
+    # The agenda the members were last told of (procedure ids), and the change they were told of.
+    published_procedures = models.JSONField("dossiers annoncés aux membres", default=list, blank=True)
+    agenda_version = models.PositiveIntegerField("version de l'ordre du jour publiée", default=0)
+    change_notified_version = models.PositiveIntegerField("modification annoncée aux membres", default=0)
 
     objects = SessionQuerySet.as_manager()
 
@@ -366,6 +371,12 @@ class AgendaItem(models.Model):
     attendance = models.CharField("présence", max_length=20, choices=Attendance.choices, blank=True)
     opinion = models.TextField("avis de la commission", blank=True)
     decided_at = models.DateTimeField("avis rendu le", null=True, blank=True)
+    override_reason = models.CharField(
+        "motif de l'inscription hors critères",
+        max_length=500,
+        blank=True,
+        help_text="Le dossier ne correspond pas aux étapes, parcs ou territoire de la formation.",
+    )
 
     class Meta:
         verbose_name = "point de l'ordre du jour"
@@ -379,12 +390,38 @@ class AgendaItem(models.Model):
         return f"{self.order}. {self.procedure}"
 
 
+# Who answers a recommendation addressed to their organisation (as for a referral).
+ADDRESSEE_ROLES = (Role.SOCIAL_WORKER, Role.PARTNER)
+
+
+def recommendation_access_cutoff(now=None):
+    """A closed recommendation keeps the case open to its addressee this long
+    (RECOMMENDATION_ACCESS_DAYS, 90 by default), like a referral."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.RECOMMENDATION_ACCESS_DAYS)
+
+
 class RecommendationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Recommendation.Status.OPEN)
 
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def visible_to(self, user):
+        """All for the secretariat; for a social worker or partner, the recommendations addressed
+        to its acting organisation, open or closed less than RECOMMENDATION_ACCESS_DAYS ago."""
+        if is_secretariat(user):
+            return self
+        organisation = acting_organisation(user)
+        if acting_role(user) not in ADDRESSEE_ROLES or organisation is None:
+            return self.none()
+        return self.filter(responsible=organisation).filter(
+            Q(status=Recommendation.Status.OPEN) | Q(closed_at__gte=recommendation_access_cutoff())
+        )
+
+    def answered_since(self, since):
+        """Answered by their addressee since `since`: what the secretariat has to read."""
+        return self.filter(answered_at__gte=since)
 
 
 class Recommendation(models.Model):
@@ -415,6 +452,13 @@ class Recommendation(models.Model):
         DONE = "realisee", "Réalisée"
         NOT_DONE = "non_realisee", "Non réalisée"
         OBSOLETE = "sans_objet", "Sans objet"
+
+    class Answer(models.TextChoices):
+        """The addressee's answer: done and not possible close the follow-up."""
+
+        DONE = "realisee", "Réalisée"
+        IN_PROGRESS = "en_cours", "En cours de réalisation"
+        NOT_POSSIBLE = "impossible", "Impossible à réaliser"
 
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, related_name="recommendations", verbose_name="point"
@@ -451,16 +495,34 @@ class Recommendation(models.Model):
         related_name="+",
         verbose_name="par",
     )
+    answer = models.CharField("réponse de l'organisme", max_length=20, choices=Answer.choices, blank=True)
+    done_on = models.DateField("réalisée le", null=True, blank=True)
+    answered_at = models.DateTimeField("réponse reçue le", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="réponse de",
+    )
 
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "préconisation"
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["responsible", "status"]),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.procedure}"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
 
     def is_overdue(self, today=None):
         return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())
@@ -618,3 +680,32 @@ class RehousingOffer(models.Model):
 
     def __str__(self):
         return f"Proposition du {self.offered_on:%d/%m/%Y} — {self.landlord}"
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCalendar feed of the sessions they sit on: a secret URL (only its hash
+    is kept), revocable; it carries dates, places and commissions, never a case."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name="membre",
+    )
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "abonnement au calendrier des séances"
+        verbose_name_plural = "abonnements au calendrier des séances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Calendrier de {self.user}"

@@ -9,7 +9,7 @@ from directory.acting import acting_organisation, acting_role, is_secretariat
 from directory.models import Role
 from procedure.extensions import TimelineEntry
 
-from . import services
+from . import follow_up, services
 from .models import AgendaItem, Recommendation, RehousingPoolEntry, ReviewRequest, Session
 
 
@@ -22,6 +22,14 @@ def commission_grant(user) -> Q:
         return Q(pk__in=[])
     sessions = Session.objects.open_to_members().sat_on_by(user, organisation)
     return Q(pk__in=AgendaItem.objects.filter(session__in=sessions.values("pk")).values("procedure_id"))
+
+
+def recommendation_grant(user) -> Q:
+    """An organisation named by a recommendation reads the case while it is open, and
+    RECOMMENDATION_ACCESS_DAYS after it is answered or closed (like a referral)."""
+    if is_secretariat(user):
+        return Q(pk__in=[])
+    return Q(pk__in=Recommendation.objects.visible_to(user).values("procedure_id"))
 
 
 def case_panel(request, procedure) -> dict:
@@ -44,6 +52,7 @@ def case_panel(request, procedure) -> dict:
             "recommendations": list(procedure.recommendations.select_related("responsible")),
             "request_url": reverse("commissions:request_review", args=[procedure.pk]),
             "is_secretariat": secretariat,
+            "organisation_id": getattr(request.acting.organisation, "pk", None),
             "today": today,
             "procedure_id": procedure.pk,
             "pool_entries": pool_entries,
@@ -60,7 +69,21 @@ def work_queue_section(request) -> dict:
     overdue = Recommendation.objects.overdue().select_related(
         "responsible", "procedure__household", "agenda_item__session__commission"
     )
-    return {"overdue_recommendations": list(overdue[:50]), "overdue_count": overdue.count()}
+    return {
+        "overdue_recommendations": list(overdue[:50]),
+        "overdue_count": overdue.count(),
+        "answers": list(follow_up.answers_received()[:50]),
+        "answers_days": follow_up.ANSWERS_SHOWN_DAYS,
+        "today": timezone.localdate(),
+    }
+
+
+def inbox_section(request) -> dict:
+    """The recommendations the organisation has to answer, on its inbox (referrals'
+    INBOX_SECTIONS): one query."""
+    if is_secretariat(request.user):
+        return {"received": None}
+    return {"received": list(follow_up.received(request.user)[:200]), "today": timezone.localdate()}
 
 
 def timeline_entries(procedure, user):

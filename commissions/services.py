@@ -326,6 +326,19 @@ def pending_queue(commission=None):
     return queue.filter(commission=commission) if commission is not None else queue
 
 
+def coming_sessions(commission_ids) -> dict:
+    """Each commission's sessions to come whose agenda is open, soonest first: one query."""
+    sessions = Session.objects.filter(
+        commission_id__in=commission_ids,
+        status__in=(Session.Status.PLANNED, Session.Status.PUBLISHED),
+        date__gte=timezone.localdate(),
+    ).order_by("date", "pk")
+    by_commission = {}
+    for session in sessions:
+        by_commission.setdefault(session.commission_id, []).append(session)
+    return by_commission
+
+
 # ---------------------------------------------------------------------------------------------
 # Sessions
 # ---------------------------------------------------------------------------------------------
@@ -366,15 +379,24 @@ def update_session(*, session, user, date, place, starts_at=None) -> Session:
     return session
 
 
-def add_to_agenda(*, session, review, user, presenter=None, household_invited=None) -> AgendaItem:
+def add_to_agenda(
+    *, session, review, user, presenter=None, household_invited=None, override_reason=""
+) -> AgendaItem:
     """Put a case awaiting examination on a session's agenda, within the commission's capacity
-    (10 households a session for a médiation pré-expulsion, Charte II.A.2.c)."""
+    (10 households a session for a médiation pré-expulsion, Charte II.A.2.c), if it fits the
+    formation's stages, sectors and territory, or with the secretariat's reason (commissions.fit)."""
+    from .fit import misfits, refusal_message
+
     require_secretariat(user)
     commission = session.commission
     if review.commission_id != commission.pk or review.status != ReviewRequest.Status.PENDING:
         raise CommissionRefused("Ce dossier n'attend pas d'examen par cette commission.")
     if review.procedure_id is None:
         raise CommissionRefused("Rattachez d'abord cette saisine à une procédure.")
+    override_reason = override_reason.strip()
+    reasons = misfits(commission, review.procedure)
+    if reasons and not override_reason:
+        raise CommissionRefused(refusal_message(commission, reasons))
     invited = commission.households_attend if household_invited is None else household_invited
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
@@ -388,6 +410,7 @@ def add_to_agenda(*, session, review, user, presenter=None, household_invited=No
             order=order,
             presenter=presenter,
             household_invited=invited and commission.households_attend,
+            override_reason=override_reason[:500] if reasons else "",
         )
         ReviewRequest.objects.filter(pk=review.pk).update(status=ReviewRequest.Status.SCHEDULED)
         review.status = ReviewRequest.Status.SCHEDULED
@@ -430,7 +453,9 @@ def remove_from_agenda(*, item, user) -> None:
 def publish(*, session, user) -> Session:
     """Publish the agenda: its members are told by e-mail (a link only, no personal data) and the
     households convened where they attend (Charte II.A.2: "Inviter les membres", "Rédiger les
-    courriers d'invitation"). Publishing again after a change sends the new convocations only."""
+    courriers d'invitation"). Publishing again tells the members what changed (how many cases
+    added or removed), or nothing when nothing changed, and sends the new convocations only.
+    Returns the change (commissions.publication.AgendaChange)."""
     from . import tasks
 
     require_secretariat(user)
@@ -440,14 +465,17 @@ def publish(*, session, user) -> Session:
         )
     if session.status not in (Session.Status.PLANNED, Session.Status.PUBLISHED):
         raise CommissionRefused("Cette séance est déjà tenue.")
+    from .publication import record_publication
+
     first_time = session.status == Session.Status.PLANNED
     session.status = Session.Status.PUBLISHED
     session.published_at = session.published_at or timezone.now()
     session.save(update_fields=["status", "published_at"])
+    change = record_publication(session, first_time=first_time)
     if first_time:
         transaction.on_commit(lambda: tasks.notify_members.delay(session.pk))
     transaction.on_commit(lambda: tasks.convene_households.delay(session.pk))
-    return session
+    return change
 
 
 def member_recipients(session) -> list[str]:
@@ -527,6 +555,8 @@ def add_recommendation(
     that is a referral (DSF, diagnostic CCAPEX, visite anticipation, support measure) creates it,
     or is linked to the one already open of that kind; one of kind rehousing pool puts the
     household in the pool (Charte annexe 2), for the quota chosen."""
+    from . import follow_up
+
     require_secretariat(user)
     if item.session.date > timezone.localdate():
         raise CommissionRefused("La séance n'a pas encore eu lieu.")
@@ -541,6 +571,7 @@ def add_recommendation(
             due_date=due_date,
             referral=referral,
         )
+        follow_up.announce(recommendation)
         if kind == R.REHOUSING_POOL:
             enter_pool(
                 procedure=item.procedure,

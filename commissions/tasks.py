@@ -60,3 +60,28 @@ def send_opinion_letters(session_id, membership_id) -> int:
     done = services.send_opinion_letters(session=session, user=user)
     logger.info("opinion_letters session=%s letters=%s", session_id, done)
     return done
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=50, time_limit=60)
+def notify_agenda_change(self, session_id, version, summary) -> int:
+    """Tell the members that a published agenda changed: counts and a link, no personal data."""
+    from . import publication
+
+    session = publication.claim_change(session_id, version)
+    if session is None:
+        return 0
+    recipients = services.member_recipients(session)
+    url = settings.SITE_URL + reverse("commissions:member_session", args=[session.pk])
+    subject = f"Ordre du jour modifié : {session.commission} du {session.date:%d/%m/%Y}"
+    body = f"L'ordre du jour de la séance a changé ({summary}). Il est consultable dans Prévex :\n{url}\n"
+    try:
+        for email in recipients:
+            send_mail(subject, body, None, [email])
+    except Exception as error:
+        publication.release_change(session_id, version)
+        logger.warning("agenda_change_notification_failed session=%s", session_id)
+        raise self.retry(countdown=120, exc=error) from error
+    logger.info(
+        "agenda_change_notified session=%s version=%s recipients=%s", session_id, version, len(recipients)
+    )
+    return len(recipients)

@@ -23,7 +23,7 @@ from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import Procedure
 
-from . import services
+from . import follow_up, services
 from .forms import (
     AddItemForm,
     AttachReviewForm,
@@ -121,7 +121,10 @@ def plan(request, pk):
 
 @secretariat_only
 def queue(request):
-    reviews = services.pending_queue()
+    reviews = list(services.pending_queue())
+    coming = services.coming_sessions({review.commission_id for review in reviews if review.commission_id})
+    for review in reviews:
+        review.coming_sessions = coming.get(review.commission_id, [])
     return render(
         request, "commissions/queue.html", {"title": "Dossiers en attente d'examen", "reviews": reviews}
     )
@@ -255,9 +258,13 @@ def _agenda(session):
 
 @secretariat_only
 def session_detail(request, pk):
-    session = _session(pk)
+    return _render_session(request, _session(pk))
+
+
+def _render_session(request, session, add_form=None, status=200):
     items = list(_agenda(session))
     _decorate_stages(items)
+    follow_up.attach_previous(session, items)
     if session.is_editable:
         _attach_presenter_forms(items)
     capacity = session.commission.capacity
@@ -268,11 +275,12 @@ def session_detail(request, pk):
             "title": f"Séance du {session.date:%d/%m/%Y}",
             "session": session,
             "items": items,
-            "add_form": AddItemForm(session=session) if session.is_editable else None,
+            "add_form": add_form or (AddItemForm(session=session) if session.is_editable else None),
             "full": capacity is not None and len(items) >= capacity,
             "earlier": list(services.earlier_recommendations(session)[:100]),
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
@@ -322,6 +330,8 @@ def session_edit(request, pk):
 @require_POST
 @secretariat_only
 def add_item(request, pk):
+    """Put a case on the agenda; a refusal (capacity, a case outside the formation's criteria)
+    shows on the session page with the choice and the reason typed kept."""
     session = _session(pk)
     form = AddItemForm(request.POST, session=session)
     if form.is_valid():
@@ -333,13 +343,13 @@ def add_item(request, pk):
                 user=request.user,
                 presenter=data["presenter"],
                 household_invited=data.get("household_invited", False),
+                override_reason=data["override_reason"],
             )
             messages.success(request, "Dossier inscrit à l'ordre du jour.")
+            return redirect("commissions:session", pk=pk)
         except services.CommissionRefused as error:
-            _refused(request, error)
-    else:
-        messages.error(request, "Choisissez un dossier en attente d'examen.")
-    return redirect("commissions:session", pk=pk)
+            form.add_error(None, error)
+    return _render_session(request, session, add_form=form, status=400)
 
 
 @require_POST
@@ -359,8 +369,10 @@ def remove_item(request, pk):
 def publish(request, pk):
     session = _session(pk)
     try:
-        services.publish(session=session, user=request.user)
-        messages.success(request, "Ordre du jour publié : les membres sont prévenus, les ménages convoqués.")
+        change = services.publish(session=session, user=request.user)
+        (messages.success if change.first_time or change.changed else messages.info)(
+            request, change.message()
+        )
     except services.CommissionRefused as error:
         _refused(request, error)
     return redirect("commissions:session", pk=pk)

@@ -31,6 +31,11 @@ app.conf.beat_schedule = {
         "task": "referrals.tasks.send_referral_digests",
         "schedule": crontab(minute=30, hour=7, day_of_week="1-5"),
     },
+    # Each user's daily digest of the notifications they chose to receive so (directory/notifications.py).
+    "notification-digests": {
+        "task": "directory.tasks.send_notification_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_week="1-5"),
+    },
     "referral-outbox-flush": {
         "task": "referrals.tasks.flush_outbox",
         "schedule": crontab(minute="*/10"),

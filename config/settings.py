@@ -296,6 +296,8 @@ LOGGING = {
 
 # Commission members read the cases of a published agenda until this many days after the session.
 COMMISSION_ACCESS_DAYS = _read("COMMISSION_ACCESS_DAYS", env.int, default=30)
+# The organisation a recommendation names reads the case while it is open, and this long after.
+RECOMMENDATION_ACCESS_DAYS = _read("RECOMMENDATION_ACCESS_DAYS", env.int, default=90)
 # The Charte's indicators that the referent partners supply each year (Charte IV) rather than Prévex
 # counting them: Prévex sees only the repayment plans, FSL aids, PCS and new leases recorded on its
 # procedures, while the CAF/MSA, the FSL and the social landlords know them all.

@@ -6,8 +6,17 @@ from django.utils.functional import SimpleLazyObject
 from . import acting, second_factor
 
 LEGAL_PAGES = ("/accessibilite/", "/mentions-legales/", "/donnees-personnelles/")
-# The API authenticates its own callers by token (directory.api); its schema and documentation are public.
-PUBLIC_PREFIXES = ("/connexion/", "/mot-de-passe/", "/static/", *LEGAL_PAGES, "/api/")
+# The API authenticates its own callers by token (directory.api); its schema and documentation are
+# public. The members' calendar feeds answer to their private token, not to a session
+# (commissions.calendar).
+PUBLIC_PREFIXES = (
+    "/connexion/",
+    "/mot-de-passe/",
+    "/static/",
+    *LEGAL_PAGES,
+    "/api/",
+    "/commissions/calendrier/",
+)
 
 
 class LoginRequiredMiddleware:

@@ -159,6 +159,12 @@ class Organisation(models.Model):
     city = models.CharField("ville", max_length=100, blank=True)
     email = models.EmailField("adresse fonctionnelle", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
+    opening_hours = models.CharField(
+        "horaires d'accueil",
+        max_length=250,
+        blank=True,
+        help_text="Imprimés sur les courriers aux ménages (ex. : du lundi au vendredi, 9 h – 12 h).",
+    )
     territory = models.ForeignKey(
         Territory,
         verbose_name="territoire desservi",
@@ -332,3 +338,59 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.endpoint} {self.key}"
+class Channel(models.TextChoices):
+    """How a user wants to hear of a kind of event (issue 12 §5); the in-app list has them all."""
+
+    IMMEDIATE = "immediat", "Courriel immédiat"
+    DIGEST = "resume", "Résumé quotidien"
+    NONE = "aucun", "Aucun courriel"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a user should know of, with a link: never a person's name in the title (it may be
+    e-mailed), only the kind of event."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name="utilisateur"
+    )
+    kind = models.CharField("type d'événement", max_length=40)
+    title = models.CharField("intitulé", max_length=200)
+    url = models.CharField("lien", max_length=300)
+    dedup_key = models.CharField("clé d'unicité", max_length=120)
+    created_at = models.DateTimeField("le", default=timezone.now)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+    emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dedup_key"], name="notification_once_per_user"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences", verbose_name="utilisateur"
+    )
+    kind = models.CharField("type d'événement", max_length=40)
+    channel = models.CharField("courriel", max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = "préférence de notification"
+        verbose_name_plural = "préférences de notification"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.user} — {self.kind} : {self.get_channel_display()}"

@@ -9,3 +9,41 @@ from . import services
 def expire_locks() -> int:
     """Periodic (config/celery.py beat_schedule): release the sign-in locks that have expired."""
     return services.release_expired_locks()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=50, time_limit=60)
+def send_notification(self, notification_id) -> bool:
+    """One immediate e-mail (a link only), claimed once, released and retried on failure."""
+    from . import notifications
+
+    notification = notifications.claim_email(notification_id)
+    if notification is None:
+        return False
+    try:
+        notifications.email_one(notification)
+    except Exception as error:
+        notifications.release([notification_id])
+        raise self.retry(countdown=120, exc=error) from error
+    return True
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def send_notification_digests() -> int:
+    """Periodic (config/celery.py beat_schedule): each user's daily digest, for the kinds they chose."""
+    import logging
+
+    from . import notifications
+
+    sent = 0
+    for user, batch in notifications.digest_batches():
+        claimed = notifications.claim_digest(batch)
+        if not claimed:
+            continue
+        try:
+            notifications.email_digest(user, claimed)
+        except Exception:
+            notifications.release([notification.pk for notification in claimed])
+            logging.getLogger(__name__).warning("notification_digest_failed user=%s", user.pk)
+            continue
+        sent += 1
+    return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "directory"
 
@@ -16,6 +16,14 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.open_notification, name="open_notification"),
+    path("notifications/tout-lire/", notification_views.mark_all_read, name="mark_all_read"),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

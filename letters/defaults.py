@@ -14,9 +14,12 @@ _QUESTIONNAIRE = (
     "{{ procedure.reference }}).\n\n"
     "Afin d'examiner votre situation et de vous proposer des solutions, nous vous remercions de "
     "compléter le questionnaire joint (situation familiale et professionnelle, ressources, souhait de "
-    "vous maintenir dans le logement, démarches engagées) et de nous le retourner sous quinze jours.\n\n"
+    "vous maintenir dans le logement, démarches engagées) et de nous le retourner sous quinze jours. "
+    "Pour nous répondre ou pour toute question : {{ secretariat }}.\n\n"
     "Nous vous invitons également à prendre contact sans attendre avec le service social de votre "
-    "commune ou du Conseil départemental.\n\n"
+    "commune ou du Conseil départemental : {{ services_sociaux }}.\n\n"
+    "L'Agence départementale d'information sur le logement (ADIL) vous informe gratuitement sur vos "
+    "droits et vos obligations de locataire : {{ adil }}.\n\n"
     "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
 )
 
@@ -68,7 +71,10 @@ DEFAULTS = {
         "logement situé {{ bail.adresse }}, {{ bail.code_postal }} {{ bail.commune }}.\n\n"
         "Afin que la CCAPEX puisse rechercher avec vous une solution (plan d'apurement, mobilisation "
         "des aides), nous vous remercions de compléter le questionnaire joint (montant de la dette, "
-        "échanges avec le locataire, souhait de maintenir le bail) et de nous le retourner.\n\n"
+        "échanges avec le locataire, souhait de maintenir le bail) et de nous le retourner : "
+        "{{ secretariat }}.\n\n"
+        "L'Agence départementale d'information sur le logement (ADIL) vous informe gratuitement sur "
+        "vos droits et vos obligations de bailleur : {{ adil }}.\n\n"
         "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
     ),
     LetterKind.MEDIATION_NOTICE: MEDIATION_NOTICE,

@@ -30,6 +30,10 @@ PLACEHOLDERS = {
     "seance.lieu": "lieu de la séance de la commission",
     "avis": "avis rendu par la commission sur la situation",
     "preconisations": "liste des préconisations : nature, organisme chargé et échéance de chacune",
+    # From the directory (letters/services/contacts.py): a letter is refused when one is missing.
+    "services_sociaux": "coordonnées des services sociaux de la commune du logement (CCAS, agence du CD)",
+    "adil": "coordonnées de l'ADIL (adresse, téléphone, courriel, horaires)",
+    "secretariat": "coordonnées du secrétariat de la CCAPEX, pour la réponse",
 }
 
 PLACEHOLDER = re.compile(r"{{\s*([^{}]*?)\s*}}")

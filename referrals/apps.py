@@ -28,6 +28,15 @@ class ReferralsConfig(AppConfig):
         from procedure import subject_access
 
         extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
+        from directory import notifications
+        from directory.models import Channel
+
+        notifications.register_kind(
+            "demande_recue", "Une demande (DSF, visite, accompagnement…) est adressée à mon organisme"
+        )
+        notifications.register_kind(
+            "diagnostic_recu", "Un diagnostic demandé par le secrétariat est transmis", Channel.DIGEST
+        )
 
         from letters.services import weekly_lists
 

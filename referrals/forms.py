@@ -166,7 +166,7 @@ class DiagnosisForm(DsfrModelForm):
             )
         }
 
-    REQUIRED_TO_SUBMIT = ("household_situation", "rental_situation", "support_needed", "recommendations")
+    REQUIRED_TO_SUBMIT = Diagnosis.REQUIRED_TO_SUBMIT
 
     def __init__(self, *args, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,7 +34,9 @@ class ReferralQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
     def in_access_window(self, now=None):
-        return self.filter(Q(status__in=Referral.OPEN_STATUSES) | Q(closed_at__gte=access_cutoff(now)))
+        # A cancelled request (a mistake, a duplicate) closes its access at once.
+        recently_closed = Q(closed_at__gte=access_cutoff(now)) & ~Q(status=Referral.Status.CANCELLED)
+        return self.filter(Q(status__in=Referral.OPEN_STATUSES) | recently_closed)
 
     def visible_to(self, user):
         """The secretariat sees every referral; an organisation those addressed to it, while open
@@ -269,6 +271,9 @@ class Diagnosis(models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
     shared_with_commission = models.BooleanField("partagé avec la commission", default=False)
+
+    # The headings without which a DSF is not filed (the form and the service both check).
+    REQUIRED_TO_SUBMIT = ("household_situation", "rental_situation", "support_needed", "recommendations")
 
     class Meta:
         verbose_name = "diagnostic"

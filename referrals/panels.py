@@ -10,7 +10,7 @@ from procedure.extensions import TimelineEntry
 from procedure.models import Task
 
 from . import routing, services
-from .models import WORKING_ROLES, Referral, SupportMeasure, access_cutoff
+from .models import WORKING_ROLES, Referral, SupportMeasure
 
 
 def referral_grant(user) -> Q:
@@ -19,9 +19,7 @@ def referral_grant(user) -> Q:
     organisation = acting_organisation(user)
     if acting_role(user) not in WORKING_ROLES or organisation is None:
         return Q(pk__in=[])
-    referrals = Referral.objects.filter(addressed_to=organisation).filter(
-        Q(status__in=Referral.OPEN_STATUSES) | Q(closed_at__gte=access_cutoff())
-    )
+    referrals = Referral.objects.filter(addressed_to=organisation).in_access_window()
     return Q(pk__in=referrals.values("procedure_id"))
 
 
@@ -83,7 +81,12 @@ def work_queue_section(request) -> dict:
         .overdue()
         .select_related("addressed_to", "procedure__household")
     )
-    return {"overdue_referrals": list(overdue[:50]), "overdue_count": overdue.count()}
+    return {
+        "overdue_referrals": list(overdue[:50]),
+        "overdue_count": overdue.count(),
+        "filed": list(services.diagnoses_filed(user=request.user)[:50]),
+        "filed_days": services.FILED_SHOWN_DAYS,
+    }
 
 
 def timeline_entries(procedure, user):

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from directory import notifications
 from directory.acting import (
     acting_organisation,
     is_secretariat,
@@ -27,7 +28,9 @@ from procedure import services as procedure_services
 from procedure.models import EventKind
 from procedure.rules import Action
 
+from . import extensions
 from .models import (
+    WORKING_ROLES,
     Attachment,
     ContactAttempt,
     Diagnosis,
@@ -287,12 +290,53 @@ def save_diagnosis(*, referral, user, data, submit=False) -> Diagnosis:
             setattr(diagnosis, name, value)
         diagnosis.author = user
         if submit:
+            _check_complete(diagnosis)
             diagnosis.status, diagnosis.submitted_at = Diagnosis.Status.SUBMITTED, timezone.now()
         diagnosis.save()
         if submit:
             _move(referral, S.DONE, user=user, note="Diagnostic transmis")
             _complete_procedure_tasks(referral, user, "Diagnostic transmis")
+            _notify_filed(referral)
     return diagnosis
+
+
+def _notify_filed(referral):
+    """The secretariat that asked is told (its users' notification preferences: digest by default)."""
+    if referral.requesting_organisation is None:
+        return
+    notifications.notify(
+        users=notifications.secretariat_users(referral.requesting_organisation),
+        kind="diagnostic_recu",
+        title=f"Diagnostic transmis : {referral.get_kind_display()}, par {referral.addressed_to}",
+        url=reverse("referrals:detail", args=[referral.pk]),
+        dedup_key=f"referral-{referral.pk}-filed",
+    )
+
+
+def _check_complete(diagnosis):
+    from .briefing import missing_to_submit
+
+    missing = missing_to_submit(diagnosis, Diagnosis.REQUIRED_TO_SUBMIT)
+    if missing:
+        raise ReferralRefused(f"Pour transmettre le diagnostic, complétez : {', '.join(missing)}.")
+
+
+# How long the secretariat's work queue shows a diagnosis filed.
+FILED_SHOWN_DAYS = 14
+
+
+def diagnoses_filed(*, user):
+    """The diagnoses filed in the last FILED_SHOWN_DAYS, newest first (the secretariat's queue)."""
+    now = timezone.now()
+    return (
+        Diagnosis.objects.filter(
+            status=Diagnosis.Status.SUBMITTED,
+            submitted_at__gte=now - datetime.timedelta(days=FILED_SHOWN_DAYS),
+            referral__in=Referral.objects.visible_to(user),
+        )
+        .select_related("referral__addressed_to", "referral__procedure__household")
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def file_visit_report(*, referral, user, data) -> VisitReport:
@@ -474,6 +518,13 @@ def _announce(referral):
         ),
         dedup_key=f"referral-{referral.pk}-requested",
     )
+    notifications.notify(
+        users=notifications.members_of(referral.addressed_to, WORKING_ROLES),
+        kind="demande_recue",
+        title=f"Nouvelle demande : {referral.get_kind_display()}",
+        url=reverse("referrals:detail", args=[referral.pk]),
+        dedup_key=f"referral-{referral.pk}-requested",
+    )
 
 
 def queue_message(*, organisation, subject, body, dedup_key) -> OutboxMessage | None:
@@ -521,26 +572,61 @@ def release_after_failure(message, error, *, final) -> None:
     OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=str(error)[:250])
 
 
-def queue_digests(*, today=None) -> int:
-    """Each organisation with open referrals overdue or due within 7 days gets one digest a day."""
-    today = today or timezone.localdate()
+def referral_digest_lines(*, today):
+    """Per organisation, its open referrals overdue or due within 7 days."""
     horizon = today + datetime.timedelta(days=7)
     due = Referral.objects.open().filter(due_date__lte=horizon).select_related("addressed_to")
     by_organisation = {}
     for referral in due:
         by_organisation.setdefault(referral.addressed_to, []).append(referral)
-    queued = 0
+    link = f"{settings.SITE_URL}{reverse('referrals:inbox')}"
+    lines = {}
     for organisation, referrals in by_organisation.items():
         overdue = sum(1 for referral in referrals if referral.due_date < today)
-        body = (
+        lines[organisation] = [
             f"{len(referrals)} demande(s) adressée(s) à votre organisme arrivent à échéance d'ici 7 jours"
-            f" ({overdue} en retard).\n\n"
-            f"Consultez-les dans Prévex : {settings.SITE_URL}{reverse('referrals:inbox')}\n"
-        )
+            f" ({overdue} en retard) : {link}"
+        ]
+    return lines
+
+
+def filed_digest_lines(*, today):
+    """Per requesting organisation (the secretariat), the diagnoses filed the day before."""
+    start = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time())
+    )
+    filed = Diagnosis.objects.filter(
+        status=Diagnosis.Status.SUBMITTED,
+        submitted_at__gte=start,
+        submitted_at__lt=start + datetime.timedelta(days=1),
+        referral__requesting_organisation__isnull=False,
+    ).select_related("referral__requesting_organisation")
+    counts = {}
+    for diagnosis in filed:
+        organisation = diagnosis.referral.requesting_organisation
+        counts[organisation] = counts.get(organisation, 0) + 1
+    link = f"{settings.SITE_URL}{reverse('procedure:work_queue')}"
+    return {
+        organisation: [f"{count} diagnostic(s) transmis hier : {link}"]
+        for organisation, count in counts.items()
+    }
+
+
+def queue_digests(*, today=None) -> int:
+    """Each organisation with work overdue or due within 7 days (referrals, and what the
+    DIGEST_SOURCES add) gets one digest a day: counts and links, no personal data."""
+    today = today or timezone.localdate()
+    by_organisation = {}
+    for source in [referral_digest_lines, filed_digest_lines, *extensions.DIGEST_SOURCES]:
+        for organisation, lines in source(today=today).items():
+            by_organisation.setdefault(organisation, []).extend(lines)
+    queued = 0
+    for organisation, lines in by_organisation.items():
+        body = "\n\n".join(lines) + "\n\nConnectez-vous à Prévex pour les consulter.\n"
         with transaction.atomic():
             message = queue_message(
                 organisation=organisation,
-                subject="Prévex : demandes arrivant à échéance",
+                subject="Prévex : ce qui arrive à échéance",
                 body=body,
                 dedup_key=f"digest-{organisation.pk}-{today:%Y-%m-%d}",
             )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/annuler/", views.cancel, name="cancel"),
     path("<int:pk>/partager/", views.share, name="share"),
     path("<int:pk>/diagnostic/", views.diagnosis, name="diagnosis"),
+    path("<int:pk>/diagnostic/confirmer/", views.diagnosis_confirm, name="diagnosis_confirm"),
     path("<int:pk>/diagnostic.pdf", views.diagnosis_pdf, name="diagnosis_pdf"),
     path("<int:pk>/rapport-visite/", views.visit_report, name="visit_report"),
     path("<int:pk>/pieces/", views.upload, name="upload"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import Procedure
 
-from . import routing, services
+from . import briefing, extensions, routing, services
 from .forms import (
     AttachmentForm,
     CancelForm,
@@ -79,6 +80,10 @@ def inbox(request):
             "referrals": list(referrals.order_by("due_date", "pk")[:INBOX_LIMIT]),
             "today": timezone.localdate(),
             "is_secretariat": request.acting.is_secretariat,
+            "sections": [
+                render_to_string(template, context(request), request=request)
+                for template, context in extensions.INBOX_SECTIONS
+            ],
         },
     )
 
@@ -121,6 +126,7 @@ def _detail_context(request, referral, forms):
     events = list(procedure.events.all())
     user = request.user
     working = services.works_on(user, referral)
+    hearing = services.hearing_date(procedure)
     return {
         "title": f"{referral.get_kind_display()} — {procedure.reference}",
         "referral": referral,
@@ -129,8 +135,9 @@ def _detail_context(request, referral, forms):
         "lease": procedure.lease,
         "stage": rules.current_stage(events),
         "events": events,
-        "hearing_date": services.hearing_date(procedure),
+        "hearing_date": hearing,
         "interview_deadline": services.interview_deadline(referral),
+        **briefing.briefing(referral, events, hearing),
         "transitions": list(referral.transitions.select_related("by")),
         "contacts": list(referral.contact_attempts.all()),
         "attachments": list(referral.attachments.all()),
@@ -255,7 +262,8 @@ def share(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def diagnosis(request, pk):
-    """The DSF form: saved as a draft, then submitted (which closes the referral)."""
+    """The DSF form, prefilled with what Prévex knows: saved as a draft; "Transmettre" saves it
+    and asks for confirmation (diagnosis_confirm), since a filed diagnosis is final."""
     referral = _get_referral(request, pk)
     if not services.works_on(request.user, referral):
         raise PermissionDenied("Seul l'organisme destinataire rédige le diagnostic.")
@@ -263,16 +271,19 @@ def diagnosis(request, pk):
     if instance is not None and instance.is_submitted:
         return _back(referral)
     submitting = "submit" in request.POST
-    form = DiagnosisForm(request.POST or None, instance=instance, submitting=submitting)
+    initial = briefing.diagnosis_initial(referral) if instance is None else None
+    form = DiagnosisForm(request.POST or None, instance=instance, initial=initial, submitting=submitting)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.save_diagnosis(referral=referral, user=request.user, data=data, submit=submitting)
+            services.save_diagnosis(referral=referral, user=request.user, data=data)
         except services.ReferralRefused as refusal:
             messages.error(request, " ".join(refusal.messages))
             return _back(referral)
-        messages.success(request, "Diagnostic transmis." if submitting else "Brouillon enregistré.")
-        return _back(referral) if submitting else redirect("referrals:diagnosis", referral.pk)
+        if submitting:
+            return redirect("referrals:diagnosis_confirm", referral.pk)
+        messages.success(request, "Brouillon enregistré.")
+        return redirect("referrals:diagnosis", referral.pk)
     procedure_services.log_access(user=request.user, procedure=referral.procedure, context="diagnostic")
     return render(
         request,
@@ -281,9 +292,50 @@ def diagnosis(request, pk):
             "title": f"Diagnostic social et financier — {referral.procedure.reference}",
             "referral": referral,
             "form": form,
+            "prefilled": initial is not None,
         },
         status=400 if form.is_bound else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def diagnosis_confirm(request, pk):
+    """The saved draft read back before it is filed; filing it is final and tells the secretariat."""
+    referral = _get_referral(request, pk)
+    if not services.works_on(request.user, referral):
+        raise PermissionDenied("Seul l'organisme destinataire transmet le diagnostic.")
+    draft = _draft(referral)
+    if draft is None:
+        return _back(referral)
+    if request.method == "POST":
+        try:
+            services.save_diagnosis(referral=referral, user=request.user, data={}, submit=True)
+        except services.ReferralRefused as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("referrals:diagnosis", referral.pk)
+        messages.success(request, "Diagnostic transmis : le secrétariat de la CCAPEX est prévenu.")
+        return _back(referral)
+    procedure_services.log_access(user=request.user, procedure=referral.procedure, context="diagnostic")
+    return render(
+        request,
+        "referrals/diagnosis_confirm.html",
+        {
+            "title": "Confirmer la transmission du diagnostic",
+            "referral": referral,
+            "diagnosis": draft,
+            "fields": [
+                (draft._meta.get_field(name), _shown(draft, name)) for name in DiagnosisForm.Meta.fields
+            ],
+        },
+    )
+
+
+def _shown(diagnosis, name):
+    display = getattr(diagnosis, f"get_{name}_display", None)
+    value = display() if display else getattr(diagnosis, name)
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    return value
 
 
 @require_http_methods(["GET"])

@@ -32,6 +32,8 @@ from ..models import (
     LetterTemplateVersion,
     QuestionnaireAnswer,
 )
+from . import contacts
+from .contacts import LetterRefused
 
 logger = logging.getLogger(__name__)
 
@@ -244,9 +246,13 @@ def letter_html(procedure, version, *, today=None, fonts_base="", agenda_item=No
     letter is about (see session_values); found from the case when not given."""
     today = today or timezone.localdate()
     kind = version.template.kind
-    values = values_for(procedure, kind=kind, today=today)
+    used = placeholders.used(version.subject + version.body)
+    values = {
+        **values_for(procedure, kind=kind, today=today),
+        **contacts.contact_values(procedure, contacts.needed(kind, used)),
+    }
     inline_values = values
-    if SESSION_PLACEHOLDERS & set(placeholders.used(version.subject + version.body)):
+    if SESSION_PLACEHOLDERS & set(used):
         item = agenda_item if agenda_item is not None else agenda_item_for(procedure, kind)
         session, listed = session_values(item)
         values = {**values, **session, "preconisations": listed["html"]}
@@ -431,10 +437,27 @@ def questionnaires_due(week_start: datetime.date) -> list[tuple[int, str]]:
     return due
 
 
+def check_batch(week_start) -> None:
+    """Refuse a week whose questionnaires would lack an address, listing every case at once."""
+    due = questionnaires_due(week_start)
+    procedures = Procedure.objects.select_related("lease__commune").in_bulk({pk for pk, _ in due})
+    problems = []
+    for procedure_id, kind in due:
+        version = current_version(kind)
+        names = contacts.needed(kind, placeholders.used(version.subject + version.body))
+        try:
+            contacts.contact_values(procedures[procedure_id], names)
+        except LetterRefused as refusal:
+            problems.append(f"{procedures[procedure_id].reference} : {refusal.messages[0]}")
+    if problems:
+        raise LetterRefused(sorted(set(problems)))
+
+
 def start_batch(*, week_start, user) -> LetterBatch:
     """One action: queue the generation of a week's questionnaires (after commit)."""
     from ..tasks import generate_batch
 
+    check_batch(week_start)
     batch = LetterBatch.objects.create(
         week_start=week_start, total=len(questionnaires_due(week_start)), created_by=user
     )
@@ -457,7 +480,11 @@ def run_batch(*, batch_id) -> str:
     pages = []
     first_document = None
     for procedure_id, kind in due:
-        rendered = _render(procedures[procedure_id], kind)
+        try:
+            rendered = _render(procedures[procedure_id], kind)
+        except LetterRefused:  # an address removed since check_batch: the case is left out
+            logger.warning("batch_letter_refused batch=%s procedure=%s kind=%s", batch.pk, procedure_id, kind)
+            continue
         _letter, document = _store(
             procedure=procedures[procedure_id], kind=kind, user=batch.created_by, batch=batch, **rendered
         )

@@ -35,9 +35,13 @@ def index(request):
     last_week = week_start_of(timezone.localdate()) - datetime.timedelta(days=7)
     form = BatchForm(request.POST or None, initial={"week": iso_week_label(last_week)})
     if request.method == "POST" and form.is_valid():
-        batch = services.start_batch(week_start=form.cleaned_data["week"], user=request.user)
-        messages.success(request, f"Génération de {batch.total} questionnaire(s) lancée.")
-        return redirect("letters:index")
+        try:
+            batch = services.start_batch(week_start=form.cleaned_data["week"], user=request.user)
+        except services.LetterRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Génération de {batch.total} questionnaire(s) lancée.")
+            return redirect("letters:index")
     batches = LetterBatch.objects.select_related("created_by")[:10]
     return render(request, "letters/index.html", {"title": "Courriers", "form": form, "batches": batches})
 
@@ -81,8 +85,12 @@ def generate(request, procedure_pk):
     procedure = get_object_or_404(Procedure.objects.visible_to(request.user), pk=procedure_pk)
     form = GenerateLetterForm(request.POST)
     if form.is_valid():
-        letter = services.generate(procedure=procedure, kind=form.cleaned_data["kind"], user=request.user)
-        messages.success(request, f"Courrier « {letter.get_kind_display()} » généré.")
+        try:
+            letter = services.generate(procedure=procedure, kind=form.cleaned_data["kind"], user=request.user)
+        except services.LetterRefused as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, f"Courrier « {letter.get_kind_display()} » généré.")
     return redirect("procedure:detail", pk=procedure.pk)
 
 
@@ -182,7 +190,11 @@ def _preview(request, form, version):
         template=version.template, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
     )
     fonts = static("dsfr/dist/fonts/")
-    html = services.letter_html(procedure, draft, fonts_base=fonts)
+    try:
+        html = services.letter_html(procedure, draft, fonts_base=fonts)
+    except services.LetterRefused as refusal:
+        form.add_error(None, refusal)
+        return None
     # The preview's own <style> is the one inline style the CSP allows, by the request's nonce.
     html = html.replace("<style>", f'<style nonce="{request.csp_nonce}">')
     return {"procedure": procedure, "html": mark_safe(html)}

@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from commissions import services
 from commissions.models import AgendaItem, Commission, ReviewRequest, Session
+from households.models import HousingSector
 from letters.models import Letter
-from procedure.models import Task
+from procedure.models import Stage, Task
 from procedure.rules import Action
 from tests.commissions.factories import CommissionFactory, ReviewRequestFactory, SessionFactory
-from tests.procedure.factories import ProcedureFactory
+from tests.procedure.factories import procedure_at
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,20 @@ def test_a_retired_commission_plans_nothing(mediation):
         services.plan_sessions(commission=mediation, until=datetime.date(2030, 1, 1))
 
 
+def fitting(**fields):
+    """A case the médiation pré-expulsion de Dijon examines: public sector, at the CQL, in Dijon."""
+    return procedure_at(Stage.ORDER_TO_VACATE, sector=HousingSector.PUBLIC, **fields)
+
+
 def test_the_eleventh_household_of_a_mediation_is_refused(mediation, secretariat):
     session = SessionFactory(commission=mediation)
     for _ in range(10):
         services.add_to_agenda(
-            session=session, review=ReviewRequestFactory(commission=mediation), user=secretariat
+            session=session,
+            review=ReviewRequestFactory(commission=mediation, procedure=fitting()),
+            user=secretariat,
         )
-    eleventh = ReviewRequestFactory(commission=mediation)
+    eleventh = ReviewRequestFactory(commission=mediation, procedure=fitting())
     with pytest.raises(services.CommissionRefused, match="compte déjà 10 situations"):
         services.add_to_agenda(session=session, review=eleventh, user=secretariat)
     eleventh.refresh_from_db()
@@ -55,7 +63,7 @@ def test_the_eleventh_household_of_a_mediation_is_refused(mediation, secretariat
 
 
 def test_scheduling_closes_the_select_for_commission_task(mediation, secretariat):
-    procedure = ProcedureFactory()
+    procedure = fitting()
     Task.objects.create(procedure=procedure, kind=Action.SELECT_FOR_COMMISSION, title="Identifier")
     session = SessionFactory(commission=mediation)
     item = services.add_to_agenda(
@@ -65,7 +73,8 @@ def test_scheduling_closes_the_select_for_commission_task(mediation, secretariat
     )
     assert item.household_invited is True
     assert item.review_request.status == ReviewRequest.Status.SCHEDULED
-    assert Task.objects.get(procedure=procedure).status == Task.Status.DONE
+    selecting = Task.objects.filter(procedure=procedure, kind=Action.SELECT_FOR_COMMISSION)
+    assert {task.status for task in selecting} == {Task.Status.DONE}
 
 
 def test_a_review_of_another_commission_is_refused(mediation, secretariat):
@@ -78,9 +87,7 @@ def test_publishing_notifies_members_with_a_link_only_and_convenes_households(
     mediation, seat, secretariat, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(commission=mediation)
-    review = ReviewRequestFactory(
-        commission=mediation, procedure=ProcedureFactory(household__label="Mme Secret")
-    )
+    review = ReviewRequestFactory(commission=mediation, procedure=fitting(household__label="Mme Secret"))
     services.add_to_agenda(session=session, review=review, user=secretariat)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish(session=session, user=secretariat)

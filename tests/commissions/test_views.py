@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissions.models import Recommendation, ReviewRequest, Session
-from procedure.models import AccessLog
+from households.models import HousingSector
+from procedure.models import AccessLog, Stage
 from tests.commissions.factories import (
     AgendaItemFactory,
     RecommendationFactory,
     ReviewRequestFactory,
     SessionFactory,
 )
-from tests.procedure.factories import ProcedureFactory
+from tests.procedure.factories import ProcedureFactory, procedure_at
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,8 @@ def test_the_eleventh_is_refused_with_a_french_message(secretariat_client, media
     session = SessionFactory(commission=mediation)
     for order in range(10):
         AgendaItemFactory(session=session, order=order + 1)
-    review = ReviewRequestFactory(commission=mediation)
+    fitting = procedure_at(Stage.ORDER_TO_VACATE, sector=HousingSector.PUBLIC)
+    review = ReviewRequestFactory(commission=mediation, procedure=fitting)
     response = secretariat_client.post(
         reverse("commissions:add_item", args=[session.pk]), {"review": review.pk}, follow=True
     )

@@ -123,12 +123,18 @@ def test_dsf_from_the_assignation_to_the_pdf_seen_by_each_organisation(people, o
     expect(worker.get_by_test_id("due-date")).to_contain_text(due)
     worker.get_by_role("button", name="Accepter la demande").click()
     worker.get_by_role("link", name="Rédiger le diagnostic").click()
+    # Issue 12 §2: the first draft holds what Prévex knows of the lease.
+    expect(worker.get_by_test_id("prefilled")).to_be_visible()
+    expect(worker.get_by_label("Situation locative")).to_have_value(re.compile("Bailleur : "))
     worker.get_by_label("Composition et situation du ménage").fill("Couple, deux enfants ; Monsieur en CDD.")
     worker.get_by_label("Situation locative").fill("Loyer de 610 € charges comprises, APL au bailleur.")
     worker.get_by_label("Besoin d'accompagnement").select_option(label="Budgétaire")
     worker.get_by_label("Préconisations").fill("Plan d'apurement sur 24 mois et ASLL maintien.")
     shoot(worker, "referrals-dsf-form")
-    worker.get_by_role("button", name="Transmettre le diagnostic").click()
+    worker.get_by_role("button", name="Relire et transmettre le diagnostic").click()
+    expect(worker.get_by_test_id("diagnosis-review")).to_contain_text("Plan d'apurement sur 24 mois")
+    shoot(worker, "referrals-dsf-confirm")
+    worker.get_by_role("button", name="Confirmer la transmission").click()
     expect(worker.get_by_test_id("referral-status").first).to_have_text("Faite")
     with worker.expect_download() as download_info:
         worker.get_by_role("link", name="Télécharger le DSF (PDF)").click()
@@ -145,6 +151,10 @@ def test_dsf_from_the_assignation_to_the_pdf_seen_by_each_organisation(people, o
     expect(secretariat.get_by_test_id("case-tasks")).not_to_contain_text("Demander un diagnostic social")
     expect(secretariat.get_by_test_id("requestable-tasks")).to_have_count(0)
     shoot(secretariat, "referrals-case-done")
+    secretariat.get_by_role("link", name="File de travail").first.click()
+    expect(
+        secretariat.get_by_test_id("filed-diagnosis").filter(has_text="M. et Mme Lefèvre")
+    ).to_contain_text("CCAS de Dijon")
 
     # The CD's social worker cannot open the case; ADEFO sees only its visites anticipation.
     visit_case = dijon_case("Mme Garnier", on=today)

@@ -31,6 +31,7 @@ def test_dsf_from_assignation_to_pdf(
     dijon_case,
     secretariat_client,
     secretariat,
+    social_worker,
     social_worker_client,
     mailoutbox,
     django_capture_on_commit_callbacks,
@@ -70,8 +71,9 @@ def test_dsf_from_assignation_to_pdf(
     assert response.status_code == 302
     referral = Referral.objects.get(procedure=dijon_case)
     assert referral.addressed_to == ccas and referral.task == task
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == [ccas.email]
-    assert dijon_case.household.label not in mailoutbox[0].body
+    # The CCAS's functional address, and its social worker (immediate e-mail, issue 12 §5).
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([ccas.email, social_worker.email])
+    assert not any(dijon_case.household.label in message.body for message in mailoutbox)
 
     inbox = social_worker_client.get(reverse("referrals:inbox")).content.decode()
     assert dijon_case.household.label in inbox and f"{referral.due_date:%d/%m/%Y}" in inbox
@@ -80,6 +82,8 @@ def test_dsf_from_assignation_to_pdf(
     diagnosis_url = reverse("referrals:diagnosis", args=[referral.pk])
     assert social_worker_client.post(diagnosis_url, {**DIAGNOSIS, "draft": "1"}).status_code == 302
     assert social_worker_client.post(diagnosis_url, {**DIAGNOSIS, "submit": "1"}).status_code == 302
+    confirm_url = reverse("referrals:diagnosis_confirm", args=[referral.pk])
+    assert social_worker_client.post(confirm_url).status_code == 302
 
     pdf = social_worker_client.get(reverse("referrals:diagnosis_pdf", args=[referral.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -198,12 +198,10 @@ def test_diagnosis_submit_requires_the_main_headings(dsf, social_worker_client):
     assert response.status_code == 400
     dsf.refresh_from_db()
     assert dsf.status == S.ACCEPTED
-    assert (
-        social_worker_client.post(
-            reverse("referrals:diagnosis", args=[dsf.pk]), {**DIAGNOSIS, "submit": "1"}
-        ).status_code
-        == 302
+    response = social_worker_client.post(
+        reverse("referrals:diagnosis", args=[dsf.pk]), {**DIAGNOSIS, "submit": "1"}
     )
+    assert response.url == reverse("referrals:diagnosis_confirm", args=[dsf.pk])
 
 
 def test_anticipation_visit_report_closes_the_referral(departement, secretariat):
@@ -264,8 +262,12 @@ def test_the_case_panel_sends_the_dsf_in_one_click_to_the_routed_organisation(
     assert (made.addressed_to.code, made.task, made.due_date) == ("ccas-dijon", task, item["due_date"])
 
 
-def test_access_ends_referral_access_days_after_closure(dsf, secretariat, social_worker_client, settings):
-    services.cancel(referral=dsf, user=acting(secretariat), reason="Doublon")
+def test_access_ends_referral_access_days_after_closure(dsf, social_worker, social_worker_client, settings):
+    worker = acting(social_worker)
+    services.log_contact(
+        referral=dsf, user=worker, date=timezone.localdate(), means="telephone", result="sans_reponse"
+    )
+    services.mark_unreachable(referral=dsf, user=worker, note="Trois appels sans réponse")
     Referral.objects.filter(pk=dsf.pk).update(closed_at=timezone.now() - datetime.timedelta(days=20))
     url = reverse("procedure:detail", args=[dsf.procedure_id])
     assert social_worker_client.get(url).status_code == 200

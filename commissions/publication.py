@@ -1,0 +1,75 @@
+"""Publishing an agenda again: the members are told what changed (how many cases were added or
+removed: counts and a link, no personal data), or nothing is sent when nothing changed. Each change
+is announced once: the task claims its version with a conditional update."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from .models import Session
+
+
+@dataclass(frozen=True)
+class AgendaChange:
+    first_time: bool
+    added: int
+    removed: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+    def message(self) -> str:
+        if self.first_time:
+            return "Ordre du jour publié : les membres sont prévenus, les ménages convoqués."
+        if not self.changed:
+            return "Ordre du jour inchangé depuis sa publication : aucun courriel n'a été envoyé aux membres."
+        return f"Ordre du jour publié à nouveau : les membres sont prévenus ({self.summary()})."
+
+    def summary(self) -> str:
+        parts = []
+        if self.added:
+            parts.append(f"{self.added} dossier(s) ajouté(s)")
+        if self.removed:
+            parts.append(f"{self.removed} dossier(s) retiré(s)")
+        return ", ".join(parts)
+
+
+def record_publication(session, *, first_time) -> AgendaChange:
+    """Compare the agenda with the one the members were told of, keep the new one, and queue the
+    announcement of a change after commit."""
+    from . import tasks
+
+    current = sorted(session.items.values_list("procedure_id", flat=True))
+    told = set(Session.objects.values_list("published_procedures", flat=True).get(pk=session.pk))
+    change = AgendaChange(
+        first_time=first_time,
+        added=len(set(current) - told),
+        removed=len(told - set(current)),
+    )
+    if first_time or change.changed:
+        Session.objects.filter(pk=session.pk).update(
+            published_procedures=current, agenda_version=F("agenda_version") + 1
+        )
+        session.published_procedures = current
+    if not first_time and change.changed:
+        version = Session.objects.values_list("agenda_version", flat=True).get(pk=session.pk)
+        summary = change.summary()
+        transaction.on_commit(lambda: tasks.notify_agenda_change.delay(session.pk, version, summary))
+    return change
+
+
+def claim_change(session_id, version) -> Session | None:
+    """Claim the announcement of the agenda's `version` once (a retry or a second worker never
+    sends it twice)."""
+    claimed = Session.objects.filter(pk=session_id, change_notified_version__lt=version).update(
+        change_notified_version=version
+    )
+    return Session.objects.select_related("commission").get(pk=session_id) if claimed else None
+
+
+def release_change(session_id, version) -> None:
+    Session.objects.filter(pk=session_id, change_notified_version=version).update(
+        change_notified_version=version - 1
+    )
