@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
@@ -127,6 +128,9 @@ def record_event(
             _update_debt(locked, debt, user)
         created = create_tasks(procedure=locked, event=event)
         supersede_tasks(procedure=locked, event=event, new_actions={task.kind for task in created}, user=user)
+        refresh_summary(locked)
+    for name in SUMMARY_FIELDS:
+        setattr(procedure, name, getattr(locked, name))
     return event, True
 
 
@@ -476,70 +480,82 @@ def anomalies(procedure, *, events=None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The current stage in SQL
+# The summary of the events, stored on the procedure (docs/decisions/003)
 # ---------------------------------------------------------------------------------------------
 
+SUMMARY_FIELDS = ("current_stage", "stage_rank", "closed", "last_act_date")
 
-def stage_rank_expression():
+
+def summary_of(events) -> dict:
+    """What the procedure's summary must hold, computed by the rules from its events."""
+    stage = rules.current_stage(events)
+    return {
+        "current_stage": stage.value if stage else "",
+        "stage_rank": rules.stage_rank(stage) if stage else None,
+        "closed": rules.is_closed(events),
+        "last_act_date": max((event.date for event in events), default=None),
+    }
+
+
+def _stage_rank_expression():
     return Case(
         *[When(kind=kind, then=Value(rank)) for kind, rank in rules.STAGE_RANKS.items()],
-        default=Value(-1),
         output_field=IntegerField(),
     )
 
 
-def annotate_stage(queryset):
-    """Annotate `current_stage` (the furthest act's kind) and `closed` on Procedures, in SQL:
-    the stage is derived from the events, never stored."""
-    latest_act = (
-        ProcedureEvent.objects.filter(procedure=OuterRef("pk"), kind__in=list(rules.STAGE_RANKS))
-        .annotate(rank=stage_rank_expression())
+def refresh_summaries(procedure_ids) -> int:
+    """Recompute the stored summary (current stage, its rank, closed, last act date) of these
+    procedures from their events, in one UPDATE: the only writer of these columns. Call it in the
+    transaction that adds, corrects or cancels an act; `procedure_ids` is a list or a queryset of ids."""
+    events = ProcedureEvent.objects.filter(procedure=OuterRef("pk"))
+    furthest = (
+        events.filter(kind__in=list(rules.STAGE_RANKS))
+        .annotate(rank=_stage_rank_expression())
         .order_by("-rank", "-date")
     )
-    closing = ProcedureEvent.objects.filter(
-        procedure=OuterRef("pk"), kind__in=[str(k) for k in rules.CLOSING_KINDS]
+    closing = events.filter(kind__in=[str(kind) for kind in rules.CLOSING_KINDS])
+    return Procedure.objects.filter(pk__in=procedure_ids).update(
+        current_stage=Coalesce(Subquery(furthest.values("kind")[:1]), Value("")),
+        stage_rank=Subquery(furthest.values("rank")[:1]),
+        closed=Exists(closing),
+        last_act_date=Subquery(events.order_by("-date").values("date")[:1]),
     )
-    return queryset.annotate(current_stage=Subquery(latest_act.values("kind")[:1]), closed=Exists(closing))
 
 
-def _events_of(kinds, procedure_ref):
-    return ProcedureEvent.objects.filter(procedure=OuterRef(procedure_ref), kind__in=[str(k) for k in kinds])
+def refresh_summary(procedure) -> Procedure:
+    """refresh_summaries for one procedure, the instance given updated too."""
+    refresh_summaries([procedure.pk])
+    stored = Procedure.objects.filter(pk=procedure.pk).values(*SUMMARY_FIELDS).get()
+    for name, value in stored.items():
+        setattr(procedure, name, value)
+    return procedure
 
 
-def procedures_at_stage(stage):
-    """The ids of the procedures whose current stage is `stage`: an act of that stage and none of a
-    later one (rules.STAGE_ORDER), answered from the events alone by two index-only scans of the
-    (kind, procedure) index and a hash anti-join, before any procedure row is read."""
-    rank = rules.STAGE_RANKS[str(stage)]
-    later = [kind for kind, other in rules.STAGE_RANKS.items() if other > rank]
-    events = ProcedureEvent.objects.filter(kind=str(stage))
-    if later:
-        events = events.filter(~Exists(_events_of(later, "procedure_id")))
-    return events.values("procedure_id")
+def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
+    """Every procedure's stored summary against summary_of(its events): (procedures checked,
+    [(reference, field, stored, expected)]), read in chunks of `chunk_size` by primary key."""
+    checked, differences, after = 0, [], 0
+    fields = ("pk", "reference", *SUMMARY_FIELDS)
+    while True:
+        chunk = list(Procedure.objects.filter(pk__gt=after).order_by("pk").only(*fields)[:chunk_size])
+        if not chunk:
+            return checked, differences
+        events = {}
+        for event in ProcedureEvent.objects.filter(procedure__in=chunk).only("procedure_id", "kind", "date"):
+            events.setdefault(event.procedure_id, []).append(event)
+        for procedure in chunk:
+            for field, expected in summary_of(events.get(procedure.pk, [])).items():
+                if getattr(procedure, field) != expected:
+                    differences.append((procedure.reference, field, getattr(procedure, field), expected))
+        checked, after = checked + len(chunk), chunk[-1].pk
 
 
 def at_stage(stage, *, procedure_ref="pk"):
     """The condition "the current stage is `stage`" on the procedures (or, with procedure_ref, on
-    the rows pointing at one): equivalent to filtering annotate_stage's current_stage, without
-    deriving it for every row."""
-    return Q(**{f"{procedure_ref}__in": procedures_at_stage(stage)})
-
-
-def is_closed_condition(*, procedure_ref="pk"):
-    """A closing fact recorded (rules.CLOSING_KINDS): closure, eviction or departure."""
-    return Exists(_events_of(rules.CLOSING_KINDS, procedure_ref))
-
-
-def stage_rank_for_sorting():
-    """The current stage's rank (rules.STAGE_ORDER), None without act, to sort a whole list: one
-    hashed IN (...) per stage, built once per query, instead of a subquery per row."""
-    return Case(
-        *[
-            When(pk__in=ProcedureEvent.objects.filter(kind=kind).values("procedure"), then=Value(rank))
-            for kind, rank in sorted(rules.STAGE_RANKS.items(), key=lambda item: -item[1])
-        ],
-        output_field=IntegerField(),
-    )
+    the rows pointing at one), read from the stored summary."""
+    field = "current_stage" if procedure_ref == "pk" else f"{procedure_ref}__current_stage"
+    return Q(**{field: str(stage)})
 
 
 # ---------------------------------------------------------------------------------------------

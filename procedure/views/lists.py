@@ -90,16 +90,10 @@ def work_queue(request):
 
 
 def _decorate_tasks(tasks):
-    """Each task's procedure stage (one query for the page) and how late it is."""
+    """Each task's procedure stage (stored on the procedure) and how late it is."""
     today = timezone.localdate()
-    procedure_ids = {task.procedure_id for task in tasks}
-    stages = dict(
-        services.annotate_stage(Procedure.objects.filter(pk__in=procedure_ids)).values_list(
-            "pk", "current_stage"
-        )
-    )
     for task in tasks:
-        task.stage_label = _stage_label(stages.get(task.procedure_id))
+        task.stage_label = _stage_label(task.procedure.current_stage)
         task.days_late = (today - task.due_date).days if task.due_date and task.due_date < today else 0
         task.due_today = task.due_date == today
 
