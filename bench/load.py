@@ -47,7 +47,8 @@ def mix():
     from procedure.filters import SORTS
     from procedure.models import Procedure, Stage
 
-    queue, listing, search = reverse("procedure:work_queue"), reverse("procedure:list"), reverse("procedure:search")
+    queue, listing = reverse("procedure:work_queue"), reverse("procedure:list")
+    search = reverse("procedure:search")
     cases = list(Procedure.objects.order_by("?").values_list("pk", flat=True)[:200])
     urls = [queue] * 4 + [listing] * 3
     urls += [f"{listing}?stage={stage.value}" for stage in Stage]
@@ -73,9 +74,8 @@ def start_gunicorn(database_url):
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True
-    )
+    collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(collect, cwd=ROOT, env=environment, check=True)
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "config.wsgi",
@@ -166,10 +166,8 @@ def print_header():
 def print_row(row):
     size, clients, throughput, p50, p95, p99, errors, count = row
     size_text = f"{size:,}".replace(",", " ")
-    print(
-        f"| {size_text} | {clients} | {throughput:.1f} | {p50:.0f} | {p95:.0f} | {p99:.0f} | {errors} | {count} |",
-        flush=True,
-    )
+    timings = f"{p50:.0f} | {p95:.0f} | {p99:.0f}"
+    print(f"| {size_text} | {clients} | {throughput:.1f} | {timings} | {errors} | {count} |", flush=True)
 
 
 def print_targets(rows):

@@ -40,9 +40,7 @@ def pages():
     found.append(("liste, ordre par défaut", listing))
     found += [(f"liste, étape {value}", f"{listing}?stage={value}") for value, _ in Stage.choices]
     found += [(f"liste, parc {value}", f"{listing}?sector={value}") for value, _ in HousingSector.choices]
-    found.append(
-        ("liste, CP et parc privé", f"{listing}?stage={Stage.PAYMENT_ORDER.value}&sector=private")
-    )
+    found.append(("liste, CP et parc privé", f"{listing}?stage={Stage.PAYMENT_ORDER.value}&sector=private"))
     found += [(f"liste, statut {value}", f"{listing}?status={value}") for value, _ in STATUSES]
     found += [(f"liste, en retard {value}", f"{listing}?overdue={value}") for value in ("oui", "non")]
     found += [(f"liste, échéance ≤ {days} j", f"{listing}?deadline_within={days}") for days in (0, 7, 30)]
@@ -132,7 +130,9 @@ def p95(values):
 
 
 def print_header():
-    print("| procédures | page | mesure | médiane (ms) | p95 (ms) | requêtes SQL | cible p95 (ms) | atteinte |")
+    print(
+        "| procédures | page | mesure | médiane (ms) | p95 (ms) | requêtes SQL | cible p95 (ms) | atteinte |"
+    )  # noqa: E501
     print("| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |", flush=True)
 
 

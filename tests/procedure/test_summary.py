@@ -24,7 +24,8 @@ def summary(procedure):
 def test_a_procedure_without_act_has_no_stage():
     procedure = ProcedureFactory()
 
-    assert summary(procedure) == {"current_stage": "", "stage_rank": None, "closed": False, "last_act_date": None}
+    empty = {"current_stage": "", "stage_rank": None, "closed": False, "last_act_date": None}
+    assert summary(procedure) == empty
 
 
 def test_recording_an_act_stores_the_stage_its_rank_and_its_date_in_the_same_call():
