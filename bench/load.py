@@ -88,7 +88,7 @@ def start_gunicorn(database_url):
         "--log-level",
         "warning",
     ]
-    log = (Path(tempfile.gettempdir()) / "prevex-bench-gunicorn.log").open("ab")
+    log = (Path(tempfile.gettempdir()) / f"prevex-bench-gunicorn-{PORT}.log").open("ab")
     server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

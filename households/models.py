@@ -92,6 +92,8 @@ class Household(models.Model):
     class Meta:
         verbose_name = "ménage"
         ordering = ["label"]
+        # The list of procedures sorted by household (procedure/filters.py), read from the index.
+        indexes = [models.Index(fields=["label"], name="household_label_idx")]
 
     def __str__(self):
         return self.label

@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from directory.models import Territory
+from directory.models import Commune, Territory
 from households.models import HousingSector, Landlord
 
 from . import access, services
@@ -71,13 +71,20 @@ class WorkQueueFilter(django_filters.FilterSet):
         return queryset.filter(due_date__lte=today + datetime.timedelta(days=PERIOD_DAYS[value]))
 
 
+# The sortable columns that may be empty (no act yet): those come last either way.
+NULLABLE_SORTS = {"stage_rank", "last_act_date"}
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Column sorting where procedures with no date come last either way, then by primary key."""
+    """Column sorting where procedures with no date come last either way, then by primary key; each
+    order matches an index (procedure/models.py, households, directory)."""
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        name = self.param_map[param.lstrip("-")]
+        nulls_last = True if name in NULLABLE_SORTS else None
+        field = F(name)
+        return field.desc(nulls_last=nulls_last) if descending else field.asc(nulls_last=nulls_last)
 
     def filter(self, qs, value):
         if not value or not any(value):
@@ -147,7 +154,8 @@ class ProcedureFilter(django_filters.FilterSet):
 
     def filter_commune(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(lease__commune__insee_code=value) | Q(lease__commune__name__iexact=value))
+        communes = Commune.objects.filter(Q(insee_code=value) | Q(name__iexact=value)).values("pk")
+        return queryset.filter(lease__commune__in=communes)
 
     def filter_deadline_within(self, queryset, name, value):
         horizon = timezone.localdate() + datetime.timedelta(days=int(value))

@@ -120,6 +120,7 @@ class Procedure(models.Model):
             models.Index(fields=["-opened_at", "-id"], name="procedure_opened_idx"),
             models.Index(fields=["current_stage", "-opened_at", "-id"], name="procedure_stage_idx"),
             models.Index(fields=["closed", "-opened_at", "-id"], name="procedure_closed_idx"),
+            models.Index(fields=["landlord", "-opened_at", "-id"], name="procedure_landlord_idx"),
             models.Index(fields=["stage_rank", "id"], name="procedure_rank_idx"),
             models.Index(fields=["last_act_date", "id"], name="procedure_last_act_idx"),
         ]

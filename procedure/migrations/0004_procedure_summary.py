@@ -105,6 +105,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="procedure",
+            index=models.Index(fields=["landlord", "-opened_at", "-id"], name="procedure_landlord_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="procedure",
             index=models.Index(fields=["stage_rank", "id"], name="procedure_rank_idx"),
         ),
         migrations.AddIndex(

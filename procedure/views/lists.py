@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +30,7 @@ from .. import extensions, services
 from ..filters import SORTS, ProcedureFilter, WorkQueueFilter, open_tasks_for_queue, procedures_for_list
 from ..forms_lists import ImportConfirmForm, ImportUploadForm, SetAsideForm
 from ..models import Procedure, Stage, Task
+from ..pagination import CappedPaginator
 
 PER_PAGE = 50
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
@@ -52,7 +52,7 @@ def roles_required(*roles):
 
 
 def _page(request, queryset):
-    paginator = Paginator(queryset, PER_PAGE)
+    paginator = CappedPaginator(queryset, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page
