@@ -238,10 +238,8 @@ def _write_batch(rng, start, count, communes, weights, social, private):
         claim = str(1_000_000 + number)
         address = f"{rng.randint(1, 120)} {rng.choice(STREETS)}"
         birth = rng.randint(1945, 2003)
-        search = "\n".join(
-            [normalise(f"{first} {last}"), claim, normalise(f"{last} {first} {birth}"),
-             normalise(f"{address} {postal_code} {commune_name}")]
-        )  # fmt: skip
+        search = "\n".join([normalise(f"{first} {last}"), claim, normalise(f"{last} {first} {birth}")])
+        address_text = normalise(f"{address} {postal_code} {commune_name}")
         rows["households_household"].append(
             (
                 household_id,
@@ -255,6 +253,7 @@ def _write_batch(rng, start, count, communes, weights, social, private):
                 None,
                 "",
                 search,
+                address_text,
                 1,
                 now,
                 now,
@@ -314,7 +313,8 @@ TABLES = [
 COLUMNS = {
     "households_household": [
         "id", "label", "benefit_payer", "benefit_claim_number", "adults", "children", "email", "phone",
-        "monthly_resources", "resources_note", "search_text", "version", "created_at", "updated_at",
+        "monthly_resources", "resources_note", "search_text", "address_text", "version", "created_at",
+        "updated_at",
     ],
     "households_person": [
         "id", "household_id", "role", "last_name", "first_name", "birth_year", "is_pregnant", "has_disability",  # noqa: E501

@@ -82,7 +82,10 @@ class Household(models.Model):
         "ressources mensuelles (€)", max_digits=10, decimal_places=2, null=True, blank=True
     )
     resources_note = models.CharField("nature des ressources", max_length=250, blank=True)
+    # Normalised by procedure.services.refresh_search_text: the names and claim number, and apart
+    # the leases' addresses, each with its trigram index on PostgreSQL (searched on their own).
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
+    address_text = models.TextField("adresses (recherche)", blank=True, editable=False)
     version = models.PositiveIntegerField("version", default=1, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)

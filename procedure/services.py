@@ -572,20 +572,34 @@ def normalise(text) -> str:
 
 
 def household_search_text(household) -> str:
+    """The names the search box and the duplicates look for: household, persons, claim number."""
     lines = [normalise(household.label), normalise(household.benefit_claim_number)]
     for person in household.persons.all():
         lines.append(normalise(f"{person.last_name} {person.first_name} {person.birth_year or ''}"))
-    for lease in household.leases.select_related("commune"):
-        lines.append(normalise(f"{lease.address} {lease.postal_code} {lease.commune.name}"))
+    return "\n".join(line for line in lines if line)
+
+
+def household_address_text(household) -> str:
+    """The leases' addresses, searched on their own (never mixed with the names)."""
+    lines = [
+        normalise(f"{lease.address} {lease.postal_code} {lease.commune.name}")
+        for lease in household.leases.select_related("commune")
+    ]
     return "\n".join(line for line in lines if line)
 
 
 def refresh_search_text(household) -> None:
-    """Keep Household.search_text in step with its persons and leases (the services call it)."""
-    text = household_search_text(household)
-    if text != household.search_text:
-        Household.objects.filter(pk=household.pk).update(search_text=text)
-        household.search_text = text
+    """Keep Household.search_text and address_text in step with its persons and leases (the
+    services call it)."""
+    texts = {
+        "search_text": household_search_text(household),
+        "address_text": household_address_text(household),
+    }
+    changed = {name: text for name, text in texts.items() if text != getattr(household, name)}
+    if changed:
+        Household.objects.filter(pk=household.pk).update(**changed)
+        for name, text in changed.items():
+            setattr(household, name, text)
 
 
 # pg_trgm's default word_similarity_threshold, the one its `%>` operator applies.
@@ -615,7 +629,7 @@ def find_duplicates(
         condition |= Q(benefit_claim_number=claim)
     street = normalise(f"{address} {postal_code}")
     if normalise(address):
-        condition |= Q(search_text__contains=street)
+        condition |= Q(address_text__contains=street)
     return Household.objects.filter(condition).distinct()
 
 
@@ -637,25 +651,36 @@ def _trigram_matches(text, threshold=DEFAULT_WORD_SIMILARITY):
 
 
 def search_procedures(queryset, q):
-    """The search box: name, reference, address, claim number; accent-insensitive, fuzzy on PostgreSQL.
+    """The search box: names and claim number, reference, and apart the addresses; accent- and
+    case-insensitive, fuzzy and ranked by similarity on PostgreSQL.
 
-    The households are matched in one subquery on their own table (containment OR similarity), which
-    PostgreSQL answers with the GIN trigram index (BitmapOr), and the references in another, with
-    the GIN trigram index on UPPER(reference) (migration procedure 0003); each is hashed once, so the
-    page walks the procedures in their default order (index on opened_at) and stops at 50 matches.
+    Each part is an index lookup of its own (PostgreSQL: GIN trigram indexes on search_text,
+    address_text and UPPER(reference)); their procedures are gathered by a UNION, so the page reads
+    the matches only, never the whole table, and sorts them by the names' similarity to the terms,
+    then the most recently opened first.
     """
     words = normalise(q).split()
     if not words:
         return queryset.none()
-    text_match = Q()
+    names, addresses = Q(), Q()
     for word in words:
-        text_match &= Q(search_text__contains=word)
+        names &= Q(search_text__contains=word)
+        addresses &= Q(address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
-    if is_postgresql() and len(letters) >= 4:
-        text_match |= _trigram_match(letters)
-    households = Household.objects.filter(text_match).values("pk")
-    by_reference = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
-    return queryset.filter(Q(pk__in=by_reference) | Q(household__in=households))
+    fuzzy = is_postgresql() and len(letters) >= 4
+    if fuzzy:
+        names |= _trigram_match(letters)
+    of_households = [Household.objects.filter(condition).values("pk") for condition in (names, addresses)]
+    matches = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
+    for households in of_households:
+        matches = matches.union(Procedure.objects.filter(household__in=households).order_by().values("pk"))
+    results = queryset.filter(pk__in=matches)
+    if not fuzzy:
+        return results.order_by("-opened_at", "-pk")
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    rank = TrigramWordSimilarity(Value(letters), "household__search_text")
+    return results.annotate(rank=rank).order_by("-rank", "-opened_at", "-pk")
 
 
 # ---------------------------------------------------------------------------------------------
