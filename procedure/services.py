@@ -204,10 +204,10 @@ def _update_debt(procedure, debt, user) -> None:
         procedure.save(update_fields=["debt", "version"])
 
 
-def create_tasks(*, procedure, event) -> list[Task]:
-    """The Charte's actions for this act and sector, as tasks with their due dates (idempotent)."""
+def tasks_for(*, procedure, event) -> list[Task]:
+    """The Charte's actions for this act and sector, as unsaved tasks with their due dates."""
     stage_rules = rules.actions_for(event.kind, procedure.lease.sector, police_decision=event.police_decision)
-    tasks = [
+    return [
         Task(
             procedure=procedure,
             event=event,
@@ -218,7 +218,21 @@ def create_tasks(*, procedure, event) -> list[Task]:
         )
         for rule in stage_rules
     ]
-    return Task.objects.bulk_create(tasks, ignore_conflicts=True)
+
+
+def create_tasks(*, procedure, event) -> list[Task]:
+    """The Charte's actions for this act and sector, as tasks with their due dates (idempotent)."""
+    return Task.objects.bulk_create(tasks_for(procedure=procedure, event=event), ignore_conflicts=True)
+
+
+def superseding_reason(event, new_actions) -> str:
+    """Why an act sets open tasks aside, or "" when it sets none aside (supersede_tasks)."""
+    if event.kind in rules.CLOSING_KINDS:
+        return f"Dossier clos : {act_name(event.kind, definite=True)} du {fr_date(event.date)}."
+    if rules.stage_rank(event.kind) is not None and new_actions:
+        act = act_name(event.kind, definite=True)
+        return f"Remplacée par la même action après {act} du {fr_date(event.date)}."
+    return ""
 
 
 def supersede_tasks(*, procedure, event, new_actions, user=None) -> int:
@@ -227,15 +241,12 @@ def supersede_tasks(*, procedure, event, new_actions, user=None) -> int:
     A closing act (eviction, departure, closure) ends every open task; an act of a later stage
     replaces the same action prescribed at an earlier stage (Charte II.B: e.g. the questionnaire
     at the assignation replaces the one at the commandement de payer not yet sent)."""
-    open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN).exclude(event=event)
-    if event.kind in rules.CLOSING_KINDS:
-        reason = f"Dossier clos : {act_name(event.kind, definite=True)} du {fr_date(event.date)}."
-    elif rules.stage_rank(event.kind) is not None and new_actions:
-        open_tasks = open_tasks.filter(kind__in=new_actions)
-        act = act_name(event.kind, definite=True)
-        reason = f"Remplacée par la même action après {act} du {fr_date(event.date)}."
-    else:
+    reason = superseding_reason(event, new_actions)
+    if not reason:
         return 0
+    open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN).exclude(event=event)
+    if event.kind not in rules.CLOSING_KINDS:
+        open_tasks = open_tasks.filter(kind__in=new_actions)
     return open_tasks.update(
         status=Task.Status.SET_ASIDE, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason[:250]
     )
@@ -583,23 +594,39 @@ def household_address_text(household) -> str:
     """The leases' addresses, searched on their own (never mixed with the names)."""
     lines = [
         normalise(f"{lease.address} {lease.postal_code} {lease.commune.name}")
-        for lease in household.leases.select_related("commune")
+        for lease in household.leases.all()
     ]
     return "\n".join(line for line in lines if line)
+
+
+def _search_texts(household) -> dict:
+    return {
+        "search_text": household_search_text(household),
+        "address_text": household_address_text(household),
+    }
 
 
 def refresh_search_text(household) -> None:
     """Keep Household.search_text and address_text in step with its persons and leases (the
     services call it)."""
-    texts = {
-        "search_text": household_search_text(household),
-        "address_text": household_address_text(household),
+    changed = {
+        name: text for name, text in _search_texts(household).items() if text != getattr(household, name)
     }
-    changed = {name: text for name, text in texts.items() if text != getattr(household, name)}
     if changed:
         Household.objects.filter(pk=household.pk).update(**changed)
         for name, text in changed.items():
             setattr(household, name, text)
+
+
+def refresh_search_texts(household_ids) -> None:
+    """refresh_search_text for many households in a fixed number of queries (the import)."""
+    households = list(
+        Household.objects.filter(pk__in=household_ids).prefetch_related("persons", "leases__commune")
+    )
+    for household in households:
+        for name, text in _search_texts(household).items():
+            setattr(household, name, text)
+    Household.objects.bulk_update(households, ["search_text", "address_text"])
 
 
 # pg_trgm's default word_similarity_threshold, the one its `%>` operator applies.
@@ -694,10 +721,12 @@ def _json(value):
     return str(value)
 
 
-def _log_changes(obj, changes, user):
+def change_log(obj, changes, user) -> ChangeLog:
+    """The unsaved history row of these changes {field: (before, after)} to a household, lease or
+    procedure."""
     household = obj if isinstance(obj, Household) else getattr(obj, "household", None)
     procedure = obj if isinstance(obj, Procedure) else None
-    return ChangeLog.objects.create(
+    return ChangeLog(
         procedure=procedure,
         household=household,
         object_type=obj._meta.model_name,
@@ -705,6 +734,12 @@ def _log_changes(obj, changes, user):
         user=user,
         changes={field: [_json(before), _json(after)] for field, (before, after) in changes.items()},
     )
+
+
+def _log_changes(obj, changes, user):
+    log = change_log(obj, changes, user)
+    log.save()
+    return log
 
 
 def _refuse_stale(obj, expected_version, what):
