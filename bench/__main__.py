@@ -5,8 +5,9 @@ Sizes: BENCH_SIZES="10000,500000" (procedures); BENCH_REPEAT=5 requests per page
 The largest size lives in the named database, each smaller one in its own (`prevex_bench_10000`…);
 each is built by `manage.py bench_data --procedures N --seed S` (kept when already there, rebuilt
 with `--fresh`), then every table is ANALYZEd. For each size: every page (every filter value, every
-sort, search, case page) with its target, a year's indicators, then the load test against gunicorn
-(bench/load.py). Each figure is printed as soon as measured, then the whole tables.
+sort, search, case page) with its target, a year's indicators, the import of 10,000 acts twice
+(bench/importing.py), then the load test against gunicorn (bench/load.py). Each figure is printed
+as soon as measured, then the whole tables.
 """
 
 import os
@@ -73,11 +74,11 @@ def main():
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from . import generate, indicators, load, measure
+    from . import generate, importing, indicators, load, measure
 
     setup_test_environment()
     started = time.perf_counter()
-    results, loads = [], []
+    results, loads, imports = [], [], []
     for size in sizes:
         size_url = database_url(url, size, sizes)
         use_database(size_url)
@@ -93,6 +94,9 @@ def main():
             measure.print_row(size, row)
             rows.append(row)
         results.append((size, rows))
+        print(f"Charge de la machine (1, 5, 15 min) : {os.getloadavg()}", flush=True)
+        print("| import | durée | cible | atteinte | résultat |\n| --- | ---: | ---: | --- | --- |")
+        imports.append((size, importing.measure()))
         load.print_header()
         loads += load.measure(user, size_url, size)
     measure.print_table(results)
@@ -101,6 +105,10 @@ def main():
     for row in loads:
         load.print_row(row)
     load.print_targets(loads)
+    for size, rows in imports:
+        print(f"Import, {size} procédures :")
+        for row in rows:
+            importing.print_row(row)
     print(f"Durée totale : {time.perf_counter() - started:.0f} s.")
 
 
