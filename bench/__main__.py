@@ -58,7 +58,14 @@ def main():
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # The same key for this process and the gunicorn it starts, so that its session is valid there.
+    # As in production (DEBUG off: cached templates, hashed static files), with the same key for
+    # this process and the gunicorn it starts, so that its session is valid there.
+    os.environ.update(
+        DEBUG="False",
+        ALLOWED_HOSTS="testserver,127.0.0.1",
+        SECURE_SSL_REDIRECT="False",
+        SECURE_HSTS_SECONDS="0",
+    )
     os.environ.setdefault("SECRET_KEY", "prevex-bench-only-" + "k" * 50)
     fresh = "--fresh" in sys.argv[1:]
     sizes = sorted(int(size) for size in os.environ.get("BENCH_SIZES", "10000,500000").split(","))
@@ -77,6 +84,7 @@ def main():
     from . import generate, importing, indicators, load, measure
 
     setup_test_environment()
+    call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
     results, loads, imports = [], [], []
     for size in sizes:

@@ -85,7 +85,13 @@ def work_queue(request):
     return render(
         request,
         "procedure/work_queue.html",
-        {"title": "File de travail", "filter": filterset, "page_obj": page, "sections": sections},
+        {
+            "title": "File de travail",
+            "filter": filterset,
+            "page_obj": page,
+            "sections": sections,
+            "back_url": request.get_full_path(),  # once, not per row
+        },
     )
 
 
