@@ -371,10 +371,12 @@ def _write(groups, report, user, communes):
     procedures |= _create_procedures(new, user, communes)
     report.created_procedures = len(new)
     recorded = _new_events(groups, procedures, known, report, user)
+    if not recorded:  # every act already known: nothing else to write
+        return
     ProcedureEvent.objects.bulk_create([event for _, event in recorded])
     _create_tasks([event for _, event in recorded], user)
     _update_debts(recorded, user)
-    services.refresh_summaries([procedure.pk for procedure in procedures.values()])
+    services.refresh_summaries(list({event.procedure_id for _, event in recorded}))
 
 
 def _new_events(groups, procedures, known, report, user) -> list:
