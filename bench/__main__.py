@@ -1,10 +1,13 @@
 """Run with `python -m bench` (make bench). DATABASE_URL names the dedicated benchmark database
 (default postgres://postgres@127.0.0.1:5432/prevex_bench): it is created if missing and migrated.
 
-Sizes: BENCH_SIZES="5000,500000" (procedures); BENCH_REPEAT=20 requests per page. The largest size
-lives in the named database, each smaller one in its own (`prevex_bench_5000`…), so that a data set
-already generated is reused (only migrated) instead of regenerated; `--fresh` drops and rebuilds
-them. Each page's figures are printed as soon as measured, then the whole table.
+Sizes: BENCH_SIZES="10000,500000" (procedures); BENCH_REPEAT=5 requests per page; BENCH_SEED=1.
+The largest size lives in the named database, each smaller one in its own (`prevex_bench_10000`…);
+each is built by `manage.py bench_data --procedures N --seed S` (kept when already there, rebuilt
+with `--fresh`), then every table is ANALYZEd. For each size: every page (every filter value, every
+sort, search, case page) with its target, a year's indicators, the import of 10,000 acts twice
+(bench/importing.py), then the load test against gunicorn (bench/load.py). Each figure is printed
+as soon as measured, then the whole tables.
 """
 
 import os
@@ -13,6 +16,7 @@ import time
 from urllib.parse import urlparse
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/prevex_bench"
+INDICATORS_TARGET_MS = 1000  # issue 11: a year's 24 indicators nationwide ≤ 1 s at p95
 
 
 def ensure_database(url, *, fresh=False):
@@ -53,9 +57,20 @@ def main():
         sys.exit("Le banc d'essai demande PostgreSQL (DATABASE_URL=postgres://…).")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As in production (DEBUG off: cached templates, hashed static files), with the same key for
+    # this process and the gunicorn it starts, so that its session is valid there.
+    os.environ.update(
+        DEBUG="False",
+        ALLOWED_HOSTS="testserver,127.0.0.1",
+        SECURE_SSL_REDIRECT="False",
+        SECURE_HSTS_SECONDS="0",
+    )
+    os.environ.setdefault("SECRET_KEY", "prevex-bench-only-" + "k" * 50)
     fresh = "--fresh" in sys.argv[1:]
-    sizes = sorted(int(size) for size in os.environ.get("BENCH_SIZES", "5000,500000").split(","))
-    repeat = int(os.environ.get("BENCH_REPEAT", "20"))
+    sizes = sorted(int(size) for size in os.environ.get("BENCH_SIZES", "10000,500000").split(","))
+    repeat = int(os.environ.get("BENCH_REPEAT", "5"))
+    seed = int(os.environ.get("BENCH_SEED", "1"))
     for size in sizes:
         ensure_database(database_url(url, size, sizes), fresh=fresh)
 
@@ -63,28 +78,45 @@ def main():
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from . import generate, indicators, measure
+    from . import generate, importing, indicators, load, measure
 
     setup_test_environment()
+    call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
-    results = []
+    results, loads, imports = [], [], []
     for size in sizes:
-        use_database(database_url(url, size, sizes))
+        size_url = database_url(url, size, sizes)
+        use_database(size_url)
         call_command("migrate", verbosity=0)
-        generate.load_communes()
+        call_command("bench_data", procedures=size, seed=seed)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # every table, as autovacuum would eventually
         user = generate.secretariat_user()
-        built = time.perf_counter()
-        generate.grow_to(size, departement_only=size <= 20000)
-        print(f"Jeu de {size} procédures prêt en {time.perf_counter() - built:.0f} s.", flush=True)
         measure.print_header()
         rows = measure.run(user, repeat=repeat, size=size)
-        for row in indicators.measure(repeat=min(repeat, 5)):
+        for name, how, median, p95, queries in indicators.measure(repeat=min(repeat, 5)):
+            row = (name, how, median, p95, queries, INDICATORS_TARGET_MS)
             measure.print_row(size, row)
             rows.append(row)
         results.append((size, rows))
+        print(f"Charge de la machine (1, 5, 15 min) : {os.getloadavg()}", flush=True)
+        print("| import | durée | cible | atteinte | résultat |\n| --- | ---: | ---: | --- | --- |")
+        imports.append((size, importing.measure()))
+        load.print_header()
+        loads += load.measure(user, size_url, size)
     measure.print_table(results)
+    print()
+    load.print_header()
+    for row in loads:
+        load.print_row(row)
+    load.print_targets(loads)
+    for size, rows in imports:
+        print(f"Import, {size} procédures :")
+        for row in rows:
+            importing.print_row(row)
     print(f"Durée totale : {time.perf_counter() - started:.0f} s.")
 
 

@@ -1,5 +1,7 @@
-"""Synthetic but realistic data for the benchmark: real communes, stage proportions from law.md
-("Scale"), the Charte's tasks for each case's latest act; written with PostgreSQL COPY."""
+"""Synthetic but realistic data for the benchmark (`manage.py bench_data`): real communes, stage
+proportions from law.md ("Scale"), social landlords, private persons and companies, the Charte's
+tasks for each case's latest act; written with PostgreSQL COPY, then each batch's stored summary
+by services.refresh_summaries. The same size and seed give the same data."""
 
 import csv
 import datetime
@@ -14,7 +16,7 @@ from directory.models import Commune, Membership, Organisation, Role, User
 from households.models import HousingSector, Landlord
 from procedure import rules
 from procedure.models import JudgmentOutcome, PoliceDecision, Procedure, Stage
-from procedure.services import normalise
+from procedure.services import normalise, refresh_summaries
 
 BENCH_EMAIL = "secretariat@bench.prevex.fr"
 SOCIAL_CODES = ["orvitis", "grand-dijon-habitat", "cdc-habitat", "icf-habitat", "mon-logis"]
@@ -174,9 +176,14 @@ def landlords():
         )
         social.append(landlord.pk)
     private = list(Landlord.objects.exclude(kind=Landlord.Kind.SOCIAL).values_list("pk", flat=True))
-    if len(private) < 500:
+    if len(private) < 500:  # one in five a company (SCI), the others persons
         Landlord.objects.bulk_create(
-            [Landlord(kind=Landlord.Kind.PERSON, name=f"Propriétaire {n}") for n in range(len(private), 500)]
+            [
+                Landlord(kind=Landlord.Kind.COMPANY, name=f"SCI du Parc {n}")
+                if n % 5 == 0
+                else Landlord(kind=Landlord.Kind.PERSON, name=f"Propriétaire {n}")
+                for n in range(len(private), 500)
+            ]
         )
         private = list(Landlord.objects.exclude(kind=Landlord.Kind.SOCIAL).values_list("pk", flat=True))
     return social, private
@@ -188,7 +195,7 @@ def next_id(table):
         return cursor.fetchone()[0]
 
 
-def grow_to(size, *, departement_only):
+def grow_to(size, *, departement_only, seed=1):
     existing = Procedure.objects.count()
     if existing >= size:
         print(f"{existing} procédures déjà présentes.", flush=True)
@@ -197,7 +204,7 @@ def grow_to(size, *, departement_only):
     communes = list(communes.values_list("pk", "name", "postal_codes", "population"))
     weights = [max(population or 0, 50) for *_, population in communes]
     social, private = landlords()
-    rng = random.Random(size)
+    rng = random.Random(f"{seed}-{existing}")
     batch = 50_000
     for start in range(existing, size, batch):
         _write_batch(rng, start, min(batch, size - start), communes, weights, social, private)
@@ -212,6 +219,7 @@ def grow_to(size, *, departement_only):
 
 def _write_batch(rng, start, count, communes, weights, social, private):
     ids = {table: next_id(table) for table in TABLES}
+    first_procedure = ids["procedure_procedure"]
     now = timezone.now()
     today = timezone.localdate()
     rows = {name: [] for name in ids}
@@ -229,10 +237,8 @@ def _write_batch(rng, start, count, communes, weights, social, private):
         claim = str(1_000_000 + number)
         address = f"{rng.randint(1, 120)} {rng.choice(STREETS)}"
         birth = rng.randint(1945, 2003)
-        search = "\n".join(
-            [normalise(f"{first} {last}"), claim, normalise(f"{last} {first} {birth}"),
-             normalise(f"{address} {postal_code} {commune_name}")]
-        )  # fmt: skip
+        search = "\n".join([normalise(f"{first} {last}"), claim, normalise(f"{last} {first} {birth}")])
+        address_text = normalise(f"{address} {postal_code} {commune_name}")
         rows["households_household"].append(
             (
                 household_id,
@@ -246,6 +252,7 @@ def _write_batch(rng, start, count, communes, weights, social, private):
                 None,
                 "",
                 search,
+                address_text,
                 1,
                 now,
                 now,
@@ -273,10 +280,25 @@ def _write_batch(rng, start, count, communes, weights, social, private):
         )  # fmt: skip
         procedure_id = ids["procedure_procedure"] + offset
         rows["procedure_procedure"].append(
-            (procedure_id, f"BENCH-{number:07d}", household_id, lease_id, landlord_id, rent * 4, now, 1)
+            # The summary is left empty here, written by refresh_summaries once the batch is in.
+            (
+                procedure_id,
+                f"BENCH-{number:07d}",
+                household_id,
+                lease_id,
+                landlord_id,
+                rent * 4,
+                now,
+                1,
+                "",
+                None,
+                False,
+                None,
+            )
         )
         _acts(rng, rows, ids, procedure_id, sector, furthest[offset], today, now)
     _copy(rows)
+    refresh_summaries(Procedure.objects.filter(pk__gte=first_procedure).values("pk"))
 
 
 TABLES = [
@@ -290,7 +312,8 @@ TABLES = [
 COLUMNS = {
     "households_household": [
         "id", "label", "benefit_payer", "benefit_claim_number", "adults", "children", "email", "phone",
-        "monthly_resources", "resources_note", "search_text", "version", "created_at", "updated_at",
+        "monthly_resources", "resources_note", "search_text", "address_text", "version", "created_at",
+        "updated_at",
     ],
     "households_person": [
         "id", "household_id", "role", "last_name", "first_name", "birth_year", "is_pregnant", "has_disability",  # noqa: E501
@@ -300,7 +323,10 @@ COLUMNS = {
         "id", "household_id", "landlord_id", "address", "postal_code", "commune_id", "sector", "signed_on", "rent",  # noqa: E501
         "charges", "housing_benefit", "benefit_paid_to_landlord", "version",
     ],
-    "procedure_procedure": ["id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version"],  # noqa: E501
+    "procedure_procedure": [
+        "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
+        "current_stage", "stage_rank", "closed", "last_act_date",
+    ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501
         "debt", "note", "source", "recorded_by_id", "recorded_at",

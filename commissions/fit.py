@@ -5,12 +5,11 @@ cases to put before a commission)."""
 
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
-from procedure.services import annotate_stage
 
 
 def misfits(commission, procedure) -> list[str]:
     """Why the case does not fit the formation, in French; empty when it fits. Two queries."""
-    row = annotate_stage(Procedure.objects.filter(pk=procedure.pk)).values_list(
+    row = Procedure.objects.filter(pk=procedure.pk).values_list(
         "current_stage", "lease__sector", "lease__commune_id"
     )[0]
     stage, sector, commune_id = row

@@ -107,9 +107,7 @@ def _open_requests(procedure, commission):
 
 
 def _stage_of(procedure):
-    return procedure_services.annotate_stage(Procedure.objects.filter(pk=procedure.pk)).values_list(
-        "current_stage", flat=True
-    )[0]
+    return Procedure.objects.values_list("current_stage", flat=True).get(pk=procedure.pk)
 
 
 def withdraw_review(*, review, user, reason="") -> ReviewRequest:
@@ -254,11 +252,7 @@ def _candidates(commission):
 
 
 def _open_cases():
-    return (
-        procedure_services.annotate_stage(Procedure.objects.all())
-        .filter(closed=False)
-        .select_related("lease")
-    )
+    return Procedure.objects.filter(closed=False).select_related("lease")
 
 
 def _any_open_request():
@@ -269,7 +263,7 @@ def _matching(commission, procedures):
     if commission.stages:
         procedures = procedures.filter(current_stage__in=commission.stages)
     else:
-        procedures = procedures.filter(current_stage__isnull=False)
+        procedures = procedures.exclude(current_stage="")
     if commission.sectors:
         procedures = procedures.filter(lease__sector__in=commission.sectors)
     return procedures.order_by("pk")
@@ -290,7 +284,7 @@ def _central_candidates(procedures):
     complex_kinds = [EventKind.REPAYMENT_PLAN_BROKEN, EventKind.OVER_INDEBTEDNESS]
     complex_events = Exists(ProcedureEvent.objects.filter(procedure=OuterRef("pk"), kind__in=complex_kinds))
     procedures = procedures.annotate(is_repeated=Exists(repeated), is_complex=complex_events)
-    procedures = procedures.filter(Q(is_repeated=True) | Q(is_complex=True), current_stage__isnull=False)
+    procedures = procedures.filter(Q(is_repeated=True) | Q(is_complex=True)).exclude(current_stage="")
     procedures = procedures.order_by("pk")
     return [(procedure, _central_reason(procedure)) for procedure in procedures]
 

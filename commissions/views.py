@@ -297,11 +297,7 @@ def _attach_presenter_forms(items):
 def _decorate_stages(items):
     """Each item's current stage, one query for the agenda."""
     ids = [item.procedure_id for item in items]
-    stages = dict(
-        procedure_services.annotate_stage(Procedure.objects.filter(pk__in=ids)).values_list(
-            "pk", "current_stage"
-        )
-    )
+    stages = dict(Procedure.objects.filter(pk__in=ids).values_list("pk", "current_stage"))
     for item in items:
         stage = stages.get(item.procedure_id)
         item.stage_label = rules.Stage(stage).label if stage else "Aucun acte"

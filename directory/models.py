@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -98,6 +99,11 @@ class Commune(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The list of procedures sorted by commune, and its commune filter (name, any case).
+        indexes = [
+            models.Index(fields=["name"], name="commune_name_idx"),
+            models.Index(Upper("name"), name="commune_name_upper_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.insee_code})"
@@ -338,6 +344,8 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.endpoint} {self.key}"
+
+
 class Channel(models.TextChoices):
     """How a user wants to hear of a kind of event (issue 12 §5); the in-app list has them all."""
 

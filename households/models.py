@@ -93,7 +93,10 @@ class Household(models.Model):
         "ressources mensuelles (€)", max_digits=10, decimal_places=2, null=True, blank=True
     )
     resources_note = models.CharField("nature des ressources", max_length=250, blank=True)
+    # Normalised by procedure.services.refresh_search_text: the names and claim number, and apart
+    # the leases' addresses, each with its trigram index on PostgreSQL (searched on their own).
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
+    address_text = models.TextField("adresses (recherche)", blank=True, editable=False)
     version = models.PositiveIntegerField("version", default=1, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -103,6 +106,8 @@ class Household(models.Model):
     class Meta:
         verbose_name = "ménage"
         ordering = ["label"]
+        # The list of procedures sorted by household (procedure/filters.py), read from the index.
+        indexes = [models.Index(fields=["label"], name="household_label_idx")]
 
     def __str__(self):
         return self.label

@@ -1,8 +1,8 @@
 """The secretariat's list screens' filters (django-filter): the work queue and the list of procedures.
 
-The stage is derived from the events, never stored. To stay fast at nation scale (bench/), the
-lists filter a stage with semi-joins (services.at_stage), sort on it only when asked
-(services.stage_rank_for_sorting) and derive it for display on the page's rows only.
+Every filter and sort reads an index (bench/, tests/procedure/test_query_plans.py): the stage, its
+rank, closed and the last act's date are the summary stored on the procedure
+(services.refresh_summary, docs/decisions/003).
 """
 
 import datetime
@@ -13,12 +13,12 @@ from django.forms import DateInput
 from django.utils import timezone
 
 from directory.acting import secretariat_members
-from directory.models import Organisation, Territory
+from directory.models import Commune, Organisation, Territory
 from households.models import HousingSector, Landlord
 
 from . import access, services
 from .forms_lists import FilterForm
-from .models import AccessLog, Procedure, ProcedureEvent, Stage, Task
+from .models import AccessLog, Procedure, Stage, Task
 from .rules import Action
 
 PERIODS = [
@@ -102,20 +102,25 @@ class WorkQueueFilter(django_filters.FilterSet):
         return queryset.filter(due_date__lte=today + datetime.timedelta(days=PERIOD_DAYS[value]))
 
 
+# The sortable columns that may be empty (no act yet): those come last either way.
+NULLABLE_SORTS = {"stage_rank", "last_act_date"}
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Column sorting where procedures with no date come last either way, then by primary key."""
+    """Column sorting where procedures with no date come last either way, then by primary key; each
+    order matches an index (procedure/models.py, households, directory)."""
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        name = self.param_map[param.lstrip("-")]
+        nulls_last = True if name in NULLABLE_SORTS else None
+        field = F(name)
+        return field.desc(nulls_last=nulls_last) if descending else field.asc(nulls_last=nulls_last)
 
     def filter(self, qs, value):
         if not value or not any(value):
             return qs
         params = [param for param in value if param]
-        if any(param.lstrip("-") == "etape" for param in params):
-            qs = qs.annotate(stage_rank=services.stage_rank_for_sorting())
         return qs.order_by(*[self.get_ordering_value(param) for param in params], "pk")
 
 
@@ -180,7 +185,8 @@ class ProcedureFilter(django_filters.FilterSet):
 
     def filter_commune(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(lease__commune__insee_code=value) | Q(lease__commune__name__iexact=value))
+        communes = Commune.objects.filter(Q(insee_code=value) | Q(name__iexact=value)).values("pk")
+        return queryset.filter(lease__commune__in=communes)
 
     def filter_deadline_within(self, queryset, name, value):
         horizon = timezone.localdate() + datetime.timedelta(days=int(value))
@@ -202,18 +208,13 @@ def procedures_for_list(user):
     """The procedures the user may see, with what the list shows and sorts on, in one query.
 
     The default order, the most recently opened first, is read from the index (-opened_at, -id):
-    the page costs 50 rows, not the whole table. The stage, status, last act and next due date sit
-    in the SELECT list, which PostgreSQL evaluates after the LIMIT, on the page's rows, and the
-    paginator's COUNT(*) leaves them out. Sorting by last act date (on request: it is computed for
-    every row) or by stage (`stage_rank`, added by the filter) replaces this order."""
-    last_act = ProcedureEvent.objects.filter(procedure=OuterRef("pk")).order_by("-date").values("date")[:1]
+    the page costs 50 rows, not the whole table. The stage, status and last act are stored columns;
+    the next due date sits in the SELECT list, which PostgreSQL evaluates after the LIMIT, on the
+    page's rows only."""
     next_due = _open_tasks().filter(due_date__isnull=False).order_by("due_date").values("due_date")[:1]
-    queryset = services.annotate_stage(Procedure.objects.visible_to(user))
     return (
-        queryset.annotate(
-            last_act_date=Subquery(last_act),
-            next_due_date=Subquery(next_due),
-        )
+        Procedure.objects.visible_to(user)
+        .annotate(next_due_date=Subquery(next_due))
         .select_related("household", "lease__commune", "landlord")
         .order_by("-opened_at", "-pk")
     )

@@ -1,10 +1,13 @@
 """Import of procedural acts from a CSV or XLSX file (formats.md, `import_acts`).
 
 The file is read and checked whole first: every error of every row is reported at once,
-"ligne L, colonne C : message" (the header is line 1). Then, only if nothing is wrong, the
-procedures and acts are written in one transaction through services.record_event, so that each
-act creates its tasks; acts already recorded are skipped (importing twice changes nothing).
-A dry run does the same and rolls back.
+"ligne L, colonne C : message" (the header is line 1). Then, in one transaction and only if nothing
+is wrong, it is written set by set, a fixed number of queries whatever its size: the communes and
+landlords read once, the known procedures locked in one statement with their acts (acts already
+recorded are skipped: importing twice changes nothing), then households, leases, procedures, acts,
+tasks and history created in bulk, the Charte's rules (rules.actions_for, the superseded tasks of
+services.supersede_tasks) applied in memory, and the stored summaries refreshed in one UPDATE
+(services.refresh_summaries). A dry run does the same and rolls back.
 """
 
 import csv
@@ -15,13 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directory.models import Commune, Organisation
-from households.models import HousingSector, Landlord
+from households.models import Household, HousingSector, Landlord, Lease, Person
 
-from . import deadlines, rules, services
-from .models import JudgmentOutcome, PoliceDecision, Procedure, ProcedureEvent, Stage
+from . import rules, services
+from .models import ChangeLog, JudgmentOutcome, PoliceDecision, Procedure, ProcedureEvent, Stage, Task
 
 REQUIRED = ("reference", "acte", "date_acte")
 FOR_NEW_PROCEDURE = ("nom", "adresse", "code_postal", "commune_insee", "bailleur", "parc")
@@ -64,7 +68,6 @@ class ImportReport:
     known_acts: int = 0
     errors: list = field(default_factory=list)
     preview: list = field(default_factory=list)
-    anomalies: list = field(default_factory=list)  # ImportAnomaly: what the acts break, as on the case page
     dry_run: bool = False
 
     @property
@@ -73,23 +76,10 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        summary = (
+        return (
             f"{self.created_procedures} procédures créées, {self.recorded_acts} actes enregistrés, "
             f"{self.known_acts} actes déjà connus"
         )
-        if self.anomalies:
-            count = len(self.anomalies)
-            summary += f", {count} anomalie{'s' if count > 1 else ''} relevée{'s' if count > 1 else ''}"
-        return summary
-
-
-@dataclass(frozen=True)
-class ImportAnomaly:
-    reference: str
-    message: str
-
-    def __str__(self):
-        return f"dossier {self.reference} : {self.message}"
 
 
 @dataclass
@@ -243,11 +233,11 @@ def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=F
     rows, columns = _rows(table, report)
     if report.errors:
         return report
-    groups = _check(rows, columns, report)
-    if report.errors:
-        return report
+    communes = _communes(rows)
     with transaction.atomic():
-        _write(groups, report, user)
+        groups = _check(rows, columns, report, communes)
+        if not report.errors:
+            _write(groups, report, user, communes)
         if dry_run or report.errors:
             transaction.set_rollback(True)
     if report.errors:
@@ -273,7 +263,18 @@ def _rows(table, report):
     return rows, columns
 
 
-def _parse_row(row, report):
+def _communes(rows) -> dict:
+    """The file's communes by INSEE code, read once."""
+    codes = set()
+    for row in rows:
+        try:
+            codes.add(_insee(row.raw.get("commune_insee")))
+        except ValueError:
+            continue
+    return {commune.insee_code: commune for commune in Commune.objects.filter(insee_code__in=codes)}
+
+
+def _parse_row(row, report, communes):
     for name in COLUMNS:
         value = row.raw.get(name)
         if _text(value) == "" and not isinstance(value, (datetime.date, int, float)):
@@ -286,10 +287,10 @@ def _parse_row(row, report):
     for name in REQUIRED:
         if name not in row.values and _text(row.raw.get(name)) == "":
             report.errors.append(ImportError(row.line, name, "valeur obligatoire manquante"))
-    _check_details(row, report)
+    _check_details(row, report, communes)
 
 
-def _check_details(row, report):
+def _check_details(row, report, communes):
     kind, values = row.values.get("acte"), row.values
     if kind == Stage.SUMMONS and _text(row.raw.get("date_audience")) == "":
         report.errors.append(
@@ -303,22 +304,27 @@ def _check_details(row, report):
         )
     if kind == Stage.POLICE_ASSISTANCE and values.get("issue", "").lower() not in PoliceDecision.values:
         report.errors.append(ImportError(row.line, "issue", "décision attendue : accorde ou refuse"))
-    if "commune_insee" in values and not Commune.objects.filter(insee_code=values["commune_insee"]).exists():
+    if "commune_insee" in values and values["commune_insee"] not in communes:
         report.errors.append(
             ImportError(row.line, "commune_insee", f"commune {values['commune_insee']} inconnue de Prévex")
         )
 
 
-def _check(rows, columns, report):
+def _check(rows, columns, report, communes):
+    """Every row checked; the known procedures locked in one statement, with their acts, so that
+    nothing recorded meanwhile escapes the order check."""
     for row in rows:
-        _parse_row(row, report)
+        _parse_row(row, report, communes)
     groups = {}
     for row in rows:
         if "reference" in row.values and "date_acte" in row.values and "acte" in row.values:
             groups.setdefault(row.values["reference"], []).append(row)
     existing = {
         procedure.reference: procedure
-        for procedure in Procedure.objects.filter(reference__in=list(groups)).prefetch_related("events")
+        for procedure in Procedure.objects.select_for_update(of=("self",))
+        .filter(reference__in=list(groups))
+        .select_related("lease")
+        .prefetch_related("events")
     }
     for reference, group in groups.items():
         group.sort(key=lambda row: (row.values["date_acte"], rules.stage_rank(row.values["acte"])))
@@ -351,114 +357,209 @@ def _check_order(procedure, group, report):
             continue
         try:
             services.check_order(kind, date, events)
-            services.check_fields(kind, date, _details(row.values))
         except services.EventRefused as refusal:
-            column = COLUMN_OF_FIELD.get(refusal.field, "date_acte")
-            report.errors.append(ImportError(row.line, column, refusal.messages[0]))
+            report.errors.append(ImportError(row.line, "date_acte", refusal.messages[0]))
             continue
+        hearing = row.values.get("date_audience")
+        if kind == Stage.SUMMONS and hearing is not None and hearing <= date:
+            report.errors.append(
+                ImportError(row.line, "date_audience", "l'audience doit suivre l'assignation")
+            )
         events.append(ProcedureEvent(kind=kind, date=date))
 
 
-# The form's fields as the file's columns, so that a refusal names the column (same message).
-COLUMN_OF_FIELD = {"date": "date_acte", "hearing_date": "date_audience", "judgment_outcome": "issue"}
-COLUMN_OF_FIELD["police_decision"] = "issue"
-
-
-def _details(values) -> dict:
-    kind, issue = values["acte"], values.get("issue", "").lower()
-    return {
-        "hearing_date": values.get("date_audience") if kind == Stage.SUMMONS else None,
-        "judgment_outcome": issue if kind == Stage.JUDGMENT else "",
-        "police_decision": issue if kind == Stage.POLICE_ASSISTANCE else "",
-        "closure_reason": "",
-        "time_to_leave_until": None,
-    }
-
-
-def _write(groups, report, user):
-    for reference, procedure, group in groups:
-        before = set() if procedure is None else {str(a) for a in deadlines.anomalies(procedure)}
-        if procedure is None:
-            procedure = _create_procedure(reference, group, user)
-            report.created_procedures += 1
-        for row in group:
-            _record(procedure, row, report, user)
-        report.anomalies += [
-            ImportAnomaly(reference, str(anomaly))
-            for anomaly in deadlines.anomalies(procedure)
-            if str(anomaly) not in before
-        ]
-
-
-def _record(procedure, row, report, user):
-    values = row.values
-    try:
-        _, created = services.record_event(
-            procedure=procedure,
-            kind=values["acte"],
-            date=values["date_acte"],
-            user=user,
-            source=ProcedureEvent.Source.IMPORT,
-            debt=values.get("dette"),
-            **_details(values),
-        )
-    except services.EventRefused as refusal:
-        report.errors.append(ImportError(row.line, refusal.field, refusal.messages[0]))
+def _write(groups, report, user, communes):
+    new = [(reference, group) for reference, procedure, group in groups if procedure is None]
+    known = {reference: {(e.kind, e.date) for e in p.events.all()} for reference, p, _ in groups if p}
+    procedures = {reference: procedure for reference, procedure, _ in groups if procedure is not None}
+    procedures |= _create_procedures(new, user, communes)
+    report.created_procedures = len(new)
+    recorded = _new_events(groups, procedures, known, report, user)
+    if not recorded:  # every act already known: nothing else to write
         return
-    if created:
-        report.recorded_acts += 1
-    else:
-        report.known_acts += 1
-    status = "à enregistrer" if created else "déjà connu"
-    report.preview.append(
-        PreviewRow(row.line, procedure.reference, values["acte"], values["date_acte"], status)
+    ProcedureEvent.objects.bulk_create([event for _, event in recorded])
+    _create_tasks([event for _, event in recorded], user)
+    _update_debts(recorded, user)
+    services.refresh_summaries(list({event.procedure_id for _, event in recorded}))
+
+
+def _new_events(groups, procedures, known, report, user) -> list:
+    """(row, unsaved ProcedureEvent) of the acts not yet recorded, in each case's order."""
+    recorded = []
+    for reference, _, group in groups:
+        procedure, seen = procedures[reference], known.get(reference, set())
+        for row in group:
+            values = row.values
+            kind, date = values["acte"], values["date_acte"]
+            is_known = (kind, date) in seen
+            report.preview.append(
+                PreviewRow(row.line, reference, kind, date, "déjà connu" if is_known else "à enregistrer")
+            )
+            if is_known:
+                report.known_acts += 1
+                continue
+            seen.add((kind, date))
+            issue = values.get("issue", "").lower()
+            event = ProcedureEvent(
+                procedure=procedure,
+                kind=kind,
+                date=date,
+                hearing_date=values.get("date_audience") if kind == Stage.SUMMONS else None,
+                judgment_outcome=issue if kind == Stage.JUDGMENT else "",
+                police_decision=issue if kind == Stage.POLICE_ASSISTANCE else "",
+                debt=values.get("dette"),
+                source=ProcedureEvent.Source.IMPORT,
+                recorded_by=user,
+            )
+            recorded.append((row, event))
+            report.recorded_acts += 1
+    return recorded
+
+
+def _create_tasks(events, user) -> None:
+    """The Charte's tasks of each new act (services.create_tasks) and the open tasks it makes
+    pointless set aside (services.supersede_tasks), act after act in memory, then written in bulk."""
+    procedures = {event.procedure_id: event.procedure for event in events}
+    open_tasks = {pk: [] for pk in procedures}
+    for task in Task.objects.filter(procedure__in=list(procedures), status=Task.Status.OPEN):
+        open_tasks[task.procedure_id].append(task)
+    created, set_aside, now = [], [], timezone.now()
+    for event in events:
+        procedure = procedures[event.procedure_id]
+        new = services.tasks_for(procedure=procedure, event=event)
+        reason = services.superseding_reason(event, {task.kind for task in new})
+        if reason:
+            kinds = None if event.kind in rules.CLOSING_KINDS else {task.kind for task in new}
+            for task in open_tasks[procedure.pk]:
+                if task.status == Task.Status.OPEN and (kinds is None or task.kind in kinds):
+                    task.status, task.closed_at, task.closed_by = Task.Status.SET_ASIDE, now, user
+                    task.set_aside_reason = reason[:250]
+                    set_aside.append(task)
+        open_tasks[procedure.pk].extend(new)
+        created.extend(new)
+    Task.objects.bulk_create(created, ignore_conflicts=True)
+    stored = [task for task in set_aside if task.pk is not None]
+    Task.objects.bulk_update(
+        stored, ["status", "closed_at", "closed_by", "set_aside_reason"], batch_size=2000
     )
+
+
+def _update_debts(recorded, user) -> None:
+    """The debt of each act that gives one, kept on the procedure with its history (as record_event)."""
+    changed, logs = {}, []
+    for _, event in recorded:
+        if event.debt is None:
+            continue
+        procedure = event.procedure
+        if procedure.debt != event.debt:
+            logs.append(services.change_log(procedure, {"debt": (procedure.debt, event.debt)}, user))
+            procedure.debt, procedure.version = event.debt, procedure.version + 1
+            changed[procedure.pk] = procedure
+    ChangeLog.objects.bulk_create(logs)
+    Procedure.objects.bulk_update(list(changed.values()), ["debt", "version"])
 
 
 def _first(group, name):
     return next((row.values[name] for row in group if name in row.values), None)
 
 
-def _create_procedure(reference, group, user):
-    get = lambda name: _first(group, name)  # noqa: E731
-    holder = {"last_name": get("nom"), "first_name": get("prenom") or ""}
-    household = {
-        "label": f"{holder['first_name']} {holder['last_name']}".strip(),
-        "benefit_claim_number": get("numero_allocataire") or "",
-        "adults": get("adultes"),
-        "children": get("enfants"),
-        "holder": holder,
-    }
-    lease = {
-        "address": get("adresse"),
-        "postal_code": get("code_postal"),
-        "commune": Commune.objects.get(insee_code=get("commune_insee")),
-        "sector": get("parc"),
-        "signed_on": get("date_bail"),
-        "rent": get("loyer"),
-        "charges": get("charges"),
-    }
-    landlord = match_landlord(get("bailleur"), get("bailleur_siren"))
-    return services.create_case(
-        reference=reference, household=household, lease=lease, landlord=landlord, user=user
+def _create_procedures(new, user, communes) -> dict:
+    """The new procedures, their households, holders, leases and landlords, created in bulk."""
+    if not new:
+        return {}
+    landlords = LandlordMatcher([_first(group, "bailleur") for _, group in new])
+    cases = []
+    for reference, group in new:
+        get = lambda name, group=group: _first(group, name)  # noqa: E731
+        holder = Person(role=Person.Role.HOLDER, last_name=get("nom"), first_name=get("prenom") or "")
+        fields = {"adults": get("adultes"), "children": get("enfants")}
+        household = Household(
+            label=f"{holder.first_name} {holder.last_name}".strip(),
+            benefit_claim_number=get("numero_allocataire") or "",
+            **{name: value for name, value in fields.items() if value is not None},
+        )
+        lease = Lease(
+            address=get("adresse"),
+            postal_code=get("code_postal"),
+            commune=communes[get("commune_insee")],
+            sector=get("parc"),
+            signed_on=get("date_bail"),
+            rent=get("loyer"),
+            charges=get("charges"),
+        )
+        cases.append(
+            (reference, household, holder, lease, landlords.match(get("bailleur"), get("bailleur_siren")))
+        )
+    landlords.save()
+    Household.objects.bulk_create([household for _, household, *_ in cases])
+    for _, household, holder, lease, landlord in cases:
+        holder.household, lease.household, lease.landlord = household, household, landlord
+    Person.objects.bulk_create([holder for _, _, holder, _, _ in cases])
+    Lease.objects.bulk_create([lease for *_, lease, _ in cases])
+    procedures = Procedure.objects.bulk_create(
+        [
+            Procedure(reference=reference, household=household, lease=lease, landlord=lease.landlord)
+            for reference, household, _, lease, _ in cases
+        ]
     )
+    ChangeLog.objects.bulk_create(
+        [
+            services.change_log(procedure, {"reference": (None, procedure.reference)}, user)
+            for procedure in procedures
+        ]
+    )
+    services.refresh_search_texts([household.pk for _, household, *_ in cases])
+    return {procedure.reference: procedure for procedure in procedures}
 
 
-def match_landlord(name, siren=None) -> Landlord:
-    """A known social landlord (an Organisation) by SIREN or name; otherwise a private landlord by name."""
-    social = Organisation.objects.filter(kind=Organisation.Kind.SOCIAL_LANDLORD)
-    organisation = social.filter(siren=siren).first() if siren else None
-    if organisation is None:
+class LandlordMatcher:
+    """The landlord of each new procedure: a known social landlord (an Organisation) by SIREN or
+    name, otherwise a private landlord by name. The social landlords, and the private ones the file
+    names, are read once; the missing ones are created together by save()."""
+
+    def __init__(self, names):
+        self.social = list(Organisation.objects.filter(kind=Organisation.Kind.SOCIAL_LANDLORD))
+        self.of_organisation = {
+            landlord.organisation_id: landlord
+            for landlord in Landlord.objects.filter(organisation__in=self.social)
+        }
+        lowered = {name.strip().lower() for name in names if name}
+        self.private = {}
+        others = Landlord.objects.exclude(kind=Landlord.Kind.SOCIAL).annotate(lowered=Lower("name"))
+        for landlord in others.filter(lowered__in=lowered).order_by("pk"):
+            self.private.setdefault(services.normalise(landlord.name), landlord)
+        self.to_create = []
+
+    def match(self, name, siren=None) -> Landlord:
         wanted = services.normalise(name)
-        organisation = next(
-            (org for org in social if wanted in (services.normalise(org.name), services.normalise(org.code))),
+        organisation = next((org for org in self.social if siren and org.siren == siren), None) or next(
+            (
+                org
+                for org in self.social
+                if wanted in (services.normalise(org.name), services.normalise(org.code))
+            ),
             None,
         )
-    if organisation is not None:
-        return services.landlord_from(organisation=organisation)
-    wanted = services.normalise(name)
-    for landlord in Landlord.objects.exclude(kind=Landlord.Kind.SOCIAL).filter(name__iexact=name.strip()):
-        if services.normalise(landlord.name) == wanted:
-            return landlord
-    kind = Landlord.Kind.COMPANY if re.search(r"\b(sci|sarl|sas|sa)\b", wanted) else Landlord.Kind.PERSON
-    return services.landlord_from(kind=kind, name=name.strip(), siren=siren or "")
+        if organisation is not None:
+            if organisation.pk not in self.of_organisation:
+                self.of_organisation[organisation.pk] = self._new(
+                    organisation=organisation,
+                    kind=Landlord.Kind.SOCIAL,
+                    name=organisation.name,
+                    siren=organisation.siren,
+                )
+            return self.of_organisation[organisation.pk]
+        if wanted not in self.private:
+            kind = (
+                Landlord.Kind.COMPANY if re.search(r"\b(sci|sarl|sas|sa)\b", wanted) else Landlord.Kind.PERSON
+            )
+            self.private[wanted] = self._new(kind=kind, name=name.strip(), siren=siren or "")
+        return self.private[wanted]
+
+    def _new(self, **fields) -> Landlord:
+        landlord = Landlord(**fields)
+        self.to_create.append(landlord)
+        return landlord
+
+    def save(self) -> None:
+        Landlord.objects.bulk_create(self.to_create)

@@ -1,6 +1,8 @@
 """The eviction procedure: its acts and facts (events), its tasks, and what was read and changed.
 
-The current stage and status are derived from the events (see rules.py), never stored twice.
+The current stage, its rank, whether the case is closed and the last act's date are a summary of
+the events (rules.py), stored on the procedure by one function, services.refresh_summary, in the
+same transaction as the act (docs/decisions/003): every list filters and sorts on them by index.
 """
 
 from django.conf import settings
@@ -109,14 +111,31 @@ class Procedure(models.Model):
     debt = models.DecimalField("dette (€)", max_digits=10, decimal_places=2, null=True, blank=True)
     opened_at = models.DateTimeField("ouvert le", auto_now_add=True)
     version = models.PositiveIntegerField("version", default=1, editable=False)
+    # The summary of the events, written only by services.refresh_summary (docs/decisions/003).
+    current_stage = models.CharField(
+        "étape", max_length=40, choices=Stage.choices, blank=True, default="", editable=False
+    )
+    stage_rank = models.SmallIntegerField("rang de l'étape", null=True, editable=False)
+    closed = models.BooleanField("clos", default=False, editable=False)
+    last_act_date = models.DateField("dernier acte", null=True, editable=False)
 
     objects = ProcedureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "procédure"
         ordering = ["-opened_at"]
-        # The list's default order (procedure/filters.py), read from the index instead of sorted.
-        indexes = [models.Index(fields=["-opened_at", "-id"], name="procedure_opened_idx")]
+        # Every filter and sort of the lists (procedure/filters.py) read from an index, not sorted:
+        # the default order, a stage or a status in the default order, each sortable summary
+        # ascending (no date last, then the primary key). Descending with no date last is a
+        # PostgreSQL-only index (migration 0004): SQLite has no NULLS LAST in an index.
+        indexes = [
+            models.Index(fields=["-opened_at", "-id"], name="procedure_opened_idx"),
+            models.Index(fields=["current_stage", "-opened_at", "-id"], name="procedure_stage_idx"),
+            models.Index(fields=["closed", "-opened_at", "-id"], name="procedure_closed_idx"),
+            models.Index(fields=["landlord", "-opened_at", "-id"], name="procedure_landlord_idx"),
+            models.Index(fields=["stage_rank", "id"], name="procedure_rank_idx"),
+            models.Index(fields=["last_act_date", "id"], name="procedure_last_act_idx"),
+        ]
 
     def __str__(self):
         return self.reference
@@ -194,7 +213,7 @@ class ProcedureEvent(models.Model):
         indexes = [
             models.Index(fields=["kind", "date"]),
             models.Index(fields=["procedure", "date"]),
-            # The stage filters' semi- and anti-joins (services.procedures_at_stage), index-only;
+            # The acts of a kind per procedure (the import, the anomalies), index-only;
             # partial, as every reader goes through the effective events.
             models.Index(
                 fields=["kind", "procedure"],

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
@@ -122,6 +123,9 @@ def record_event(
         if debt is not None:
             _update_debt(locked, debt, user)
         _follow_event(locked, event, user)
+        refresh_summary(locked)
+    for name in SUMMARY_FIELDS:
+        setattr(procedure, name, getattr(locked, name))
     return event, True
 
 
@@ -222,10 +226,10 @@ def _action_rules(procedure, event) -> list:
     return [rule for rule in found if rule.action != rules.Action.CHECK_BENEFIT_PAYER_REPORT]
 
 
-def create_tasks(*, procedure, event) -> list[Task]:
-    """The Charte's actions for this act and sector, as tasks with their due dates (idempotent)."""
+def tasks_for(*, procedure, event) -> list[Task]:
+    """The Charte's actions for this act and sector, as unsaved tasks with their due dates."""
     stage_rules = _action_rules(procedure, event)
-    tasks = [
+    return [
         Task(
             procedure=procedure,
             event=event,
@@ -236,7 +240,21 @@ def create_tasks(*, procedure, event) -> list[Task]:
         )
         for rule in stage_rules
     ]
-    return Task.objects.bulk_create(tasks, ignore_conflicts=True)
+
+
+def create_tasks(*, procedure, event) -> list[Task]:
+    """The Charte's actions for this act and sector, as tasks with their due dates (idempotent)."""
+    return Task.objects.bulk_create(tasks_for(procedure=procedure, event=event), ignore_conflicts=True)
+
+
+def superseding_reason(event, new_actions) -> str:
+    """Why an act sets open tasks aside, or "" when it sets none aside (supersede_tasks)."""
+    if event.kind in rules.CLOSING_KINDS:
+        return f"Dossier clos : {act_name(event.kind, definite=True)} du {fr_date(event.date)}."
+    if rules.stage_rank(event.kind) is not None and new_actions:
+        act = act_name(event.kind, definite=True)
+        return f"Remplacée par la même action après {act} du {fr_date(event.date)}."
+    return ""
 
 
 def supersede_tasks(*, procedure, event, new_actions, user=None) -> int:
@@ -245,15 +263,12 @@ def supersede_tasks(*, procedure, event, new_actions, user=None) -> int:
     A closing act (eviction, departure, closure) ends every open task; an act of a later stage
     replaces the same action prescribed at an earlier stage (Charte II.B: e.g. the questionnaire
     at the assignation replaces the one at the commandement de payer not yet sent)."""
-    open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN).exclude(event=event)
-    if event.kind in rules.CLOSING_KINDS:
-        reason = f"Dossier clos : {act_name(event.kind, definite=True)} du {fr_date(event.date)}."
-    elif rules.stage_rank(event.kind) is not None and new_actions:
-        open_tasks = open_tasks.filter(kind__in=new_actions)
-        act = act_name(event.kind, definite=True)
-        reason = f"Remplacée par la même action après {act} du {fr_date(event.date)}."
-    else:
+    reason = superseding_reason(event, new_actions)
+    if not reason:
         return 0
+    open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN).exclude(event=event)
+    if event.kind not in rules.CLOSING_KINDS:
+        open_tasks = open_tasks.filter(kind__in=new_actions)
     return open_tasks.update(
         status=Task.Status.SET_ASIDE,
         closed_at=timezone.now(),
@@ -314,6 +329,7 @@ def correct_event(*, event, data, reason, user) -> ProcedureEvent:
         event.save()
         _log_changes(event, changes, user, reason=reason, procedure=locked)
         _follow_correction(locked, event, user, reason=reason)
+        refresh_summary(locked)
     return event
 
 
@@ -333,6 +349,7 @@ def cancel_event(*, event, reason, user) -> ProcedureEvent:
         _reopen_superseded(event)
         _set_aside_own_tasks(event, user, reason=f"Acte annulé : {reason}")
         sync_anomaly_tasks(procedure=locked, user=user)
+        refresh_summary(locked)
     return event
 
 
@@ -506,70 +523,82 @@ def _open_among(tasks):
 
 
 # ---------------------------------------------------------------------------------------------
-# The current stage in SQL
+# The summary of the events, stored on the procedure (docs/decisions/003)
 # ---------------------------------------------------------------------------------------------
 
+SUMMARY_FIELDS = ("current_stage", "stage_rank", "closed", "last_act_date")
 
-def stage_rank_expression():
+
+def summary_of(events) -> dict:
+    """What the procedure's summary must hold, computed by the rules from its events."""
+    stage = rules.current_stage(events)
+    return {
+        "current_stage": stage.value if stage else "",
+        "stage_rank": rules.stage_rank(stage) if stage else None,
+        "closed": rules.is_closed(events),
+        "last_act_date": max((event.date for event in events), default=None),
+    }
+
+
+def _stage_rank_expression():
     return Case(
         *[When(kind=kind, then=Value(rank)) for kind, rank in rules.STAGE_RANKS.items()],
-        default=Value(-1),
         output_field=IntegerField(),
     )
 
 
-def annotate_stage(queryset):
-    """Annotate `current_stage` (the furthest act's kind) and `closed` on Procedures, in SQL:
-    the stage is derived from the events, never stored."""
-    latest_act = (
-        ProcedureEvent.objects.filter(procedure=OuterRef("pk"), kind__in=list(rules.STAGE_RANKS))
-        .annotate(rank=stage_rank_expression())
+def refresh_summaries(procedure_ids) -> int:
+    """Recompute the stored summary (current stage, its rank, closed, last act date) of these
+    procedures from their events, in one UPDATE: the only writer of these columns. Call it in the
+    transaction that adds, corrects or cancels an act; `procedure_ids` is a list or a queryset of ids."""
+    events = ProcedureEvent.objects.filter(procedure=OuterRef("pk"))
+    furthest = (
+        events.filter(kind__in=list(rules.STAGE_RANKS))
+        .annotate(rank=_stage_rank_expression())
         .order_by("-rank", "-date")
     )
-    closing = ProcedureEvent.objects.filter(
-        procedure=OuterRef("pk"), kind__in=[str(k) for k in rules.CLOSING_KINDS]
+    closing = events.filter(kind__in=[str(kind) for kind in rules.CLOSING_KINDS])
+    return Procedure.objects.filter(pk__in=procedure_ids).update(
+        current_stage=Coalesce(Subquery(furthest.values("kind")[:1]), Value("")),
+        stage_rank=Subquery(furthest.values("rank")[:1]),
+        closed=Exists(closing),
+        last_act_date=Subquery(events.order_by("-date").values("date")[:1]),
     )
-    return queryset.annotate(current_stage=Subquery(latest_act.values("kind")[:1]), closed=Exists(closing))
 
 
-def _events_of(kinds, procedure_ref):
-    return ProcedureEvent.objects.filter(procedure=OuterRef(procedure_ref), kind__in=[str(k) for k in kinds])
+def refresh_summary(procedure) -> Procedure:
+    """refresh_summaries for one procedure, the instance given updated too."""
+    refresh_summaries([procedure.pk])
+    stored = Procedure.objects.filter(pk=procedure.pk).values(*SUMMARY_FIELDS).get()
+    for name, value in stored.items():
+        setattr(procedure, name, value)
+    return procedure
 
 
-def procedures_at_stage(stage):
-    """The ids of the procedures whose current stage is `stage`: an act of that stage and none of a
-    later one (rules.STAGE_ORDER), answered from the events alone by two index-only scans of the
-    (kind, procedure) index and a hash anti-join, before any procedure row is read."""
-    rank = rules.STAGE_RANKS[str(stage)]
-    later = [kind for kind, other in rules.STAGE_RANKS.items() if other > rank]
-    events = ProcedureEvent.objects.filter(kind=str(stage))
-    if later:
-        events = events.filter(~Exists(_events_of(later, "procedure_id")))
-    return events.values("procedure_id")
+def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
+    """Every procedure's stored summary against summary_of(its events): (procedures checked,
+    [(reference, field, stored, expected)]), read in chunks of `chunk_size` by primary key."""
+    checked, differences, after = 0, [], 0
+    fields = ("pk", "reference", *SUMMARY_FIELDS)
+    while True:
+        chunk = list(Procedure.objects.filter(pk__gt=after).order_by("pk").only(*fields)[:chunk_size])
+        if not chunk:
+            return checked, differences
+        events = {}
+        for event in ProcedureEvent.objects.filter(procedure__in=chunk).only("procedure_id", "kind", "date"):
+            events.setdefault(event.procedure_id, []).append(event)
+        for procedure in chunk:
+            for field, expected in summary_of(events.get(procedure.pk, [])).items():
+                if getattr(procedure, field) != expected:
+                    differences.append((procedure.reference, field, getattr(procedure, field), expected))
+        checked, after = checked + len(chunk), chunk[-1].pk
 
 
 def at_stage(stage, *, procedure_ref="pk"):
     """The condition "the current stage is `stage`" on the procedures (or, with procedure_ref, on
-    the rows pointing at one): equivalent to filtering annotate_stage's current_stage, without
-    deriving it for every row."""
-    return Q(**{f"{procedure_ref}__in": procedures_at_stage(stage)})
-
-
-def is_closed_condition(*, procedure_ref="pk"):
-    """A closing fact recorded (rules.CLOSING_KINDS): closure, eviction or departure."""
-    return Exists(_events_of(rules.CLOSING_KINDS, procedure_ref))
-
-
-def stage_rank_for_sorting():
-    """The current stage's rank (rules.STAGE_ORDER), None without act, to sort a whole list: one
-    hashed IN (...) per stage, built once per query, instead of a subquery per row."""
-    return Case(
-        *[
-            When(pk__in=ProcedureEvent.objects.filter(kind=kind).values("procedure"), then=Value(rank))
-            for kind, rank in sorted(rules.STAGE_RANKS.items(), key=lambda item: -item[1])
-        ],
-        output_field=IntegerField(),
-    )
+    the rows pointing at one), read from the stored summary."""
+    field = "current_stage" if procedure_ref == "pk" else f"{procedure_ref}__current_stage"
+    return Q(**{field: str(stage)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -586,20 +615,50 @@ def normalise(text) -> str:
 
 
 def household_search_text(household) -> str:
+    """The names the search box and the duplicates look for: household, persons, claim number."""
     lines = [normalise(household.label), normalise(household.benefit_claim_number)]
     for person in household.persons.all():
         lines.append(normalise(f"{person.last_name} {person.first_name} {person.birth_year or ''}"))
-    for lease in household.leases.select_related("commune"):
-        lines.append(normalise(f"{lease.address} {lease.postal_code} {lease.commune.name}"))
     return "\n".join(line for line in lines if line)
 
 
+def household_address_text(household) -> str:
+    """The leases' addresses, searched on their own (never mixed with the names)."""
+    lines = [
+        normalise(f"{lease.address} {lease.postal_code} {lease.commune.name}")
+        for lease in household.leases.all()
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def _search_texts(household) -> dict:
+    return {
+        "search_text": household_search_text(household),
+        "address_text": household_address_text(household),
+    }
+
+
 def refresh_search_text(household) -> None:
-    """Keep Household.search_text in step with its persons and leases (the services call it)."""
-    text = household_search_text(household)
-    if text != household.search_text:
-        Household.objects.filter(pk=household.pk).update(search_text=text)
-        household.search_text = text
+    """Keep Household.search_text and address_text in step with its persons and leases (the
+    services call it)."""
+    changed = {
+        name: text for name, text in _search_texts(household).items() if text != getattr(household, name)
+    }
+    if changed:
+        Household.objects.filter(pk=household.pk).update(**changed)
+        for name, text in changed.items():
+            setattr(household, name, text)
+
+
+def refresh_search_texts(household_ids) -> None:
+    """refresh_search_text for many households in a fixed number of queries (the import)."""
+    households = list(
+        Household.objects.filter(pk__in=household_ids).prefetch_related("persons", "leases__commune")
+    )
+    for household in households:
+        for name, text in _search_texts(household).items():
+            setattr(household, name, text)
+    Household.objects.bulk_update(households, ["search_text", "address_text"])
 
 
 # pg_trgm's default word_similarity_threshold, the one its `%>` operator applies.
@@ -629,7 +688,7 @@ def find_duplicates(
         condition |= Q(benefit_claim_number=claim)
     street = normalise(f"{address} {postal_code}")
     if normalise(address):
-        condition |= Q(search_text__contains=street)
+        condition |= Q(address_text__contains=street)
     return Household.objects.filter(condition).distinct()
 
 
@@ -651,25 +710,36 @@ def _trigram_matches(text, threshold=DEFAULT_WORD_SIMILARITY):
 
 
 def search_procedures(queryset, q):
-    """The search box: name, reference, address, claim number; accent-insensitive, fuzzy on PostgreSQL.
+    """The search box: names and claim number, reference, and apart the addresses; accent- and
+    case-insensitive, fuzzy and ranked by similarity on PostgreSQL.
 
-    The households are matched in one subquery on their own table (containment OR similarity), which
-    PostgreSQL answers with the GIN trigram index (BitmapOr), and the references in another, with
-    the GIN trigram index on UPPER(reference) (migration procedure 0003); each is hashed once, so the
-    page walks the procedures in their default order (index on opened_at) and stops at 50 matches.
+    Each part is an index lookup of its own (PostgreSQL: GIN trigram indexes on search_text,
+    address_text and UPPER(reference)); their procedures are gathered by a UNION, so the page reads
+    the matches only, never the whole table, and sorts them by the names' similarity to the terms,
+    then the most recently opened first.
     """
     words = normalise(q).split()
     if not words:
         return queryset.none()
-    text_match = Q()
+    names, addresses = Q(), Q()
     for word in words:
-        text_match &= Q(search_text__contains=word)
+        names &= Q(search_text__contains=word)
+        addresses &= Q(address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
-    if is_postgresql() and len(letters) >= 4:
-        text_match |= _trigram_match(letters)
-    households = Household.objects.filter(text_match).values("pk")
-    by_reference = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
-    return queryset.filter(Q(pk__in=by_reference) | Q(household__in=households))
+    fuzzy = is_postgresql() and len(letters) >= 4
+    if fuzzy:
+        names |= _trigram_match(letters)
+    of_households = [Household.objects.filter(condition).values("pk") for condition in (names, addresses)]
+    matches = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
+    for households in of_households:
+        matches = matches.union(Procedure.objects.filter(household__in=households).order_by().values("pk"))
+    results = queryset.filter(pk__in=matches)
+    if not fuzzy:
+        return results.order_by("-opened_at", "-pk")
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    rank = TrigramWordSimilarity(Value(letters), "household__search_text")
+    return results.annotate(rank=rank).order_by("-rank", "-opened_at", "-pk")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -683,11 +753,12 @@ def _json(value):
     return str(value)
 
 
-def _log_changes(obj, changes, user, *, reason="", procedure=None):
-    """Keep a change (before, after, who, when, why); an act's change is logged on its procedure."""
+def change_log(obj, changes, user, *, reason="", procedure=None) -> ChangeLog:
+    """The unsaved history row of these changes {field: (before, after)} to a household, lease,
+    procedure or act (before, after, who, why); an act's change is logged on its procedure."""
     procedure = obj if isinstance(obj, Procedure) else procedure
     household = obj if isinstance(obj, Household) else getattr(procedure or obj, "household", None)
-    return ChangeLog.objects.create(
+    return ChangeLog(
         procedure=procedure,
         household=household,
         object_type=obj._meta.model_name,
@@ -696,6 +767,12 @@ def _log_changes(obj, changes, user, *, reason="", procedure=None):
         changes={field: [_json(before), _json(after)] for field, (before, after) in changes.items()},
         reason=reason,
     )
+
+
+def _log_changes(obj, changes, user, *, reason="", procedure=None):
+    log = change_log(obj, changes, user, reason=reason, procedure=procedure)
+    log.save()
+    return log
 
 
 def _refuse_stale(obj, expected_version, what):

@@ -56,20 +56,25 @@ def case_panel(request, procedure) -> dict:
 
 def _requestable_tasks(procedure, referrals):
     """Open tasks that a referral fulfils, with no referral of that kind open yet: each with the
-    routing's suggestion and the due date, so that one click sends the request."""
+    routing's suggestion and the due date, so that one click sends the request. The routing rules,
+    the delays and the events are read once for the case, whatever its number of tasks."""
     open_kinds = {referral.kind for referral in referrals if referral.is_open}
     tasks = procedure.tasks.filter(status=Task.Status.OPEN, kind__in=list(services.KIND_BY_ACTION))
+    tasks = [task for task in tasks if services.KIND_BY_ACTION[task.kind] not in open_kinds]
+    if not tasks:
+        return []
+    today = timezone.localdate()
+    rules, delays = routing.rules_for(procedure), services.referral_delays()
+    hearing = services.hearing_date(procedure, today)
     requestable = []
     for task in tasks:
         kind = Referral.Kind(services.KIND_BY_ACTION[task.kind])
-        if kind in open_kinds:
-            continue
         requestable.append(
             {
                 "task": task,
                 "kind": kind,
-                "organisation": routing.suggest_organisation(kind=kind, procedure=procedure),
-                "due_date": services.default_due_date(kind=kind, procedure=procedure),
+                "organisation": routing.suggest_organisation(kind=kind, procedure=procedure, rules=rules),
+                "due_date": services.due_date_for(kind, today=today, hearing=hearing, delays=delays),
             }
         )
     return requestable

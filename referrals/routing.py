@@ -19,26 +19,31 @@ K = Referral.Kind
 DSF_KINDS = (K.DSF, K.DSF_UPDATE)
 
 
-def suggest_organisation(*, kind, procedure) -> Organisation | None:
+def suggest_organisation(*, kind, procedure, rules=None) -> Organisation | None:
     """The organisation the rules address this kind of referral to, for the case's lease, or None.
 
     A commune's rule wins over a territory's, a territory's over the département's; then a rule for
-    the lease's sector over one for both sectors; then the smallest priority.
+    the lease's sector over one for both sectors; then the smallest priority. `rules`, the case's
+    rules_for(procedure) read once, spares a query per suggestion (the case page's open tasks).
     """
+    rules = rules_for(procedure) if rules is None else rules
+    best = min((rule for rule in rules if rule.kind == kind), key=_rank, default=None)
+    return best.organisation if best else None
+
+
+def rules_for(procedure) -> list[RoutingRule]:
+    """The active rules of every kind that may apply to the case's lease, in one query."""
     lease = procedure.lease
-    commune = lease.commune
-    rules = (
-        RoutingRule.objects.filter(kind=kind, is_active=True, organisation__is_active=True)
+    return list(
+        RoutingRule.objects.filter(is_active=True, organisation__is_active=True)
         .filter(Q(sector="") | Q(sector=lease.sector))
         .filter(
-            Q(commune=commune)
-            | Q(territory__communes=commune)
+            Q(commune=lease.commune_id)
+            | Q(territory__communes=lease.commune_id)
             | Q(commune__isnull=True, territory__isnull=True)
         )
         .select_related("organisation")
     )
-    best = min(rules, key=lambda rule: _rank(rule), default=None)
-    return best.organisation if best else None
 
 
 def _rank(rule) -> tuple:

@@ -120,11 +120,12 @@ def _require_worker(user, referral):
 # ---------------------------------------------------------------------------------------------
 
 
-def hearing_date(procedure, today=None):
+def hearing_date(procedure, today=None, *, events=None):
     """The next hearing of the case: the date an assignation announced, or a hearing recorded."""
     today = today or timezone.localdate()
-    dates = [e.hearing_date for e in procedure.events.all() if e.kind == EventKind.SUMMONS and e.hearing_date]
-    dates += [e.date for e in procedure.events.all() if e.kind == EventKind.HEARING]
+    events = list(procedure.events.all()) if events is None else events
+    dates = [e.hearing_date for e in events if e.kind == EventKind.SUMMONS and e.hearing_date]
+    dates += [e.date for e in events if e.kind == EventKind.HEARING]
     upcoming = sorted(date for date in dates if date >= today)
     return upcoming[0] if upcoming else None
 
@@ -133,10 +134,19 @@ def default_due_date(*, kind, procedure, today=None) -> datetime.date:
     """A DSF (or its update) is due 5 working days before the hearing (décret 2021-8); other kinds
     get their delay in working days (ReferralDelay, else DEFAULT_DELAYS)."""
     today = today or timezone.localdate()
-    if kind in (K.DSF, K.DSF_UPDATE) and (hearing := hearing_date(procedure, today)) is not None:
+    return due_date_for(kind, today=today, hearing=hearing_date(procedure, today), delays=referral_delays())
+
+
+def referral_delays() -> dict:
+    """The ReferralDelay rows, kind → working days, in one query."""
+    return dict(ReferralDelay.objects.values_list("kind", "working_days"))
+
+
+def due_date_for(kind, *, today, hearing, delays) -> datetime.date:
+    """default_due_date from what the caller read once: the next hearing and referral_delays()."""
+    if kind in (K.DSF, K.DSF_UPDATE) and hearing is not None:
         return rules.dsf_deadline(hearing)[0]
-    row = ReferralDelay.objects.filter(kind=kind).first()
-    days = row.working_days if row else DEFAULT_DELAYS[K(kind)]
+    days = delays.get(kind, DEFAULT_DELAYS[K(kind)])
     return rules.add_working_days(today, days)
 
 

@@ -10,7 +10,6 @@ import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from ..exports import EXPORT_COLUMNS, procedures_workbook
 from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list
 from ..forms_lists import ImportConfirmForm, ImportUploadForm
 from ..models import EventKind, ListPreference, Procedure, ProcedureEvent, Screen, Stage
+from ..pagination import CappedPaginator
 from ..pending_imports import PendingImport
 from .saved_views import default_view_redirect, saved_views_context
 
@@ -51,7 +51,7 @@ def roles_required(*roles):
 
 
 def _page(request, queryset):
-    paginator = Paginator(queryset, PER_PAGE)
+    paginator = CappedPaginator(queryset, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page

@@ -91,20 +91,15 @@ def _cases_by_urgency(tasks):
 
 
 def _case_rows(tasks, procedure_ids):
-    """The page's cases with their tasks (one query) and their stages (one query)."""
+    """The page's cases with their tasks (one query), each with its stored stage."""
     rows = {pk: None for pk in procedure_ids}
     for task in tasks.filter(procedure_id__in=procedure_ids):
         if rows[task.procedure_id] is None:
             rows[task.procedure_id] = CaseTasks(procedure=task.procedure)
         rows[task.procedure_id].tasks.append(task)
-    stages = dict(
-        services.annotate_stage(Procedure.objects.filter(pk__in=procedure_ids)).values_list(
-            "pk", "current_stage"
-        )
-    )
     today = timezone.localdate()
     for row in rows.values():
-        row.stage_label = _stage_label(stages.get(row.procedure.pk))
+        row.stage_label = _stage_label(row.procedure.current_stage)
         for task in row.tasks:
             task.days_late = (today - task.due_date).days if task.due_date and task.due_date < today else 0
             task.due_today = task.due_date == today

@@ -68,7 +68,6 @@ def test_the_demo_seats_membre_caf_and_has_recommendations_in_every_state(cote_d
 
 def test_the_demo_agendas_follow_the_formations_rules_through_saisines(cote_dor):
     from procedure.demo import seed_cases
-    from procedure.services import annotate_stage
 
     seed_accounts()
     seed_cases()
@@ -89,9 +88,7 @@ def test_the_demo_agendas_follow_the_formations_rules_through_saisines(cote_dor)
     for item in items.filter(session__commission__territory__isnull=False):
         assert item.session.commission.territory.communes.filter(pk=item.procedure.lease.commune_id).exists()
     mediation = items.filter(session__commission__kind=Commission.Kind.MEDIATION)
-    stages = annotate_stage(Procedure.objects.filter(agenda_items__in=mediation)).values_list(
-        "current_stage", flat=True
-    )
+    stages = Procedure.objects.filter(agenda_items__in=mediation).values_list("current_stage", flat=True)
     assert mediation.exists() and set(stages) <= {
         "commandement_de_quitter_les_lieux",
         "requisition_force_publique",

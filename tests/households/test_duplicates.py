@@ -82,4 +82,4 @@ def test_search_text_follows_the_services():
         landlord={"name": "M. Paul Roy"},
     )
     assert "urbain zoe 1990" in procedure.household.search_text
-    assert "1 rue chabot charny 21000 dijon" in procedure.household.search_text
+    assert "1 rue chabot charny 21000 dijon" in procedure.household.address_text

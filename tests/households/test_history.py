@@ -63,7 +63,7 @@ def test_changing_the_address_updates_the_search(case, secretariat):
         lease=case.lease, data={"address": "7 rue Vannerie"}, expected_version=1, user=secretariat
     )
     case.household.refresh_from_db()
-    assert "7 rue vannerie" in case.household.search_text
+    assert "7 rue vannerie" in case.household.address_text
 
 
 def test_opening_a_case_is_logged_with_the_acting_organisation(case, secretariat, ddets):

@@ -1,24 +1,32 @@
 """Events, referrals and support measures dated where the indicators' tests need them.
 
 Events are written with the ORM (not through procedure.services) so a test can put any fact on
-any date, e.g. on the 31st of December and the 1st of January."""
+any date, e.g. on the 31st of December and the 1st of January; the procedure's stored summary is
+refreshed after each (services.refresh_summary), as the services do."""
 
 import datetime
 
 import factory
 
 from procedure.models import EventKind, ProcedureEvent
+from procedure.services import refresh_summary
 from tests.procedure.factories import ProcedureFactory
 
 
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProcedureEvent
+        skip_postgeneration_save = True
 
     procedure = factory.SubFactory(ProcedureFactory, holder=False)
     kind = EventKind.PAYMENT_ORDER
     date = datetime.date(2025, 3, 14)
     source = ProcedureEvent.Source.IMPORT
+
+    @factory.post_generation
+    def summary(obj, create, extracted, **kwargs):
+        if create:
+            refresh_summary(obj.procedure)
 
 
 def event(kind, date, procedure=None, **fields):

@@ -5,6 +5,7 @@ import factory
 from directory.models import Organisation
 from letters.models import ListKind, ListRecipient
 from procedure.models import EventKind, PoliceDecision, ProcedureEvent
+from procedure.services import refresh_summary
 from tests.factories import OrganisationFactory
 from tests.households.factories import PersonFactory
 from tests.procedure.factories import ProcedureFactory
@@ -20,13 +21,13 @@ def granted_on(date, *, decision=PoliceDecision.GRANTED, **procedure_fields):
     ProcedureEvent.objects.create(
         procedure=procedure, kind=EventKind.POLICE_ASSISTANCE, date=date, police_decision=decision
     )
-    return procedure
+    return refresh_summary(procedure)
 
 
 def payment_order_on(date, *, debt=None, **procedure_fields):
     procedure = ProcedureFactory(**procedure_fields)
     ProcedureEvent.objects.create(procedure=procedure, kind=EventKind.PAYMENT_ORDER, date=date, debt=debt)
-    return procedure
+    return refresh_summary(procedure)
 
 
 def child(household, birth_year):

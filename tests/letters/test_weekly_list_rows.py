@@ -7,6 +7,7 @@ import pytest
 from letters.models import ListKind
 from letters.services import weekly_lists
 from procedure.models import EventKind, PoliceDecision, ProcedureEvent
+from procedure.services import refresh_summary
 from tests.letters.factories import child, granted_on, payment_order_on
 from tests.procedure.factories import ProcedureFactory
 
@@ -38,6 +39,7 @@ def test_caf_list_holds_exactly_the_week_s_commandements_de_payer():
     payment_order_on(NEXT_MONDAY, reference="CP-LUNDI-SUIVANT")
     other_act = ProcedureFactory(reference="ASSIGNATION")
     ProcedureEvent.objects.create(procedure=other_act, kind=EventKind.SUMMONS, date=SUNDAY)
+    refresh_summary(other_act)
 
     assert references(ListKind.CAF) == ["CP-DIMANCHE"]
     assert references(ListKind.CAF, NEXT_MONDAY) == ["CP-LUNDI-SUIVANT"]

@@ -2,9 +2,12 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from directory.models import Organisation
@@ -192,3 +195,57 @@ def test_command_exits_1_on_a_faulty_file_and_prints_each_error(dijon, tmp_path,
         errors[0] == "ligne 2, colonne date_acte : date « hier » invalide : AAAA-MM-JJ ou JJ/MM/AAAA attendu"
     )
     assert not Procedure.objects.exists()
+
+
+def _file_of(count):
+    """`count` acts: commandements de payer of new procedures, both sectors, then assignations of
+    half of them (the rules applied act after act: the assignation supersedes the questionnaire)."""
+    rows = []
+    for number in range(count // 2):
+        sector, landlord = ("public", "Orvitis") if number % 2 else ("prive", f"M. Propriétaire {number % 7}")
+        rows.append(
+            f"N-{number},commandement_de_payer,2026-01-05,Nom{number},Prénom,{number} rue Monge,21000,21231,"
+            f"{landlord},,{sector},2019-04-01,500,50,{1000 + number},,,1,0,"
+        )
+        rows.append(f"N-{number},assignation,2026-03-02,,,,,,,,,,,,,2026-05-12,,,,")
+    return csv_file(rows)
+
+
+def statements(captured):
+    """The queries sent, a bulk write split in batches counted once: SQLite's driver takes at most
+    999 parameters a statement, so Django splits a long INSERT or bulk UPDATE (PostgreSQL sends one)."""
+    keys = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        key = re.sub(r"'[^']*'|\d+", "?", sql.split(" VALUES ")[0])[:100]  # values and ids apart
+        if not (keys and keys[-1] == key and sql.startswith(("INSERT", "UPDATE"))):
+            keys.append(key)
+    return keys
+
+
+def test_the_import_sends_as_many_queries_for_100_acts_as_for_10(dijon, orvitis):
+    with CaptureQueriesContext(connection) as ten:
+        assert import_acts(_file_of(10), filename="actes.csv").ok
+    Procedure.objects.all().delete()
+
+    with CaptureQueriesContext(connection) as hundred:
+        report = import_acts(_file_of(100), filename="actes.csv")
+
+    assert report.summary == "50 procédures créées, 100 actes enregistrés, 0 actes déjà connus"
+    assert statements(hundred) == statements(ten)
+    if connection.vendor == "postgresql":  # no batches there: exactly as many queries
+        assert len(hundred) == len(ten)
+    assert Task.objects.filter(procedure__reference="N-1", status=Task.Status.SET_ASIDE).exists()
+
+
+def test_importing_100_known_acts_again_sends_as_many_queries_as_10(dijon, orvitis):
+    import_acts(_file_of(10), filename="actes.csv")
+    with CaptureQueriesContext(connection) as ten:
+        import_acts(_file_of(10), filename="actes.csv")
+    import_acts(_file_of(100), filename="actes.csv")
+
+    with CaptureQueriesContext(connection) as hundred:
+        report = import_acts(_file_of(100), filename="actes.csv")
+
+    assert report.summary == "0 procédures créées, 0 actes enregistrés, 100 actes déjà connus"
+    assert statements(hundred) == statements(ten)

@@ -82,7 +82,7 @@ COMMON_WORDS |= {
 
 def close_every_case() -> datetime.date:
     last = max(ProcedureEvent.objects.aggregate(last=Max("date"))["last"], timezone.localdate())
-    for procedure in Procedure.objects.exclude(services.is_closed_condition()):
+    for procedure in Procedure.objects.filter(closed=False):
         services.record_event(
             procedure=procedure, kind=EventKind.CLOSURE, date=last, closure_reason=Outcome.DEBT_CLEARED
         )

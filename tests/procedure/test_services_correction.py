@@ -108,9 +108,7 @@ def test_cancelling_an_act_keeps_it_in_the_history_and_out_of_every_reader(at_cq
     kept = ProcedureEvent.all_objects.get(pk=cql.pk)
     assert (kept.cancelled_by, kept.cancellation_reason) == (secretariat, "Enregistré sur le mauvais dossier")
     assert rules.current_stage(procedure.events.all()) == Stage.JUDGMENT
-    assert services.annotate_stage(type(procedure).objects.filter(pk=procedure.pk)).get().current_stage == (
-        Stage.JUDGMENT
-    )
+    assert type(procedure).objects.get(pk=procedure.pk).current_stage == Stage.JUDGMENT
     assert "expulsion" not in kinds_of_deadlines(procedure, D(2026, 6, 11))
     assert not Task.objects.filter(event=cql, status=Task.Status.OPEN).exists()
 

@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 
-from households.models import HousingSector
 from procedure import deadlines, services
-from procedure.models import EventKind, PoliceDecision, Procedure, Stage, WinterTruce
+from procedure.models import Stage, WinterTruce
 from tests.procedure.factories import ProcedureFactory, procedure_at
 
 D = datetime.date
@@ -123,24 +122,3 @@ def test_requisition_before_the_end_of_two_months_after_the_cql_is_flagged():
         d for d in deadlines.next_deadlines(procedure, today=D(2026, 2, 21)) if d.kind == "decision_prefet"
     )
     assert deadline.date == D(2026, 5, 6)
-
-
-def test_annotate_stage_derives_the_stage_and_status_in_sql(django_assert_num_queries):
-    at_summons = procedure_at(Stage.SUMMONS, on=D(2026, 3, 1), sector=HousingSector.PUBLIC)
-    at_decision = procedure_at(
-        Stage.POLICE_ASSISTANCE, on=D(2026, 3, 1), police_decision=PoliceDecision.REFUSED
-    )
-    left = procedure_at(Stage.DEPARTURE, on=D(2026, 3, 1))
-    services.record_event(procedure=at_summons, kind=EventKind.FSL_AID, date=D(2026, 3, 1))
-    empty = ProcedureFactory()
-    with django_assert_num_queries(1):
-        rows = {p.pk: (p.current_stage, p.closed) for p in services.annotate_stage(Procedure.objects.all())}
-    assert rows == {
-        at_summons.pk: (Stage.SUMMONS, False),
-        at_decision.pk: (Stage.POLICE_ASSISTANCE, False),
-        left.pk: (Stage.DEPARTURE, True),
-        empty.pk: (None, False),
-    }
-    assert list(services.annotate_stage(Procedure.objects.all()).filter(current_stage=Stage.SUMMONS)) == [
-        at_summons
-    ]

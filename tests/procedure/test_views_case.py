@@ -12,6 +12,7 @@ from django.urls import reverse
 from households.models import HousingSector, Person
 from procedure import access, extensions, services
 from procedure.models import AccessLog, EventKind, Stage, Task
+from procedure.rules import Action
 from tests.procedure.factories import ProcedureFactory, procedure_at
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +256,41 @@ def test_granted_social_worker_cannot_close_tasks(social_worker_client, case, gr
         social_worker_client.post(reverse("procedure:complete_task", args=[case.pk, task.pk])).status_code
         == 403
     )
+
+
+REQUESTABLE = [
+    Action.REQUEST_DSF,
+    Action.UPDATE_DSF,
+    Action.REQUEST_ANTICIPATION_VISIT,
+    Action.REQUEST_ASSESSMENT,
+]
+
+
+def _case_with_tasks(count, secretariat):
+    """A case with `count` open tasks, each one a referral fulfils, and as many changes to its household."""
+    procedure = procedure_at(Stage.SUMMONS, on=datetime.date(2026, 3, 2), sector=HousingSector.PUBLIC)
+    procedure.tasks.update(status=Task.Status.DONE)
+    for number in range(count):
+        action = REQUESTABLE[number % len(REQUESTABLE)]
+        Task.objects.create(procedure=procedure, kind=action.value, title=action.label, due_date=None)
+    household = procedure.household
+    for children in range(count):
+        household = services.update_household(
+            household=household, data={"children": children + 1}, expected_version=household.version,
+            user=secretariat,
+        )  # fmt: skip
+    return procedure
+
+
+def test_query_count_does_not_grow_with_open_tasks_and_history(
+    secretariat_client, secretariat, django_assert_num_queries
+):
+    one, ten = _case_with_tasks(1, secretariat), _case_with_tasks(10, secretariat)
+    secretariat_client.get(case_url(one))  # the session and the acting organisation settle
+    with CaptureQueriesContext(connection) as queries:
+        assert secretariat_client.get(case_url(one)).status_code == 200
+
+    with django_assert_num_queries(len(queries)):
+        response = secretariat_client.get(case_url(ten))
+
+    assert response.content.decode().count(Action.REQUEST_DSF.label) >= 3

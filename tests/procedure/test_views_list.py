@@ -307,3 +307,29 @@ def test_query_count_does_not_grow_with_the_rows(secretariat_client, django_asse
         assert len(response.context["page_obj"]) == 20
     else:
         assert len(export_rows(response)) == 21
+
+
+def test_a_long_list_counts_up_to_the_cap_only(secretariat_client, monkeypatch):
+    from procedure import pagination
+
+    monkeypatch.setattr(pagination, "CAP", 2)
+    for _ in range(3):
+        ProcedureFactory()
+    with CaptureQueriesContext(connection) as queries:
+        html = secretariat_client.get(reverse("procedure:list")).content.decode()
+
+    assert "<strong>plus de 2</strong> procédures : affinez les filtres" in html
+    (count,) = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert "LIMIT 3" in count
+
+
+def test_a_short_list_gives_its_exact_count(secretariat_client, monkeypatch):
+    from procedure import pagination
+
+    monkeypatch.setattr(pagination, "CAP", 2)
+    ProcedureFactory()
+    ProcedureFactory()
+
+    html = secretariat_client.get(reverse("procedure:list")).content.decode()
+
+    assert "<strong>2</strong> procédures</p>" in html

@@ -130,3 +130,17 @@ def test_query_count_does_not_grow_with_the_results(secretariat_client, django_a
         response = secretariat_client.get(URL, {"q": "roy"})
 
     assert len(found(response)) == 21
+
+
+def test_addresses_are_searched_on_their_own_never_mixed_with_the_names(secretariat_client):
+    case("EXP-HUGO", label="M. Hugo Victor", last_name="Victor", first_name="Hugo")
+    on_the_street = case("EXP-RUE", label="Mme Petit", last_name="Petit", address="12 rue Victor Hugo")
+    case("EXP-MIXTE", label="M. Hugo Lambert", last_name="Lambert", first_name="Hugo", address="3 rue Victor")
+
+    by_address = secretariat_client.get(URL, {"q": "rue victor hugo"})
+    by_name = secretariat_client.get(URL, {"q": "hugo victor"})
+
+    assert by_address.status_code == 302  # one result opens the case
+    assert by_address.url == reverse("procedure:detail", args=[on_the_street.pk])
+    assert set(found(by_name)) >= {"EXP-HUGO", "EXP-RUE"}
+    assert "EXP-MIXTE" not in found(by_name)

@@ -1,0 +1,106 @@
+"""The query plans of the list pages on PostgreSQL: every filter value, every sort and the search are answered
+from an index, never by a sequential scan of the procedures or their events (issue 11). Skipped on
+SQLite.
+
+Each page is requested as the secretariat; every query it sends is explained with sequential scans
+disabled (`enable_seqscan = off`): PostgreSQL then still scans a table sequentially when, and only
+when, no index can answer the query, which is what the test looks for.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from households.models import HousingSector
+from procedure.filters import PERIODS, SORTS, STATUSES
+from procedure.models import Stage
+from procedure.rules import STAGE_ORDER
+from tests.households.factories import LandlordFactory
+from tests.procedure.factories import procedure_at
+
+pytestmark = pytest.mark.django_db
+WATCHED = ("procedure_procedure", "procedure_procedureevent", "households_household")
+
+
+@pytest.fixture(autouse=True)
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("plans de requête vérifiés sur PostgreSQL seulement")
+
+
+@pytest.fixture
+def cases():
+    landlord = LandlordFactory(social=True)
+    for number, stage in enumerate(STAGE_ORDER):
+        sector = HousingSector.PUBLIC if number % 2 else HousingSector.PRIVATE
+        procedure_at(stage, on=datetime.date(2026, 3, 2), sector=sector)
+    procedure_at(Stage.PAYMENT_ORDER, lease__landlord=landlord)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return landlord
+
+
+def list_urls(landlord):
+    listing = reverse("procedure:list")
+    urls = [listing]
+    urls += [f"{listing}?stage={value}" for value, _ in Stage.choices]
+    urls += [f"{listing}?sector={value}" for value, _ in HousingSector.choices]
+    urls += [f"{listing}?stage={Stage.PAYMENT_ORDER.value}&sector=private"]
+    urls += [f"{listing}?status={value}" for value, _ in STATUSES]
+    urls += [f"{listing}?overdue={value}" for value in ("oui", "non")]
+    urls += [f"{listing}?deadline_within=7", f"{listing}?landlord={landlord.pk}", f"{listing}?commune=21231"]
+    urls += [f"{listing}?tri={order}{param}" for param in SORTS for order in ("", "-")]
+    return urls
+
+
+def queue_urls():
+    queue = reverse("procedure:work_queue")
+    urls = [queue]
+    urls += [f"{queue}?stage={value}" for value, _ in Stage.choices]
+    urls += [f"{queue}?sector={value}" for value, _ in HousingSector.choices]
+    urls += [f"{queue}?period={value}" for value, _ in PERIODS]
+    return urls
+
+
+def sequential_scans(sql):
+    """The watched tables this query scans sequentially when PostgreSQL may use any index."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return [table for table in WATCHED if f"Seq Scan on {table} " in plan]
+
+
+def scans_of_page(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code in (200, 302), url
+    found = {}
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if sql.startswith("SELECT") and any(table in sql for table in WATCHED):
+            for table in sequential_scans(sql):
+                found.setdefault(table, []).append(sql[:200])
+    return found
+
+
+def test_every_filter_and_sort_of_the_list_reads_an_index(secretariat_client, cases):
+    for url in list_urls(cases):
+        assert scans_of_page(secretariat_client, url) == {}, url
+
+
+def test_every_filter_of_the_work_queue_reads_an_index(secretariat_client, cases):
+    for url in queue_urls():
+        assert scans_of_page(secretariat_client, url) == {}, url
+
+
+@pytest.mark.parametrize("q", ["martin", "dupont marie", "victor hugo", "EXPLOC-21", "7654321"])
+def test_the_search_reads_the_trigram_indexes_only(secretariat_client, cases, q):
+    assert scans_of_page(secretariat_client, f"{reverse('procedure:search')}?q={q}") == {}
+
+
+def test_the_test_sees_a_sequential_scan_where_no_index_helps(cases):
+    assert sequential_scans("SELECT id FROM procedure_procedure WHERE debt > 100") == ["procedure_procedure"]
