@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
@@ -228,8 +230,10 @@ def evidence(document, name):
 
 
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
 def pdf(request, pk):
-    """The PDF itself, inline, from private storage; every opening is logged."""
+    """The PDF itself, inline, from private storage; every opening is logged. Framed by the check
+    page, so by our own pages only (X-Frame-Options and CSP frame-ancestors both say so)."""
     document = get_object_or_404(services.visible_documents(request.user), pk=pk)
     services.log_document_access(user=request.user, document=document)
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")
