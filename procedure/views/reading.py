@@ -4,6 +4,8 @@ The secretariat only (403 for any other role); a PDF is reached through
 reading.services.visible_documents (404 when not visible), and every opening is logged.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
@@ -11,8 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from csp.constants import SELF
-from csp.decorators import csp_replace
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
