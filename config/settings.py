@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "directory.middleware.LoginRequiredMiddleware",
     "directory.middleware.ActingOrganisationMiddleware",
     "directory.middleware.SecondFactorMiddleware",
+    "directory.middleware.ProConnectSignOutMiddleware",  # before CSPMiddleware on the way out
 ]
 
 ROOT_URLCONF = "config.urls"
