@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "directory.middleware.LoginRequiredMiddleware",
     "directory.middleware.ActingOrganisationMiddleware",
     "directory.middleware.SecondFactorMiddleware",
+    "directory.middleware.ProConnectSignOutMiddleware",  # before CSPMiddleware on the way out
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -220,6 +221,8 @@ CELERY_TASK_ROUTES = {
     "referrals.tasks.send_outbox_message": {"queue": "email"},
     "referrals.tasks.send_referral_digests": {"queue": "email"},
     "commissions.tasks.notify_members": {"queue": "email"},
+    "procedure.tasks.read_act": {"queue": "pdf"},  # text extraction of a PDF: slow, like rendering
+    "procedure.tasks.alert_unusual_reading": {"queue": "email"},
 }
 
 # Demo accounts (seed_demo, refused when DEBUG is off).

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from . import acting, second_factor
+from . import acting, proconnect, second_factor
 
 LEGAL_PAGES = ("/accessibilite/", "/mentions-legales/", "/donnees-personnelles/")
 # The API authenticates its own callers by token (directory.api); its schema and documentation are
@@ -85,3 +85,20 @@ class SecondFactorMiddleware:
         if not request.path.startswith(self.ALLOWED) and second_factor.required(request):
             return redirect(f"{reverse('directory:second_factor')}?next={request.path}")
         return self.get_response(request)
+
+
+class ProConnectSignOutMiddleware:
+    """The sign-out form of an agent who came through ProConnect redirects to the provider's end of
+    session: CSP form-action (enforced over the form's redirects) must allow that origin on the
+    pages carrying the form. Adds it to those responses only (what django-csp's @csp_update sets)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if proconnect.SESSION_ID_TOKEN in request.session and proconnect.enabled():
+            origin = proconnect.end_session_origin()
+            if origin:
+                response._csp_update = {"form-action": [origin]}
+        return response

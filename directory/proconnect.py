@@ -8,6 +8,7 @@ user's memberships: ProConnect never creates a user or a membership. Off when th
 
 import functools
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -69,3 +70,13 @@ def matching_user(email: str) -> User | None:
 def logout_url(request, id_token: str, *, back_to: str):
     """The provider's end-session redirect (RP-initiated logout)."""
     return client().logout_redirect(request, post_logout_redirect_uri=back_to, id_token_hint=id_token)
+
+
+def end_session_origin() -> str:
+    """The origin of the provider's end-session endpoint ("" when the provider has none)."""
+    try:
+        endpoint = client().load_server_metadata().get("end_session_endpoint", "")
+    except REFUSALS:
+        return ""
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""

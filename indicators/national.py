@@ -17,6 +17,7 @@ from django.db.models import F
 from django.db.models.functions import ExtractYear
 
 from directory.departements.loading import departement_names
+from directory.exports import safe_row, xlsx_row
 from directory.models import Commune
 
 from . import counting
@@ -140,7 +141,7 @@ def export_csv(years) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_HEADER)
-    writer.writerows(export_rows(years))
+    writer.writerows(safe_row(row) for row in export_rows(years))
     return out.getvalue()
 
 
@@ -152,7 +153,7 @@ def export_xlsx(years) -> bytes:
     sheet.title = "indicateurs"
     sheet.append(EXPORT_HEADER)
     for row in export_rows(years):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

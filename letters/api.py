@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from directory import api
 from directory.api_schema import COMMON
 from directory.models import Organisation
+from procedure import services as procedure_services
 
 from .models import ListKind
 from .services import weekly_lists
@@ -100,12 +101,16 @@ class WeeklyListView(api.PartnerApiView):
         except ValueError as refusal:
             return Response({"detail": str(refusal)}, status=400)
         rows = weekly_lists.rows(self.kind, week_start)
-        if request.query_params.get("format") == "csv":
+        fmt = "csv" if request.query_params.get("format") == "csv" else "json"
+        filename = f"liste-{self.kind}-{weekly_lists.iso_week_label(week_start)}.{fmt}"
+        procedure_services.log_api_access(
+            token=request.auth, context="liste hebdomadaire (API)", file=filename, rows=len(rows)
+        )
+        if fmt == "csv":
             response = HttpResponse(
                 weekly_lists.to_csv(self.kind, rows), content_type="text/csv; charset=utf-8"
             )
-            label = weekly_lists.iso_week_label(week_start)
-            response["Content-Disposition"] = f'attachment; filename="liste-{self.kind}-{label}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         return Response(_as_json(self.kind, week_start, rows))
 

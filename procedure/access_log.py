@@ -57,7 +57,7 @@ def export_csv(entries) -> bytes:
 def _export_values(entry) -> list:
     return [
         timezone.localtime(entry.at).isoformat(timespec="seconds"),
-        entry.user.email,
+        entry.reader,
         entry.organisation.name if entry.organisation else "",
         entry.context,
         entry.procedure.reference if entry.procedure else "",

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from directory.acting import acting_role
-from directory.models import Organisation, Role
+from directory.models import ApiToken, Organisation, Role
 from households.models import Household, Landlord, Lease
 
 from . import access
@@ -335,7 +335,21 @@ class AccessLog(models.Model):
     names none and says in `detail` what it held (filters, row count, list)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="utilisateur"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="utilisateur",
+    )
+    api_token = models.ForeignKey(
+        ApiToken,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="jeton d'API",
+        help_text="une lecture par l'API partenaires : le système d'un organisme, sans utilisateur",
     )
     organisation = models.ForeignKey(
         Organisation, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="organisme"
@@ -356,9 +370,20 @@ class AccessLog(models.Model):
         verbose_name = "consultation"
         ordering = ["-at"]
         indexes = [models.Index(fields=["user", "at"], name="accesslog_user_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(api_token__isnull=False),
+                name="accesslog_by_user_or_token",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.user} — {self.procedure or self.context} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.reader} — {self.procedure or self.context} ({self.at:%d/%m/%Y %H:%M})"
+
+    @property
+    def reader(self) -> str:
+        """Who read: the user's e-mail, or the API token of an organisation's system."""
+        return self.user.email if self.user_id else f"API, jeton « {self.api_token.name} »"
 
 
 class ReadingAlert(models.Model):

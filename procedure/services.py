@@ -847,6 +847,14 @@ def log_access(*, user, procedure=None, context="dossier", **detail) -> AccessLo
     )
 
 
+def log_api_access(*, token, context, **detail) -> AccessLog:
+    """A read of households' data through the partner API: the token and its organisation instead
+    of a user (law.md, "Data protection"), `detail` as for `log_access`."""
+    return AccessLog.objects.create(
+        api_token=token, organisation=token.organisation, context=context, detail=detail
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Import of acts (formats.md), implemented in importing.py
 # ---------------------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from commissions import services as commissions
 from commissions.models import CommissionMember, RehousingPoolEntry, Session
-from directory.models import Organisation, Role
+from directory import services as directory_services
+from directory.models import ApiToken, Organisation, Role
 from letters.models import LetterKind, ListKind
 from letters.services import delivery, letters
-from procedure.models import AccessLog, Stage, Task
+from procedure.models import AccessLog, ActDocument, ActDocumentAccess, ReadingBatch, Stage, Task
 from referrals import services as referrals
 from referrals.models import Referral, SupportMeasure
 from tests.commissions.factories import (
@@ -45,6 +46,15 @@ KWARGS = {
     "procedure:edit_household": lambda w: {"pk": w["case"].pk},
     "procedure:edit_lease": lambda w: {"pk": w["case"].pk},
     "procedure:subject_export": lambda w: {"pk": w["case"].pk, "fmt": "json"},
+    "procedure:reading_batch": lambda w: {"pk": w["act_document"].batch_id},
+    "procedure:reading_batch_status": lambda w: {"pk": w["act_document"].batch_id},
+    "procedure:reading_check": lambda w: {"pk": w["act_document"].pk},
+    "procedure:reading_pdf": lambda w: {"pk": w["act_document"].pk},
+    "directory:api_token_revoke": lambda w: {"pk": w["api_token"].pk},
+    # The partner API takes tokens, not sessions: a persona's session gets 401 there, the token kinds
+    # are replayed on every endpoint in tests/directory/test_api_access.py.
+    "api:weekly_list_siao": lambda w: {"semaine": "2026-W46"},
+    "api:weekly_list_caf": lambda w: {"semaine": "2026-W46"},
     "letters:batch_progress": lambda w: {"pk": w["batch"].pk},
     "letters:batch_bundle": lambda w: {"pk": w["batch"].pk},
     "letters:letter_pdf": lambda w: {"pk": w["letter"].pk},
@@ -155,7 +165,24 @@ def world(secretariat, ccas_beaune):
     payment_order_on(datetime.date(2026, 11, 12))
     OrganisationFactory(caf=True, code="caf-autre", email="listes@caf.example.org")
     (weekly,) = delivery.build_week(week_start=datetime.date(2026, 11, 9), kinds=[ListKind.CAF])
+    act_document = ActDocument.objects.create(
+        batch=ReadingBatch.objects.create(created_by=secretariat),
+        file=SimpleUploadedFile("acte.pdf", PDF, "application/pdf"),
+        name="acte.pdf",
+        sha256="0" * 64,
+        status=ActDocument.Status.READ,
+        procedure=case,
+    )
+    api_token, _ = directory_services.create_api_token(
+        organisation=OrganisationFactory(code="siao-21", name="SIAO 21", kind=Organisation.Kind.SIAO),
+        name="serveur du SIAO",
+        scopes=["liste_siao"],
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+        user=secretariat,
+    )
     return {
+        "act_document": act_document,
+        "api_token": api_token,
         "case": case,
         "task": Task.objects.filter(procedure=case).first(),
         "referral": referral,
@@ -175,6 +202,8 @@ def world(secretariat, ccas_beaune):
     }
 
 
+NOT_REACHED = (403, 404, 405)
+NOT_REACHED_API = (401,)  # no token: a session is no credential for the API
 PERSONAS = ["social_worker", "other_social_worker", "commission_member", "partner"]
 
 
@@ -196,15 +225,20 @@ def test_no_persona_but_the_secretariat_reaches_any_object(request, world, perso
         url = reverse(name, kwargs=kwargs(world))
         for method in (client.get, client.post):
             status = method(url).status_code
-            if status not in (403, 404, 405):
+            if status not in (NOT_REACHED_API if name.startswith("api:") else NOT_REACHED):
                 reached.append((method.__name__, name, status))
     assert reached == []
     assert not AccessLog.objects.exists()
+    assert not ActDocumentAccess.objects.exists()
+    assert ApiToken.objects.get(pk=world["api_token"].pk).revoked_at is None
 
 
 def test_the_secretariat_opens_the_pages_of_the_world(secretariat_client, world):
-    for name in ["procedure:detail", "referrals:detail", "commissions:item", "commissions:pool_entry"]:
-        assert secretariat_client.get(reverse(name, kwargs=KWARGS[name](world))).status_code == 200
+    pages = ["procedure:detail", "referrals:detail", "commissions:item", "commissions:pool_entry"]
+    for name in pages + ["procedure:reading_batch", "procedure:reading_check", "procedure:reading_pdf"]:
+        response = secretariat_client.get(reverse(name, kwargs=KWARGS[name](world)))
+        response.close()  # the PDF is a file response
+        assert response.status_code == 200
 
 
 def test_a_member_of_the_session_reads_its_agenda_and_summary_and_nothing_else(world, caf, commission_member):

@@ -22,7 +22,7 @@ def access_log(request):
     """The log, newest first, with the same filters for the page and its CSV export."""
     if request.acting.role != Role.ADMIN:
         raise PermissionDenied("Le journal des consultations est réservé aux administrateurs.")
-    entries = AccessLog.objects.select_related("user", "organisation", "procedure")
+    entries = AccessLog.objects.select_related("user", "api_token", "organisation", "procedure")
     filterset = AccessLogFilter(request.GET, queryset=entries)
     if request.GET.get("format") == "csv":
         response = HttpResponse(log.export_csv(filterset.qs), content_type="text/csv; charset=utf-8")

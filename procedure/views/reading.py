@@ -4,6 +4,8 @@ The secretariat only (403 for any other role); a PDF is reached through
 reading.services.visible_documents (404 when not visible), and every opening is logged.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
@@ -228,8 +230,10 @@ def evidence(document, name):
 
 
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
 def pdf(request, pk):
-    """The PDF itself, inline, from private storage; every opening is logged."""
+    """The PDF itself, inline, from private storage; every opening is logged. Framed by the check
+    page, so by our own pages only (X-Frame-Options and CSP frame-ancestors both say so)."""
     document = get_object_or_404(services.visible_documents(request.user), pk=pk)
     services.log_document_access(user=request.user, document=document)
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")

@@ -46,6 +46,23 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def csp_violations(page):
+    """What the browser refused under the Content Security Policy (or X-Frame-Options), as it says
+    on the console and in `securitypolicyviolation` events: [] when the page works under the CSP."""
+    refused = []
+    words = ("Content Security Policy", "X-Frame-Options")
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if any(w in message.text for w in words) else None,
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) =>"
+        " console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));"
+    )
+    return refused
+
+
+@pytest.fixture
 def screenshot(page):
     """Saves a full-page screenshot into $PREVEX_SCREENSHOTS (when set) for people to look at."""
     folder = os.environ.get("PREVEX_SCREENSHOTS")

