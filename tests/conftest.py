@@ -14,6 +14,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from directory.models import Role
+from tests.contacts import directory_contacts  # noqa: F401 (the letters' directory details)
 from tests.factories import CommuneFactory, OrganisationFactory, member
 
 

@@ -31,7 +31,7 @@ from tests.letters.factories import payment_order_on
 from tests.procedure.factories import procedure_at
 from tests.referrals.factories import DIAGNOSIS, acting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_contacts")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -13,7 +13,7 @@ from procedure.models import AccessLog
 from tests.commissions.factories import AgendaItemFactory, ReviewRequestFactory, SessionFactory
 from tests.procedure.factories import ProcedureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_contacts")]
 
 
 def only_log():

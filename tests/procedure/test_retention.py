@@ -32,7 +32,7 @@ from tests.factories import OrganisationFactory, member
 from tests.procedure.factories import ProcedureFactory, procedure_at
 from tests.referrals.factories import DIAGNOSIS, acting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_contacts")]
 
 TODAY = datetime.date(2026, 12, 1)
 # With the default 24 months, the cut-off is 1 December 2024: a case closed before it is anonymised.

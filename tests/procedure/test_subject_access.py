@@ -12,7 +12,7 @@ from procedure.models import AccessLog
 
 from .test_retention import full_case  # noqa: F401 (the fixture: a case with every app's data)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_contacts")]
 
 
 def url(case, fmt):
