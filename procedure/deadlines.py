@@ -66,12 +66,12 @@ def _time_to_leave_until(events):
     return max(dates) if dates else None
 
 
-def first_eviction(events) -> rules.Constraint | None:
+def first_eviction(events, truce_rows=None) -> rules.Constraint | None:
     """The first eviction date of these acts and what decided it, None without a CQL."""
     cql = _latest(events, EventKind.ORDER_TO_VACATE)
     if cql is None:
         return None
-    return rules.first_eviction(cql.date, truces_around(cql.date), _time_to_leave_until(events))
+    return rules.first_eviction(cql.date, truces_around(cql.date, truce_rows), _time_to_leave_until(events))
 
 
 def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
@@ -267,7 +267,7 @@ def _eviction_anomalies(events, truce_rows=None):
         return []
     found = []
     cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    first = first_eviction(events)
+    first = first_eviction(events, truce_rows)
     truce = rules.truce_on(eviction.date, truces_around(eviction.date, truce_rows))
     if truce is not None:
         message = (

@@ -8,10 +8,10 @@ recorded are skipped: importing twice changes nothing), then households, leases,
 tasks and history created in bulk. What services.record_event does after each act is done here in
 memory, act after act, then written set by set: the Charte's tasks (services.tasks_for, CCH R.824's
 report only with housing benefit), the open tasks they make pointless set aside with the act that
-supersedes them (as services.supersede_tasks), the report task completed by the report, and the
-anomalies of each case (deadlines.anomalies on its acts in memory) reported and kept as work-queue
-tasks (services.anomaly_tasks, save_anomaly_tasks); the stored summaries refreshed in one UPDATE
-(services.refresh_summaries). A dry run does the same, reports the same anomalies, and rolls back.
+supersedes them (as services.supersede_tasks), and the anomalies of each case (deadlines.anomalies
+on its acts in memory) reported and kept as work-queue tasks (services.anomaly_tasks,
+save_anomaly_tasks); the stored summaries refreshed in one UPDATE (services.refresh_summaries).
+A dry run does the same, reports the same anomalies, and rolls back.
 """
 
 import csv
@@ -31,7 +31,6 @@ from households.models import Household, HousingSector, Landlord, Lease, Person
 from . import deadlines, rules, services
 from .models import (
     ChangeLog,
-    EventKind,
     JudgmentOutcome,
     PoliceDecision,
     Procedure,
@@ -465,15 +464,11 @@ def _new_events(groups, procedures, known, report, user) -> list:
     return recorded
 
 
-# The acts that complete the report task (services._follow_event, CCH R.824).
-REPORTING_KINDS = (EventKind.BENEFIT_PAYER_REPORT, EventKind.LANDLORD_REVIEW_REQUEST)
-
-
 def _follow_events(events, user) -> dict:
     """What services._follow_event does after each act, act after act in memory, then written in
     bulk: the Charte's tasks (services.tasks_for), the open tasks they make pointless set aside
-    with the act that supersedes them, the report task completed. Returns each procedure's tasks
-    (open or closed here), for the anomaly tasks."""
+    with the act that supersedes them (the file holds stages only, none of the facts that complete
+    the report task). Returns each procedure's tasks (open, or closed here), for the anomaly tasks."""
     procedures = {event.procedure_id: event.procedure for event in events}
     tasks = {pk: [] for pk in procedures}
     for task in Task.objects.filter(procedure__in=list(procedures), status=Task.Status.OPEN):
@@ -483,8 +478,6 @@ def _follow_events(events, user) -> dict:
         procedure = procedures[event.procedure_id]
         new = services.tasks_for(procedure=procedure, event=event)
         closed += _supersede(event, tasks[procedure.pk], {task.kind for task in new}, user, now)
-        if event.kind in REPORTING_KINDS:
-            closed += _complete_report(tasks[procedure.pk], user, now)
         tasks[procedure.pk].extend(new)
         created.extend(new)
     Task.objects.bulk_create(created, ignore_conflicts=True)
@@ -508,18 +501,6 @@ def _supersede(event, tasks, new_actions, user, now) -> list:
         task.status, task.closed_at, task.closed_by = Task.Status.SET_ASIDE, now, user
         task.set_aside_reason, task.superseded_by = reason[:250], event
     return set_aside
-
-
-def _complete_report(tasks, user, now) -> list:
-    """services.complete_tasks of the report task, in memory."""
-    done = [
-        task
-        for task in tasks
-        if task.status == Task.Status.OPEN and task.kind == rules.Action.CHECK_BENEFIT_PAYER_REPORT
-    ]
-    for task in done:
-        task.status, task.closed_at, task.closed_by, task.set_aside_reason = Task.Status.DONE, now, user, ""
-    return done
 
 
 def _sync_anomalies(groups, procedures, recorded, tasks, report, user) -> None:
