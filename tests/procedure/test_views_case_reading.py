@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from households.models import Household, Lease
 from procedure import access
+from procedure.deadlines import Deadline
 from procedure.models import Stage
-from procedure.services import Deadline
 from procedure.views.case import _one_per_deadline
 from tests.procedure.factories import procedure_at
 
