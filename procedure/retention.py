@@ -155,6 +155,7 @@ def _anonymise_households(households):
         monthly_resources=None,
         resources_note="",
         search_text="",
+        address_text="",
     )
     Person.objects.filter(household__in=households).update(
         last_name=ANONYMOUS_PERSON,
