@@ -49,10 +49,11 @@ class Anomaly(NamedTuple):
         return self.message
 
 
-def truces_around(date) -> list:
-    """The winter-truce periods near a date: the defaults, replaced by the recorded WinterTruce rows."""
+def truces_around(date, truce_rows=None) -> list:
+    """The winter-truce periods near a date: the defaults, replaced by the recorded WinterTruce rows
+    (read here unless given, e.g. read once by the import for all its procedures)."""
     years = range(date.year - 1, date.year + 3)
-    return rules.winter_truce_periods(years, WinterTruce.objects.all())
+    return rules.winter_truce_periods(years, WinterTruce.objects.all() if truce_rows is None else truce_rows)
 
 
 def _latest(events, kind):
@@ -65,12 +66,12 @@ def _time_to_leave_until(events):
     return max(dates) if dates else None
 
 
-def first_eviction(events) -> rules.Constraint | None:
+def first_eviction(events, truce_rows=None) -> rules.Constraint | None:
     """The first eviction date of these acts and what decided it, None without a CQL."""
     cql = _latest(events, EventKind.ORDER_TO_VACATE)
     if cql is None:
         return None
-    return rules.first_eviction(cql.date, truces_around(cql.date), _time_to_leave_until(events))
+    return rules.first_eviction(cql.date, truces_around(cql.date, truce_rows), _time_to_leave_until(events))
 
 
 def next_deadlines(procedure, *, today=None, events=None) -> list[Deadline]:
@@ -195,7 +196,7 @@ def _police_decision_deadline(events, stage):
     return [(date, label, reference, "decision_prefet")]
 
 
-def anomalies(procedure, *, events=None) -> list[Anomaly]:
+def anomalies(procedure, *, events=None, truce_rows=None) -> list[Anomaly]:
     """What is wrong in the procedure's acts, each with its rule (law.md): an assignation too soon
     after a legal-person landlord's referral (art. 24 II) or notified too late before the hearing
     (art. 24 III), a premature réquisition (CE 18 Dec 2013), an eviction before its first possible
@@ -204,7 +205,7 @@ def anomalies(procedure, *, events=None) -> list[Anomaly]:
     found = []
     found += _summons_anomalies(procedure, events)
     found += _requisition_anomalies(events)
-    found += _eviction_anomalies(events)
+    found += _eviction_anomalies(events, truce_rows)
     return found
 
 
@@ -260,14 +261,14 @@ def _requisition_anomalies(events):
     ]
 
 
-def _eviction_anomalies(events):
+def _eviction_anomalies(events, truce_rows=None):
     eviction = _latest(events, EventKind.EVICTION)
     if eviction is None:
         return []
     found = []
     cql = _latest(events, EventKind.ORDER_TO_VACATE)
-    first = first_eviction(events)
-    truce = rules.truce_on(eviction.date, truces_around(eviction.date))
+    first = first_eviction(events, truce_rows)
+    truce = rules.truce_on(eviction.date, truces_around(eviction.date, truce_rows))
     if truce is not None:
         message = (
             f"Expulsion du {fr_date(eviction.date)} pendant la trêve hivernale du {fr_date(truce.starts_on)} "

@@ -5,9 +5,13 @@ The file is read and checked whole first: every error of every row is reported a
 is wrong, it is written set by set, a fixed number of queries whatever its size: the communes and
 landlords read once, the known procedures locked in one statement with their acts (acts already
 recorded are skipped: importing twice changes nothing), then households, leases, procedures, acts,
-tasks and history created in bulk, the Charte's rules (rules.actions_for, the superseded tasks of
-services.supersede_tasks) applied in memory, and the stored summaries refreshed in one UPDATE
-(services.refresh_summaries). A dry run does the same and rolls back.
+tasks and history created in bulk. What services.record_event does after each act is done here in
+memory, act after act, then written set by set: the Charte's tasks (services.tasks_for, CCH R.824's
+report only with housing benefit), the open tasks they make pointless set aside with the act that
+supersedes them (as services.supersede_tasks), and the anomalies of each case (deadlines.anomalies
+on its acts in memory) reported and kept as work-queue tasks (services.anomaly_tasks,
+save_anomaly_tasks); the stored summaries refreshed in one UPDATE (services.refresh_summaries).
+A dry run does the same, reports the same anomalies, and rolls back.
 """
 
 import csv
@@ -24,8 +28,17 @@ from django.utils import timezone
 from directory.models import Commune, Organisation
 from households.models import Household, HousingSector, Landlord, Lease, Person
 
-from . import rules, services
-from .models import ChangeLog, JudgmentOutcome, PoliceDecision, Procedure, ProcedureEvent, Stage, Task
+from . import deadlines, rules, services
+from .models import (
+    ChangeLog,
+    JudgmentOutcome,
+    PoliceDecision,
+    Procedure,
+    ProcedureEvent,
+    Stage,
+    Task,
+    WinterTruce,
+)
 
 REQUIRED = ("reference", "acte", "date_acte")
 FOR_NEW_PROCEDURE = ("nom", "adresse", "code_postal", "commune_insee", "bailleur", "parc")
@@ -68,6 +81,7 @@ class ImportReport:
     known_acts: int = 0
     errors: list = field(default_factory=list)
     preview: list = field(default_factory=list)
+    anomalies: list = field(default_factory=list)  # ImportAnomaly: what the acts break, as on the case page
     dry_run: bool = False
 
     @property
@@ -76,10 +90,23 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        return (
+        summary = (
             f"{self.created_procedures} procédures créées, {self.recorded_acts} actes enregistrés, "
             f"{self.known_acts} actes déjà connus"
         )
+        if self.anomalies:
+            count = len(self.anomalies)
+            summary += f", {count} anomalie{'s' if count > 1 else ''} relevée{'s' if count > 1 else ''}"
+        return summary
+
+
+@dataclass(frozen=True)
+class ImportAnomaly:
+    reference: str
+    message: str
+
+    def __str__(self):
+        return f"dossier {self.reference} : {self.message}"
 
 
 @dataclass
@@ -242,6 +269,7 @@ def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=F
             transaction.set_rollback(True)
     if report.errors:
         report.created_procedures = report.recorded_acts = report.known_acts = 0
+        report.anomalies = []
     return report
 
 
@@ -315,6 +343,7 @@ def _check(rows, columns, report, communes):
     nothing recorded meanwhile escapes the order check."""
     for row in rows:
         _parse_row(row, report, communes)
+    faulty = {error.line for error in report.errors}
     groups = {}
     for row in rows:
         if "reference" in row.values and "date_acte" in row.values and "acte" in row.values:
@@ -323,7 +352,7 @@ def _check(rows, columns, report, communes):
         procedure.reference: procedure
         for procedure in Procedure.objects.select_for_update(of=("self",))
         .filter(reference__in=list(groups))
-        .select_related("lease")
+        .select_related("lease", "household", "landlord")
         .prefetch_related("events")
     }
     for reference, group in groups.items():
@@ -331,7 +360,7 @@ def _check(rows, columns, report, communes):
         procedure = existing.get(reference)
         if procedure is None:
             _check_new_procedure(reference, group, report)
-        _check_order(procedure, group, report)
+        _check_order(procedure, group, report, faulty)
     return [(reference, existing.get(reference), group) for reference, group in groups.items()]
 
 
@@ -343,7 +372,9 @@ def _check_new_procedure(reference, group, report):
             )
 
 
-def _check_order(procedure, group, report):
+def _check_order(procedure, group, report, faulty):
+    """The acts in the legal order (services.check_order) and with the form's details
+    (services.check_fields), a refusal reported under the file's column with the form's message."""
     events = list(procedure.events.all()) if procedure else []
     today = timezone.localdate()
     for row in group:
@@ -357,15 +388,34 @@ def _check_order(procedure, group, report):
             continue
         try:
             services.check_order(kind, date, events)
+            if row.line not in faulty:  # a missing or bad cell is already reported, once
+                services.check_fields(kind, date, _details(row.values))
         except services.EventRefused as refusal:
-            report.errors.append(ImportError(row.line, "date_acte", refusal.messages[0]))
+            column = COLUMN_OF_FIELD.get(refusal.field, "date_acte")
+            report.errors.append(ImportError(row.line, column, refusal.messages[0]))
             continue
-        hearing = row.values.get("date_audience")
-        if kind == Stage.SUMMONS and hearing is not None and hearing <= date:
-            report.errors.append(
-                ImportError(row.line, "date_audience", "l'audience doit suivre l'assignation")
-            )
         events.append(ProcedureEvent(kind=kind, date=date))
+
+
+# The form's fields as the file's columns, so that a refusal names the column (same message).
+COLUMN_OF_FIELD = {
+    "date": "date_acte",
+    "hearing_date": "date_audience",
+    "judgment_outcome": "issue",
+    "police_decision": "issue",
+}
+
+
+def _details(values) -> dict:
+    """The act's details as services.record_event takes them."""
+    kind, issue = values["acte"], values.get("issue", "").lower()
+    return {
+        "hearing_date": values.get("date_audience") if kind == Stage.SUMMONS else None,
+        "judgment_outcome": issue if kind == Stage.JUDGMENT else "",
+        "police_decision": issue if kind == Stage.POLICE_ASSISTANCE else "",
+        "closure_reason": "",
+        "time_to_leave_until": None,
+    }
 
 
 def _write(groups, report, user, communes):
@@ -378,7 +428,8 @@ def _write(groups, report, user, communes):
     if not recorded:  # every act already known: nothing else to write
         return
     ProcedureEvent.objects.bulk_create([event for _, event in recorded])
-    _create_tasks([event for _, event in recorded], user)
+    open_tasks = _follow_events([event for _, event in recorded], user)
+    _sync_anomalies(groups, procedures, recorded, open_tasks, report, user)
     _update_debts(recorded, user)
     services.refresh_summaries(list({event.procedure_id for _, event in recorded}))
 
@@ -399,14 +450,11 @@ def _new_events(groups, procedures, known, report, user) -> list:
                 report.known_acts += 1
                 continue
             seen.add((kind, date))
-            issue = values.get("issue", "").lower()
             event = ProcedureEvent(
                 procedure=procedure,
                 kind=kind,
                 date=date,
-                hearing_date=values.get("date_audience") if kind == Stage.SUMMONS else None,
-                judgment_outcome=issue if kind == Stage.JUDGMENT else "",
-                police_decision=issue if kind == Stage.POLICE_ASSISTANCE else "",
+                **_details(values),
                 debt=values.get("dette"),
                 source=ProcedureEvent.Source.IMPORT,
                 recorded_by=user,
@@ -416,32 +464,73 @@ def _new_events(groups, procedures, known, report, user) -> list:
     return recorded
 
 
-def _create_tasks(events, user) -> None:
-    """The Charte's tasks of each new act (services.create_tasks) and the open tasks it makes
-    pointless set aside (services.supersede_tasks), act after act in memory, then written in bulk."""
+def _follow_events(events, user) -> dict:
+    """What services._follow_event does after each act, act after act in memory, then written in
+    bulk: the Charte's tasks (services.tasks_for), the open tasks they make pointless set aside
+    with the act that supersedes them (the file holds stages only, none of the facts that complete
+    the report task). Returns each procedure's tasks (open, or closed here), for the anomaly tasks."""
     procedures = {event.procedure_id: event.procedure for event in events}
-    open_tasks = {pk: [] for pk in procedures}
+    tasks = {pk: [] for pk in procedures}
     for task in Task.objects.filter(procedure__in=list(procedures), status=Task.Status.OPEN):
-        open_tasks[task.procedure_id].append(task)
-    created, set_aside, now = [], [], timezone.now()
+        tasks[task.procedure_id].append(task)
+    created, closed, now = [], [], timezone.now()
     for event in events:
         procedure = procedures[event.procedure_id]
         new = services.tasks_for(procedure=procedure, event=event)
-        reason = services.superseding_reason(event, {task.kind for task in new})
-        if reason:
-            kinds = None if event.kind in rules.CLOSING_KINDS else {task.kind for task in new}
-            for task in open_tasks[procedure.pk]:
-                if task.status == Task.Status.OPEN and (kinds is None or task.kind in kinds):
-                    task.status, task.closed_at, task.closed_by = Task.Status.SET_ASIDE, now, user
-                    task.set_aside_reason = reason[:250]
-                    set_aside.append(task)
-        open_tasks[procedure.pk].extend(new)
+        closed += _supersede(event, tasks[procedure.pk], {task.kind for task in new}, user, now)
+        tasks[procedure.pk].extend(new)
         created.extend(new)
     Task.objects.bulk_create(created, ignore_conflicts=True)
-    stored = [task for task in set_aside if task.pk is not None]
+    stored = [task for task in closed if task.pk is not None]  # the new ones were created closed
     Task.objects.bulk_update(
-        stored, ["status", "closed_at", "closed_by", "set_aside_reason"], batch_size=2000
+        stored, ["status", "closed_at", "closed_by", "set_aside_reason", "superseded_by"], batch_size=2000
     )
+    return tasks
+
+
+def _supersede(event, tasks, new_actions, user, now) -> list:
+    """services.supersede_tasks in memory: the open tasks set aside, superseded by the act."""
+    reason = services.superseding_reason(event, new_actions)
+    if not reason:
+        return []
+    closing = event.kind in rules.CLOSING_KINDS
+    set_aside = [
+        task for task in tasks if task.status == Task.Status.OPEN and (closing or task.kind in new_actions)
+    ]
+    for task in set_aside:
+        task.status, task.closed_at, task.closed_by = Task.Status.SET_ASIDE, now, user
+        task.set_aside_reason, task.superseded_by = reason[:250], event
+    return set_aside
+
+
+def _sync_anomalies(groups, procedures, recorded, tasks, report, user) -> None:
+    """The anomalies of each case that got acts, from its acts in memory (deadlines.anomalies): the
+    new ones reported, and the work queue's anomaly tasks created and set aside (services.anomaly_tasks)
+    in two statements for the whole file."""
+    before = {reference: p.events.all() for reference, p, _ in groups if p is not None}
+    added = {}
+    for _, event in recorded:
+        added.setdefault(event.procedure_id, []).append(event)
+    truce_rows = list(WinterTruce.objects.all())
+    new, gone = [], []
+    for reference, _, _ in groups:
+        procedure = procedures[reference]
+        if procedure.pk not in added:
+            continue
+        old_events = list(before.get(reference, []))
+        had = {
+            str(anomaly)
+            for anomaly in deadlines.anomalies(procedure, events=old_events, truce_rows=truce_rows)
+        }
+        found = deadlines.anomalies(procedure, events=old_events + added[procedure.pk], truce_rows=truce_rows)
+        report.anomalies += [
+            ImportAnomaly(reference, str(anomaly)) for anomaly in found if str(anomaly) not in had
+        ]
+        still_open = [task for task in tasks[procedure.pk] if task.status == Task.Status.OPEN and task.pk]
+        created, set_aside = services.anomaly_tasks(procedure, found, still_open)
+        new += created
+        gone += set_aside
+    services.save_anomaly_tasks(new, gone, user=user)
 
 
 def _update_debts(recorded, user) -> None:

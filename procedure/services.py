@@ -404,26 +404,43 @@ def _anomaly_task_kind(anomaly) -> str:
 def sync_anomaly_tasks(*, procedure, user=None) -> None:
     """Each anomaly of the acts is an open task of the work queue, due the day it is found; it is
     set aside, with the reason, once a correction makes it disappear."""
-    current = {_anomaly_task_kind(anomaly): anomaly for anomaly in anomalies(procedure)}
     open_tasks = Task.objects.filter(
         procedure=procedure, status=Task.Status.OPEN, kind__startswith=ANOMALY_TASK_PREFIX
     )
-    open_tasks.exclude(kind__in=list(current)).update(
-        status=Task.Status.SET_ASIDE,
-        closed_at=timezone.now(),
-        closed_by=user,
-        set_aside_reason="Anomalie levée : les actes ne la présentent plus.",
-    )
-    known = set(open_tasks.values_list("kind", flat=True))
-    for key, anomaly in current.items():
-        if key not in known:
-            Task.objects.create(
-                procedure=procedure,
-                kind=key,
-                title=f"Anomalie : {anomaly.message}"[:250],
-                legal_reference=anomaly.reference[:120],
-                due_date=timezone.localdate(),
-            )
+    save_anomaly_tasks(*anomaly_tasks(procedure, anomalies(procedure), list(open_tasks)), user=user)
+
+
+def anomaly_tasks(procedure, found, open_tasks) -> tuple[list[Task], list[Task]]:
+    """Which anomaly tasks should exist, without a query: (the unsaved tasks of the anomalies
+    `found` that no open task holds yet, the open anomaly tasks whose anomaly is gone)."""
+    current = {_anomaly_task_kind(anomaly): anomaly for anomaly in found}
+    mine = [task for task in open_tasks if task.kind.startswith(ANOMALY_TASK_PREFIX)]
+    known = {task.kind for task in mine}
+    new = [
+        Task(
+            procedure=procedure,
+            kind=key,
+            title=f"Anomalie : {anomaly.message}"[:250],
+            legal_reference=anomaly.reference[:120],
+            due_date=timezone.localdate(),
+        )
+        for key, anomaly in current.items()
+        if key not in known
+    ]
+    return new, [task for task in mine if task.kind not in current]
+
+
+def save_anomaly_tasks(new, gone, *, user=None) -> None:
+    """Write what anomaly_tasks says, for any number of procedures: two statements at most."""
+    if gone:
+        Task.objects.filter(pk__in=[task.pk for task in gone], status=Task.Status.OPEN).update(
+            status=Task.Status.SET_ASIDE,
+            closed_at=timezone.now(),
+            closed_by=user,
+            set_aside_reason="Anomalie levée : les actes ne la présentent plus.",
+        )
+    if new:
+        Task.objects.bulk_create(new)
 
 
 def create_case(*, reference, household, lease, landlord, user=None) -> Procedure:
