@@ -29,7 +29,6 @@ from tests.commissions.factories import (
     SessionFactory,
 )
 from tests.factories import OrganisationFactory, member
-from tests.letters.conftest import directory_contacts  # noqa: F401 (autouse: the letters' directory)
 from tests.procedure.factories import ProcedureFactory, procedure_at
 from tests.referrals.factories import DIAGNOSIS, acting
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from procedure.models import AccessLog
-from tests.letters.conftest import directory_contacts  # noqa: F401 (autouse: the letters' directory)
 
 from .test_retention import full_case  # noqa: F401 (the fixture: a case with every app's data)
 
