@@ -10,13 +10,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from commissions import calendar
 from commissions import services as commissions
 from commissions.models import CommissionMember, RehousingPoolEntry, Session
 from directory import services as directory_services
-from directory.models import ApiToken, Organisation, Role
+from directory.models import ApiToken, Notification, Organisation, Role
 from letters.models import LetterKind, ListKind
 from letters.services import delivery, letters
-from procedure.models import AccessLog, ActDocument, ActDocumentAccess, ReadingBatch, Stage, Task
+from procedure.models import (
+    AccessLog,
+    ActDocument,
+    ActDocumentAccess,
+    ProcedureEvent,
+    ReadingBatch,
+    SavedView,
+    Screen,
+    Stage,
+    Task,
+)
 from referrals import services as referrals
 from referrals.models import Referral, SupportMeasure
 from tests.commissions.factories import (
@@ -46,11 +57,16 @@ KWARGS = {
     "procedure:edit_household": lambda w: {"pk": w["case"].pk},
     "procedure:edit_lease": lambda w: {"pk": w["case"].pk},
     "procedure:subject_export": lambda w: {"pk": w["case"].pk, "fmt": "json"},
+    "procedure:correct_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
+    "procedure:cancel_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
+    "procedure:delete_view": lambda w: {"pk": w["saved_view"].pk},
+    "procedure:set_default_view": lambda w: {"screen": Screen.PROCEDURES},
     "procedure:reading_batch": lambda w: {"pk": w["act_document"].batch_id},
     "procedure:reading_batch_status": lambda w: {"pk": w["act_document"].batch_id},
     "procedure:reading_check": lambda w: {"pk": w["act_document"].pk},
     "procedure:reading_pdf": lambda w: {"pk": w["act_document"].pk},
     "directory:api_token_revoke": lambda w: {"pk": w["api_token"].pk},
+    "directory:open_notification": lambda w: {"pk": w["notification"].pk},
     # The partner API takes tokens, not sessions: a persona's session gets 401 there, the token kinds
     # are replayed on every endpoint in tests/directory/test_api_access.py.
     "api:weekly_list_siao": lambda w: {"semaine": "2026-W46"},
@@ -74,6 +90,7 @@ KWARGS = {
     "referrals:cancel": lambda w: {"pk": w["referral"].pk},
     "referrals:share": lambda w: {"pk": w["referral"].pk},
     "referrals:diagnosis": lambda w: {"pk": w["referral"].pk},
+    "referrals:diagnosis_confirm": lambda w: {"pk": w["referral"].pk},
     "referrals:diagnosis_pdf": lambda w: {"pk": w["referral"].pk},
     "referrals:visit_report": lambda w: {"pk": w["referral"].pk},
     "referrals:upload": lambda w: {"pk": w["referral"].pk},
@@ -86,6 +103,7 @@ KWARGS = {
     "commissions:plan": lambda w: {"pk": w["session"].commission_id},
     "commissions:review_detail": lambda w: {"pk": w["review"].pk},
     "commissions:withdraw": lambda w: {"pk": w["review"].pk},
+    "commissions:schedule_review": lambda w: {"pk": w["review"].pk},
     "commissions:request_review": lambda w: {"procedure_pk": w["case"].pk},
     "commissions:session": lambda w: {"pk": w["session"].pk},
     "commissions:session_edit": lambda w: {"pk": w["session"].pk},
@@ -101,7 +119,12 @@ KWARGS = {
     "commissions:remove_item": lambda w: {"pk": w["item"].pk},
     "commissions:add_recommendation": lambda w: {"pk": w["item"].pk},
     "commissions:close_recommendation": lambda w: {"pk": w["recommendation"].pk},
+    "commissions:answer_recommendation": lambda w: {"pk": w["recommendation"].pk},
     "commissions:member_session": lambda w: {"pk": w["session"].pk},
+    "commissions:member_agenda_pdf": lambda w: {"pk": w["session"].pk},
+    # The feed answers to its token alone (a private URL given to a calendar): a revoked one gives
+    # nothing, whoever asks.
+    "commissions:calendar_feed": lambda w: {"token": w["revoked_feed_token"]},
     "commissions:case_summary": lambda w: {"session_pk": w["session"].pk, "pk": w["item"].pk},
     "commissions:pool_entry": lambda w: {"pk": w["pool_entry"].pk},
     "commissions:add_offer": lambda w: {"pk": w["pool_entry"].pk},
@@ -180,8 +203,25 @@ def world(secretariat, ccas_beaune):
         expires_at=timezone.now() + datetime.timedelta(days=30),
         user=secretariat,
     )
+    member_of_session = member(
+        role=Role.COMMISSION_MEMBER, organisation=association, email="membre@commission.example"
+    )
+    CommissionMember.objects.create(
+        commission=session.commission, organisation=association, user=member_of_session
+    )
+    feed_url = calendar.new_feed(member_of_session)
+    calendar.revoke_feed(member_of_session)
     return {
         "act_document": act_document,
+        "addressee": worker,
+        "event": ProcedureEvent.objects.filter(procedure=case).first(),
+        "saved_view": SavedView.objects.create(
+            owner=secretariat, screen=Screen.PROCEDURES, name="Mes dossiers", query="etape=commandement"
+        ),
+        "notification": Notification.objects.create(
+            user=secretariat, kind="saisine", title="Nouvelle saisine", url="/", dedup_key="walk"
+        ),
+        "revoked_feed_token": feed_url.rsplit("/", 1)[1].removesuffix(".ics"),
         "api_token": api_token,
         "case": case,
         "task": Task.objects.filter(procedure=case).first(),
@@ -248,7 +288,7 @@ def test_a_member_of_the_session_reads_its_agenda_and_summary_and_nothing_else(w
         commission=world["session"].commission, organisation=caf, user=commission_member
     )
     client = client_for(commission_member)
-    allowed = {"commissions:member_session", "commissions:case_summary"}
+    allowed = {"commissions:member_session", "commissions:member_agenda_pdf", "commissions:case_summary"}
     reached = []
     for name, kwargs in KWARGS.items():
         url = reverse(name, kwargs=kwargs(world))
@@ -256,3 +296,16 @@ def test_a_member_of_the_session_reads_its_agenda_and_summary_and_nothing_else(w
         if (status == 200) != (name in allowed):
             reached.append((name, status))
     assert reached == []
+
+
+def test_the_addressee_of_a_recommendation_opens_it_and_nothing_of_the_commission(world):
+    """The organisation named on a préconisation answers it (Charte II.A, follow-up of the cases);
+    the commission's pages stay closed to it."""
+    client = client_for(world["addressee"])
+    url = reverse(
+        "commissions:answer_recommendation", kwargs=KWARGS["commissions:answer_recommendation"](world)
+    )
+    assert client.get(url).status_code == 200
+    assert AccessLog.objects.filter(user=world["addressee"], context="préconisation").exists()
+    for name in ("commissions:item", "commissions:session", "commissions:close_recommendation"):
+        assert client.get(reverse(name, kwargs=KWARGS[name](world))).status_code in NOT_REACHED

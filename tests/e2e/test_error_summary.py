@@ -82,17 +82,21 @@ def dsf_in_progress(db):
 def test_social_worker_refused_diagnosis_shows_its_summary_in_focus(page, dsf_in_progress):
     sign_in(page, email="ts.ccas-dijon@demo.prevex.fr", password=DEMO_PASSWORD)
     page.goto(f"/orientations/{dsf_in_progress.pk}/diagnostic/")
+    # The draft comes prefilled with the household and the lease (issue 12): the worker rewrites the
+    # lease and asks to file it without the support needed nor the recommendations.
+    expect(page.get_by_label("Situation du ménage")).not_to_have_value("")
     page.get_by_label("Situation locative").focus()
+    page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("Loyer de 610 €, APL au bailleur.")
-    page.get_by_role("button", name="Transmettre le diagnostic").focus()
+    page.get_by_role("button", name="Relire et transmettre le diagnostic").focus()
     page.keyboard.press("Enter")
 
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_be_focused()
     assert summary_in_view(page)
-    expect(summary).to_contain_text("3 erreurs à corriger")
+    expect(summary).to_contain_text("2 erreurs à corriger")
     expect(page.get_by_label("Situation locative")).to_have_value("Loyer de 610 €, APL au bailleur.")
-    assert follow_first_error_link(page) == "id_household_situation"
+    assert follow_first_error_link(page) == "id_support_needed"
 
 
 def test_administrator_refused_form_shows_its_summary_in_focus(page, administrator):
