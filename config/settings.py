@@ -223,6 +223,9 @@ CELERY_TASK_ROUTES = {
     "commissions.tasks.notify_members": {"queue": "email"},
     "procedure.tasks.read_act": {"queue": "pdf"},  # text extraction of a PDF: slow, like rendering
     "procedure.tasks.alert_unusual_reading": {"queue": "email"},
+    "directory.tasks.send_notification": {"queue": "email"},
+    "directory.tasks.send_notification_digests": {"queue": "email"},
+    "commissions.tasks.notify_agenda_change": {"queue": "email"},
 }
 
 # Demo accounts (seed_demo, refused when DEBUG is off).

@@ -744,7 +744,9 @@ def search_procedures(queryset, q):
         addresses &= Q(address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
     fuzzy = is_postgresql() and len(letters) >= 4
-    if fuzzy:
+    # Terms found as they are in an address are an address: the names are then not read fuzzily,
+    # so that "rue Victor Hugo" finds the households of that street, not M. Victor Hugo.
+    if fuzzy and not Household.objects.filter(addresses).exists():
         names |= _trigram_match(letters)
     of_households = [Household.objects.filter(condition).values("pk") for condition in (names, addresses)]
     matches = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")

@@ -88,9 +88,15 @@ def celery_worker_process(_celery_worker_session, transactional_db, settings):
     queue, settings.MEDIA_ROOT = _celery_worker_session
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
+    # Every task to the test's own queue: the routes to the pdf and email queues (CELERY_TASK_ROUTES)
+    # are emptied in place, the router holding the same list, and put back afterwards.
+    routes = celery_app.amqp.routes
+    kept = list(routes)
+    routes[:] = []
     try:
         yield queue
     finally:
+        routes[:] = kept
         celery_app.conf.task_default_queue = previous
 
 

@@ -20,6 +20,7 @@ from tests.procedure.factories import procedure_at
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("directory_contacts"),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="pg_dump and pg_restore need PostgreSQL",
