@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -277,8 +279,18 @@ def test_the_secretariat_opens_the_pages_of_the_world(secretariat_client, world)
     pages = ["procedure:detail", "referrals:detail", "commissions:item", "commissions:pool_entry"]
     for name in pages + ["procedure:reading_batch", "procedure:reading_check", "procedure:reading_pdf"]:
         response = secretariat_client.get(reverse(name, kwargs=KWARGS[name](world)))
-        response.close()  # the PDF is a file response
+        _close(response)  # the PDF is a file response
         assert response.status_code == 200
+
+
+def _close(response):
+    """Close a response's file as the test client does: without request_finished closing the
+    database connection (PostgreSQL's would be gone for the rest of the test)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def test_a_member_of_the_session_reads_its_agenda_and_summary_and_nothing_else(world, caf, commission_member):
