@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from directory.french import counted
+
 from .models import Session
 
 
@@ -30,9 +32,9 @@ class AgendaChange:
     def summary(self) -> str:
         parts = []
         if self.added:
-            parts.append(f"{self.added} dossier(s) ajouté(s)")
+            parts.append(counted(self.added, "dossier ajouté"))
         if self.removed:
-            parts.append(f"{self.removed} dossier(s) retiré(s)")
+            parts.append(counted(self.removed, "dossier retiré"))
         return ", ".join(parts)
 
 

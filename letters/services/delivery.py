@@ -33,6 +33,8 @@ from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.french import counted
+
 from ..models import Delivery, ListKind, WeeklyList
 from . import weekly_lists
 
@@ -210,7 +212,7 @@ def message(weekly: WeeklyList) -> EmailMessage:
         "Bonjour,",
         "",
         f"La {weekly.get_kind_display().lower()} de la semaine {weekly.iso_week} ({dates}) compte "
-        f"{weekly.row_count} ménage(s).",
+        f"{counted(weekly.row_count, 'ménage')}.",
     ]
     if weekly.send_as_attachment:
         lines.append("Vous la trouverez en pièces jointes (XLSX, CSV et PDF).")
