@@ -17,12 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         journal = retention.run(dry_run=dry_run)
-        verb = "seraient anonymisés" if dry_run else "anonymisés"
-        files = (
-            counted(journal.files_deleted, "fichier à supprimer", "fichiers à supprimer")
-            if dry_run
-            else counted(journal.files_deleted, "fichier supprimé")
-        )
-        self.stdout.write(
-            f"Dossiers clos avant le {journal.closed_before:%d/%m/%Y} : {journal.cases} {verb}, {files}."
-        )
+        if dry_run:
+            cases = counted(journal.cases, "serait anonymisé", "seraient anonymisés")
+            files = counted(journal.files_deleted, "fichier à supprimer", "fichiers à supprimer")
+        else:
+            cases = counted(journal.cases, "anonymisé")
+            files = counted(journal.files_deleted, "fichier supprimé")
+        self.stdout.write(f"Dossiers clos avant le {journal.closed_before:%d/%m/%Y} : {cases}, {files}.")
