@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "directory"
     verbose_name = "Annuaire"
+
+    def ready(self):
+        from . import text_match
+
+        connection_created.connect(text_match.register_sqlite_fold, dispatch_uid="prevex_fold")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .navigation import sections_for
+from .navigation import menu_for
 
 SITE_CONFIG = {
     "site_title": "Prévex",
@@ -24,8 +24,12 @@ def shell(request):
         return context
     current = request.resolver_match.view_name if request.resolver_match else None
     context["acting"] = acting
-    context["nav_sections"] = [
-        {"label": label, "url": reverse(name), "current": name == current}
-        for label, name in sections_for(acting.role)
-    ]
+    context["nav_sections"] = [_entry(label, target, current) for label, target in menu_for(acting.role)]
     return context
+
+
+def _entry(label, target, current):
+    if isinstance(target, str):
+        return {"label": label, "url": reverse(target), "current": target == current}
+    links = [_entry(child, name, current) for child, name in target]
+    return {"label": label, "links": links, "current": any(link["current"] for link in links)}

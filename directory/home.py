@@ -1,18 +1,21 @@
-"""The home page's blocks, as a table: each app registers what a role sees first."""
+"""The home page's blocks, as a registry: each app registers, in its AppConfig.ready(), what a role
+sees first on the home page, so that directory knows nothing of the apps built on it.
+
+`register_block(template, roles, context)`: `context` takes the request and returns the template's
+context; blocks show in the order the apps register them (INSTALLED_APPS).
+"""
 
 from django.template.loader import render_to_string
 
-from procedure.views.lists import home_work_queue
-from referrals.models import WORKING_ROLES
-from referrals.panels import home_inbox
-
-from .navigation import SECRETARIAT
-
 # (template, roles, context function taking the request)
-BLOCKS = [
-    ("procedure/_list_home_work_queue.html", SECRETARIAT, home_work_queue),
-    ("referrals/_home_inbox.html", WORKING_ROLES, home_inbox),
-]
+BLOCKS = []
+
+
+def register_block(template, roles, context):
+    block = (template, tuple(roles), context)
+    if block not in BLOCKS:
+        BLOCKS.append(block)
+    return block
 
 
 def blocks_for(request):

@@ -5,6 +5,8 @@ from django.db.models import Q
 
 from directory.models import Commune, Organisation
 
+from . import access
+
 
 class HousingSector(models.TextChoices):
     PUBLIC = "public", "Parc public"
@@ -67,10 +69,10 @@ class Landlord(models.Model):
 
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The households of the procedures the user may see (docs/architecture.md)."""
-        from procedure.models import Procedure
-
-        return self.filter(pk__in=Procedure.objects.visible_to(user).values("household_id"))
+        """The households the user may reach: those the registered scopes open (the procedure app
+        registers « the households of the procedures the user may see », households/access.py);
+        none when no scope is registered."""
+        return self.filter(access.visible_condition(user))
 
 
 class Household(models.Model):

@@ -4,8 +4,10 @@
 from django.urls import reverse
 
 from procedure.extensions import TimelineEntry
+from procedure.models import Stage
 
-from .forms import GenerateLetterForm, LetterStatusForm
+from . import rules
+from .forms import LetterStatusForm
 from .models import Letter, QuestionnaireAnswer
 
 
@@ -17,10 +19,29 @@ def case_panel(request, procedure):
         "letters": letters,
         "answers": answers,
         "can_write": request.acting.is_secretariat,
-        "generate_form": GenerateLetterForm(),
+        **_letter_menu(procedure),
         "status_choices": Letter.Status.choices,
         "status_form": LetterStatusForm(),
     }
+
+
+def _letter_menu(procedure):
+    """The letters that fit the case's stage and sector first, the others apart (letters/rules.py)."""
+    police_decision = ""
+    if procedure.current_stage == Stage.POLICE_ASSISTANCE:
+        police_decision = (
+            procedure.events.filter(kind=Stage.POLICE_ASSISTANCE)
+            .order_by("-date", "-pk")
+            .values_list("police_decision", flat=True)
+            .first()
+        )
+    fitting, others = rules.split_menu(
+        procedure.current_stage,
+        procedure.lease.sector,
+        police_decision=police_decision or "",
+        closed=procedure.closed,
+    )
+    return {"fitting_letters": fitting, "other_letters": others}
 
 
 def timeline(procedure, user):

@@ -31,3 +31,11 @@ def procedure_filter(user):
     for grant in GRANTS:
         condition |= grant(user)
     return condition
+
+
+def households_visible_to(user):
+    """The households of the procedures the user may see: the procedure app's scope on households
+    (households/access.py, registered in ProcedureConfig.ready)."""
+    from .models import Procedure
+
+    return Procedure.objects.visible_to(user).values("household_id")

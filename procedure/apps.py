@@ -8,9 +8,15 @@ class ProcedureConfig(AppConfig):
 
     def ready(self):
         from directory import api as partner_api
+        from directory import home
+        from directory.acting import SECRETARIAT_ROLES
+        from households import access as household_access
 
-        from . import api, extensions
+        from . import access, api, extensions
         from .reading import panels
+        from .views.lists import home_work_queue
 
         extensions.register(extensions.CASE_PANELS, ("procedure/reading/case_panel.html", panels.case_panel))
         partner_api.register_scope(api.SCOPE)
+        home.register_block("procedure/_list_home_work_queue.html", SECRETARIAT_ROLES, home_work_queue)
+        household_access.register_scope(access.households_visible_to)

@@ -154,6 +154,9 @@ class ProcedureFilter(django_filters.FilterSet):
         queryset=Landlord.objects.filter(kind=Landlord.Kind.SOCIAL),
         empty_label="Tous",
     )
+    landlord_name = django_filters.CharFilter(
+        label="Bailleur (nom)", method="filter_landlord_name", help_text="social ou privé, ex. : orvitis"
+    )
     deadline_within = django_filters.NumberFilter(
         label="Tâche à échéance dans les N jours",
         method="filter_deadline_within",
@@ -184,9 +187,14 @@ class ProcedureFilter(django_filters.FilterSet):
         return queryset.filter(lease__commune__in=_territory_communes(value))
 
     def filter_commune(self, queryset, name, value):
+        """A code INSEE, or a part of the name, accents and case ignored (« chenove » finds Chenôve)."""
         value = value.strip()
-        communes = Commune.objects.filter(Q(insee_code=value) | Q(name__iexact=value)).values("pk")
+        communes = Commune.objects.filter(Q(insee_code=value) | Q(name__folded_contains=value)).values("pk")
         return queryset.filter(lease__commune__in=communes)
+
+    def filter_landlord_name(self, queryset, name, value):
+        landlords = Landlord.objects.filter(name__folded_contains=value).values("pk")
+        return queryset.filter(landlord__in=landlords)
 
     def filter_deadline_within(self, queryset, name, value):
         horizon = timezone.localdate() + datetime.timedelta(days=int(value))
@@ -211,13 +219,21 @@ def procedures_for_list(user):
     the page costs 50 rows, not the whole table. The stage, status and last act are stored columns;
     the next due date sits in the SELECT list, which PostgreSQL evaluates after the LIMIT, on the
     page's rows only."""
-    next_due = _open_tasks().filter(due_date__isnull=False).order_by("due_date").values("due_date")[:1]
     return (
-        Procedure.objects.visible_to(user)
-        .annotate(next_due_date=Subquery(next_due))
+        with_next_due(Procedure.objects.visible_to(user))
         .select_related("household", "lease__commune", "landlord")
         .order_by("-opened_at", "-pk")
     )
+
+
+def with_next_due(queryset, *, title=False):
+    """The procedures with the due date (and, with `title`, the title) of their soonest open task,
+    as subqueries in the SELECT list: no query per row."""
+    next_due = _open_tasks().filter(due_date__isnull=False).order_by("due_date", "pk")
+    queryset = queryset.annotate(next_due_date=Subquery(next_due.values("due_date")[:1]))
+    if title:
+        queryset = queryset.annotate(next_due_title=Subquery(next_due.values("title")[:1]))
+    return queryset
 
 
 def open_tasks_for_queue(user):
@@ -240,7 +256,9 @@ class AccessLogFilter(django_filters.FilterSet):
     reference = django_filters.CharFilter(
         label="Référence de la procédure", field_name="procedure__reference", lookup_expr="iexact"
     )
-    context = django_filters.CharFilter(label="Page ou export", field_name="context", lookup_expr="icontains")
+    context = django_filters.CharFilter(
+        label="Page ou export", field_name="context", lookup_expr="folded_contains"
+    )
     since = django_filters.DateFilter(
         label="Du", field_name="at", lookup_expr="date__gte", widget=DateInput(attrs={"type": "date"})
     )
@@ -258,7 +276,7 @@ class AccessLogFilter(django_filters.FilterSet):
         for word in words:
             queryset = queryset.filter(
                 Q(user__email__icontains=word)
-                | Q(user__first_name__icontains=word)
-                | Q(user__last_name__icontains=word)
+                | Q(user__first_name__folded_contains=word)
+                | Q(user__last_name__folded_contains=word)
             )
         return queryset

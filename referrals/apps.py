@@ -7,10 +7,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Orientations"
 
     def ready(self):
+        from directory import home
         from procedure import access, extensions
 
         from . import panels
+        from .models import WORKING_ROLES
 
+        home.register_block("referrals/_home_inbox.html", WORKING_ROLES, panels.home_inbox)
         access.register_grant(panels.referral_grant)
         extensions.register(extensions.CASE_PANELS, ("referrals/case_panel.html", panels.case_panel))
         extensions.register(extensions.CASE_SUMMARY, ("Orientations", "orientations"))

@@ -24,7 +24,7 @@ from directory.navigation import SECRETARIAT
 
 from .. import deadlines, services
 from ..exports import EXPORT_COLUMNS, procedures_workbook
-from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list
+from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list, with_next_due
 from ..forms_lists import ImportConfirmForm, ImportUploadForm
 from ..models import EventKind, ListPreference, Procedure, ProcedureEvent, Screen, Stage
 from ..pagination import CappedPaginator
@@ -248,10 +248,14 @@ def search(request):
     page = None
     if query:
         results = services.search_procedures(Procedure.objects.visible_to(request.user), query)
-        page = _page(request, results.select_related("household", "lease__commune"))
+        results = with_next_due(results, title=True).select_related("household", "lease__commune")
+        page = _page(request, results)
         if page.paginator.count == 1:
             return redirect("procedure:detail", pk=page.object_list[0].pk)
-    return render(request, "procedure/search.html", {"title": "Recherche", "q": query, "page_obj": page})
+        for procedure in page.object_list:
+            procedure.stage_label = _stage_label(procedure.current_stage)
+    context = {"title": "Recherche", "q": query, "page_obj": page, "today": timezone.localdate()}
+    return render(request, "procedure/search.html", context)
 
 
 # ---------------------------------------------------------------- import of acts

@@ -54,7 +54,7 @@ def test_the_mediation_de_dijon_from_the_suggestions_to_the_decisions(
         other = procedure_at(Stage.ORDER_TO_VACATE, household__label="Ménage du parc privé")
 
         sign_in(page, email=SECRETARIAT, password=DEMO_PASSWORD)
-        page.get_by_role("link", name="Commissions", exact=True).first.click()
+        page.get_by_role("link", name="Séances des commissions", exact=True).first.click()
         page.get_by_role("link", name="Dossiers en attente d'examen").click()
         page.get_by_role("button", name="Rechercher les situations à proposer").click()
         expect(page.locator(".fr-alert")).to_contain_text("11 saisines proposées")

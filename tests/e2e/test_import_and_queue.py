@@ -61,7 +61,9 @@ def test_secretariat_imports_a_week_of_acts_and_sees_the_tasks_in_its_queue(
     cases.filter(has_text="EXP-21-0101").get_by_role("button", name="Fait").first.click()
     expect(page.get_by_text("Tâche faite")).to_be_visible()
 
-    page.get_by_role("link", name="Procédures").first.click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("button", name="Procédures").click()
+    menu.get_by_role("link", name="Liste des procédures").click()
     expect(page.get_by_test_id("procedure")).to_have_count(2)
     page.get_by_role("link", name="Référence").click()
     expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Référence")

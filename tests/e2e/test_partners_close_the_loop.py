@@ -108,14 +108,21 @@ def test_a_public_sector_formation_refuses_a_private_sector_case_with_its_reason
 def test_a_questionnaire_s_pdf_holds_the_commune_s_social_service_and_the_adil(page, demo, tmp_path):
     from directory.models import Organisation
     from letters.services.contacts import contact_line
-    from procedure.models import Procedure
+    from procedure.models import Procedure, Stage
 
-    case = Procedure.objects.filter(lease__commune__insee_code="21231").order_by("pk").first()
+    # At the assignation the Charte foresees the household's questionnaire (letters/rules.py).
+    case = (
+        Procedure.objects.filter(lease__commune__insee_code="21231", current_stage=Stage.SUMMONS)
+        .order_by("pk")
+        .first()
+    )
     ccas, adil = Organisation.objects.get(code="ccas-dijon"), Organisation.objects.get(kind="adil")
 
     sign_in(page, email="secretariat@demo.prevex.fr", password=DEMO_PASSWORD)
     page.goto(f"/procedures/{case.pk}/")
-    page.get_by_label("Nouveau courrier").select_option(label="Courrier et questionnaire au ménage")
+    page.get_by_label("Courriers prévus à cette étape").select_option(
+        label="Courrier et questionnaire au ménage"
+    )
     page.get_by_role("button", name="Générer le courrier").click()
     expect(page.locator(".fr-alert--success")).to_contain_text("Courrier et questionnaire au ménage")
     link = page.locator("#courriers").get_by_role("link", name="Courrier et questionnaire au ménage").first

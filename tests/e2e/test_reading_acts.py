@@ -83,5 +83,7 @@ def test_secretariat_drops_pdfs_confirms_two_corrects_one_and_the_cases_show_the
     page.go_back()
     page.get_by_role("link", name=payment_order.expected["reference"]).click()
     expect(page.get_by_test_id("documents-actes")).to_contain_text("Commandement de payer du")
-    page.get_by_role("link", name="Procédures").first.click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("button", name="Procédures").click()
+    menu.get_by_role("link", name="Liste des procédures").click()
     expect(page.get_by_test_id("procedure")).to_have_count(3)

@@ -40,7 +40,7 @@ def test_a_saved_default_view_is_reopened_after_signing_out(page, secretariat):
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
     sign_in(page, email="secretariat@example.org", password=DEMO_PASSWORD)
-    page.get_by_role("link", name="Procédures", exact=True).first.focus()
+    page.get_by_role("link", name="Liste des procédures", exact=True).first.focus()
     page.keyboard.press("Enter")
 
     expect(sector_filter(page)).to_have_value("public")

@@ -52,6 +52,7 @@ def list_urls(landlord):
     urls += [f"{listing}?status={value}" for value, _ in STATUSES]
     urls += [f"{listing}?overdue={value}" for value in ("oui", "non")]
     urls += [f"{listing}?deadline_within=7", f"{listing}?landlord={landlord.pk}", f"{listing}?commune=21231"]
+    urls += [f"{listing}?commune=chenove", f"{listing}?landlord_name=orvitis"]
     urls += [f"{listing}?tri={order}{param}" for param in SORTS for order in ("", "-")]
     return urls
 

@@ -165,6 +165,36 @@ def test_filter_by_territory_and_by_commune(secretariat_client):
     assert shown(secretariat_client.get(URL, {"commune": "21231"})) == ["DIJON"]
 
 
+@pytest.mark.parametrize("typed", ["chenove", "CHENÔVE", "Chen", "nôve"])
+def test_the_commune_filter_ignores_accents_and_case_and_takes_a_part_of_the_name(secretariat_client, typed):
+    chenove = CommuneFactory(insee_code="21166", name="Chenôve", postal_codes="21300")
+    ProcedureFactory(reference="CHENOVE", lease__commune=chenove)
+    ProcedureFactory(reference="DIJON")
+
+    assert shown(secretariat_client.get(URL, {"commune": typed})) == ["CHENOVE"]
+
+
+def test_the_commune_filter_reads_hyphens_as_spaces(secretariat_client):
+    saint = CommuneFactory(insee_code="21540", name="Saint-Apollinaire", postal_codes="21850")
+    ProcedureFactory(reference="ST-APO", lease__commune=saint)
+    ProcedureFactory(reference="DIJON")
+
+    assert shown(secretariat_client.get(URL, {"commune": "saint apollinaire"})) == ["ST-APO"]
+    assert shown(secretariat_client.get(URL, {"commune": "SAINT-APO"})) == ["ST-APO"]
+
+
+@pytest.mark.parametrize("typed", ["societe generale", "Société Générale", "GÉNÉR"])
+def test_the_landlord_name_filter_ignores_accents_and_case(secretariat_client, typed):
+    landlord = LandlordFactory(name="SCI Société Générale d'Habitat")
+    household = HouseholdFactory()
+    ProcedureFactory(
+        reference="SCI", household=household, lease=LeaseFactory(household=household, landlord=landlord)
+    )
+    ProcedureFactory(reference="AUTRE")
+
+    assert shown(secretariat_client.get(URL, {"landlord_name": typed})) == ["SCI"]
+
+
 def test_filter_by_social_landlord(secretariat_client):
     orvitis = LandlordFactory(social=True, name="ORVITIS")
     household = HouseholdFactory()

@@ -1,15 +1,19 @@
 """The search box: name, reference, address, claim number; accent-insensitive; visible cases only."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from procedure import access
+from procedure.models import Stage, Task
 from procedure.services import refresh_search_text
 from tests.households.factories import HouseholdFactory, LeaseFactory, PersonFactory
-from tests.procedure.factories import ProcedureFactory
+from tests.procedure.factories import ProcedureFactory, procedure_at
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +148,63 @@ def test_addresses_are_searched_on_their_own_never_mixed_with_the_names(secretar
     assert by_address.url == reverse("procedure:detail", args=[on_the_street.pk])
     assert set(found(by_name)) >= {"EXP-HUGO", "EXP-RUE"}
     assert "EXP-MIXTE" not in found(by_name)
+
+
+def case_at(stage, reference, *, last_name, on):
+    procedure = procedure_at(stage, reference=reference, on=on, household__label=f"Mme {last_name}")
+    PersonFactory(household=procedure.household, last_name=last_name, first_name="Anne")
+    refresh_search_text(procedure.household)
+    return procedure
+
+
+def test_results_show_the_stage_and_the_next_deadline(secretariat_client):
+    today = timezone.localdate()
+    summons = case_at(Stage.SUMMONS, "EXP-ASSIGN", last_name="Garnier", on=today)
+    case_at(Stage.ORDER_TO_VACATE, "EXP-CQL", last_name="Garnier", on=today - datetime.timedelta(days=40))
+    soonest = summons.tasks.filter(status=Task.Status.OPEN).order_by("due_date", "pk").first()
+
+    response = secretariat_client.get(URL, {"q": "garnier"})
+
+    html = response.content.decode()
+    rows = {procedure.reference: procedure for procedure in response.context["page_obj"]}
+    assert "Assignation" in html and "Commandement de quitter les lieux" in html
+    assert rows["EXP-ASSIGN"].next_due_date == soonest.due_date
+    assert rows["EXP-ASSIGN"].next_due_title == soonest.title
+    assert f"{soonest.due_date:%d/%m/%Y}" in html and soonest.title in html
+    assert "(en retard)" in html  # the order to vacate's tasks were due weeks ago
+
+
+def test_stage_and_deadline_cost_no_query_per_row(secretariat_client, django_assert_num_queries):
+    today = timezone.localdate()
+    for number in range(2):
+        case_at(Stage.SUMMONS, f"EXP-{number}", last_name="Moreau", on=today)
+    secretariat_client.get(URL, {"q": "moreau"})  # the acting organisation stored in the session
+    with CaptureQueriesContext(connection) as two_rows:
+        secretariat_client.get(URL, {"q": "moreau"})
+    for number in range(2, 20):
+        case_at(Stage.ORDER_TO_VACATE, f"EXP-{number}", last_name="Moreau", on=today)
+
+    with django_assert_num_queries(len(two_rows)):
+        response = secretariat_client.get(URL, {"q": "moreau"})
+
+    assert len(found(response)) == 20
+    assert all(procedure.next_due_date for procedure in response.context["page_obj"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram similarity on PostgreSQL only")
+@pytest.mark.parametrize(("typed", "name"), [("Rouseau", "Rousseau"), ("Lopes", "Lopez")])
+def test_a_misspelt_name_finds_its_case_on_postgresql(secretariat_client, typed, name):
+    target = case("EXP-FLOU", label=f"Mme {name}", last_name=name)
+    case("EXP-AUTRE", label="M. Bernard", last_name="Bernard")
+
+    response = secretariat_client.get(URL, {"q": typed})
+
+    assert response.url == reverse("procedure:detail", args=[target.pk])
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's search is containment only")
+def test_on_sqlite_the_search_is_accent_insensitive_containment_not_fuzzy(secretariat_client):
+    target = case("EXP-1", label="Mme Rousseau", last_name="Rousseau")
+
+    assert secretariat_client.get(URL, {"q": "ROUSSÉ"}).url == reverse("procedure:detail", args=[target.pk])
+    assert found(secretariat_client.get(URL, {"q": "Rouseau"})) == []
