@@ -40,6 +40,11 @@ app.conf.beat_schedule = {
         "task": "referrals.tasks.flush_outbox",
         "schedule": crontab(minute="*/10"),
     },
+    # Faults lose nothing: the letter batches a dead worker or a lost task left behind.
+    "letter-batches-resume": {
+        "task": "letters.tasks.resume_batches",
+        "schedule": crontab(minute="*/5"),
+    },
     # Data protection (law.md): yesterday's unusual reading told to the administrators at 06:30;
     # previewed imports never confirmed deleted once a day old.
     "access-log-unusual-reading": {

@@ -40,3 +40,14 @@ def send_weekly_list(self, list_id):
 def generate_batch(batch_id):
     """A week's questionnaires in one action (progress stored on the LetterBatch row)."""
     return letter_services.run_batch(batch_id=batch_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def resume_batches(self):
+    """Periodic (beat): queue again the batches left behind, a task lost while the broker was down or
+    a worker killed in the middle (letters.services.letters.batches_to_resume); the claim makes a
+    second run harmless."""
+    batch_ids = letter_services.batches_to_resume()
+    for batch_id in batch_ids:
+        generate_batch.apply_async((batch_id,), **_same_queue(self))
+    return batch_ids
