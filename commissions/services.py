@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from config.celery import enqueue
 from directory.acting import (
     SECRETARIAT_ROLES,
     acting_organisation,
@@ -467,8 +468,8 @@ def publish(*, session, user) -> Session:
     session.save(update_fields=["status", "published_at"])
     change = record_publication(session, first_time=first_time)
     if first_time:
-        transaction.on_commit(lambda: tasks.notify_members.delay(session.pk))
-    transaction.on_commit(lambda: tasks.convene_households.delay(session.pk))
+        transaction.on_commit(lambda: enqueue(tasks.notify_members, session.pk))
+    transaction.on_commit(lambda: enqueue(tasks.convene_households, session.pk))
     return change
 
 
@@ -927,4 +928,4 @@ def queue_opinion_letters(*, session, user) -> None:
     if not session.items.filter(decided_at__isnull=False).exists():
         raise CommissionRefused("Aucun avis enregistré : pas de courrier à rédiger.")
     membership_id = user.acting.membership.pk
-    transaction.on_commit(lambda: tasks.send_opinion_letters.delay(session.pk, membership_id))
+    transaction.on_commit(lambda: enqueue(tasks.send_opinion_letters, session.pk, membership_id))

@@ -1,18 +1,11 @@
 """Celery tasks of the letters app: thin, take ids, idempotent (the services claim the work)."""
 
 from celery import shared_task
-from django.conf import settings
+
+from config.celery import same_queue as _same_queue
 
 from .services import delivery
 from .services import letters as letter_services
-
-
-def _same_queue(task) -> dict:
-    """Sub-tasks go to the queue their parent came from when it is a queue of its own (a test's
-    worker); from Prévex's queues (default, pdf, email) the router sends each to its own."""
-    routing_key = (task.request.delivery_info or {}).get("routing_key")
-    ours = {queue.name for queue in settings.CELERY_TASK_QUEUES}
-    return {"queue": routing_key} if routing_key and routing_key not in ours else {}
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=540, time_limit=600)

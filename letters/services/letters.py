@@ -23,6 +23,7 @@ from django.utils.html import escape
 from pypdf import PdfWriter
 from weasyprint import HTML
 
+from config.celery import enqueue
 from procedure.models import EventKind, Procedure, ProcedureEvent
 from procedure.rules import Action, actions_for
 
@@ -464,7 +465,7 @@ def start_batch(*, week_start, user) -> LetterBatch:
     batch = LetterBatch.objects.create(
         week_start=week_start, total=len(questionnaires_due(week_start)), created_by=user
     )
-    transaction.on_commit(lambda: generate_batch.delay(batch.pk))
+    transaction.on_commit(lambda: enqueue(generate_batch, batch.pk))
     return batch
 
 

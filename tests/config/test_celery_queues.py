@@ -23,6 +23,7 @@ QUEUE_OF = [
     ("letters.tasks.run_weekly_lists", "default"),
     ("referrals.tasks.flush_outbox", "default"),
     ("letters.tasks.resume_batches", "default"),
+    ("directory.tasks.flush_notifications", "default"),
     ("directory.tasks.expire_locks", "default"),
     ("procedure.tasks.read_act", "pdf"),
     ("procedure.tasks.alert_unusual_reading", "email"),
@@ -58,7 +59,7 @@ def test_a_sub_task_follows_its_parent_only_out_of_prevex_s_queues(parent_queue,
     queue; a test's worker on a queue of its own keeps its sub-tasks."""
     from types import SimpleNamespace
 
-    from letters.tasks import _same_queue
+    from config.celery import same_queue
 
     parent = SimpleNamespace(request=SimpleNamespace(delivery_info={"routing_key": parent_queue}))
-    assert _same_queue(parent) == ({"queue": parent_queue} if options is None else options)
+    assert same_queue(parent) == ({"queue": parent_queue} if options is None else options)
