@@ -148,3 +148,29 @@ def test_a_database_still_lost_shows_the_message_and_the_retry_button(
     assert "Réessayer l'import" in html
     assert confirm(secretariat_client, response, confirm="").status_code == 302
     assert ProcedureEvent.objects.count() == 3
+
+
+def test_the_database_lost_mid_api_import_is_a_503_and_the_same_key_retries(armed_import, dijon):
+    """The partner API runs the same import: a 503 with Retry-After, nothing written, not even the
+    Idempotency-Key's claim, so the commissaire de justice's retry with the same key is imported."""
+    from directory.models import IdempotentRequest, Organisation
+    from tests.partner_api import client_with, partner, token_for
+    from tests.procedure.test_api_acts import new_case
+
+    partner(Organisation.Kind.SOCIAL_LANDLORD, siren="272100139")
+    client = client_with(token_for(partner(Organisation.Kind.BAILIFFS))[1])
+    armed_import()
+    killer = Killer()
+    killer.start()
+
+    response = client.post("/api/v1/actes/", new_case("CJ-LOST"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    killer.join(timeout=20)
+
+    assert len(killer.killed) == 1
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "rien n'a été enregistré" in response.json()["detail"]
+    assert not Procedure.objects.exists() and not IdempotentRequest.objects.exists()
+    retried = client.post("/api/v1/actes/", new_case("CJ-LOST"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert retried.status_code == 201
+    assert ProcedureEvent.objects.count() == 1
