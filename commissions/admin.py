@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from directory.french import counted
 from households.models import HousingSector
 from procedure.models import Stage
 
@@ -69,7 +70,7 @@ class CommissionAdmin(admin.ModelAdmin):
     @admin.action(description="Supprimer (retirer) les commissions choisies")
     def retire(self, request, queryset):
         count = queryset.filter(is_active=True).update(is_active=False, retired_on=timezone.localdate())
-        messages.success(request, f"{count} commission(s) retirée(s) ; leur historique est conservé.")
+        messages.success(request, f"{counted(count, 'commission retirée')} ; leur historique est conservé.")
 
     @admin.action(description="Fusionner les commissions choisies dans la commission indiquée")
     def merge(self, request, queryset):
@@ -82,7 +83,8 @@ class CommissionAdmin(admin.ModelAdmin):
             return
         count = services.merge_commissions(commissions=queryset, into=target)
         messages.success(
-            request, f"{count} commission(s) fusionnée(s) dans {target} ; saisines en attente reportées."
+            request,
+            f"{counted(count, 'commission fusionnée')} dans {target} ; saisines en attente reportées.",
         )
 
 

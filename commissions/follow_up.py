@@ -149,21 +149,16 @@ def announce(recommendation) -> None:
 
 def digest_lines(*, today):
     """The referrals digest's lines for recommendations (referrals.services.DIGEST_SOURCES):
-    per organisation, its open recommendations overdue or due within 7 days."""
-    horizon = today + datetime.timedelta(days=7)
-    due = Recommendation.objects.open().filter(due_date__lte=horizon).select_related("responsible")
-    by_organisation = {}
-    for recommendation in due:
-        by_organisation.setdefault(recommendation.responsible, []).append(recommendation)
-    link = settings.SITE_URL + reverse("referrals:inbox")
-    lines = {}
-    for organisation, recommendations in by_organisation.items():
-        overdue = sum(1 for recommendation in recommendations if recommendation.due_date < today)
-        lines[organisation] = [
-            f"{len(recommendations)} préconisation(s) de commission confiée(s) à votre organisme arrivent "
-            f"à échéance d'ici 7 jours ({overdue} en retard) : {link}"
-        ]
-    return lines
+    per organisation, its open recommendations overdue or due within a week."""
+    from referrals.services import DUE_SOON, due_soon_lines
+
+    due = Recommendation.objects.open().filter(due_date__lte=today + DUE_SOON).select_related("responsible")
+    return due_soon_lines(
+        due,
+        organisation_of=lambda recommendation: recommendation.responsible,
+        today=today,
+        what=("préconisation de commission confiée", "préconisations de commission confiées"),
+    )
 
 
 def attach_previous(session, items) -> None:

@@ -20,10 +20,9 @@ def agenda_pdf(request, pk):
         session.items.select_related("procedure__household", "procedure__lease__commune").order_by("order")
     )
     _decorate_stages(items)
-    for item in items:
-        procedure_services.log_access(
-            user=request.user, procedure=item.procedure, context="ordre du jour pdf"
-        )
+    procedure_services.log_access_to_each(
+        user=request.user, procedures=[item.procedure for item in items], context="ordre du jour pdf"
+    )
     response = HttpResponse(calendar.agenda_pdf(session, items), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ordre-du-jour-{session.date:%Y-%m-%d}.pdf"'
     return response

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from config.celery import enqueue
+from directory.french import counted
 
 from .models import Session
 
@@ -32,9 +33,9 @@ class AgendaChange:
     def summary(self) -> str:
         parts = []
         if self.added:
-            parts.append(f"{self.added} dossier(s) ajouté(s)")
+            parts.append(counted(self.added, "dossier ajouté"))
         if self.removed:
-            parts.append(f"{self.removed} dossier(s) retiré(s)")
+            parts.append(counted(self.removed, "dossier retiré"))
         return ", ".join(parts)
 
 

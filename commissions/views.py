@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from directory.acting import require_secretariat
+from directory.french import counted
 from directory.models import Role
 from procedure import rules
 from procedure import services as procedure_services
@@ -108,7 +109,7 @@ def plan(request, pk):
     if form.is_valid():
         try:
             planned = services.plan_sessions(commission=commission, until=form.cleaned_data["until"])
-            messages.success(request, f"{len(planned)} séance(s) prévue(s).")
+            messages.success(request, f"{counted(len(planned), 'séance prévue')}.")
         except services.CommissionRefused as error:
             _refused(request, error)
     else:
@@ -134,7 +135,7 @@ def queue(request):
 @secretariat_only
 def suggest(request):
     created = services.suggest_review_requests()
-    messages.success(request, f"{len(created)} saisine(s) proposée(s) d'après les règles de la Charte.")
+    messages.success(request, f"{counted(len(created), 'saisine proposée')} d'après les règles de la Charte.")
     return redirect("commissions:queue")
 
 
@@ -268,6 +269,9 @@ def _render_session(request, session, add_form=None, status=200):
     if session.is_editable:
         _attach_presenter_forms(items)
     capacity = session.commission.capacity
+    procedure_services.log_access_to_each(
+        user=request.user, procedures=[item.procedure for item in items], context="séance"
+    )
     return render(
         request,
         "commissions/session.html",
@@ -684,6 +688,7 @@ def enter_pool(request, procedure_pk):
         entry = services.enter_pool(procedure=procedure, user=request.user, quota=form.cleaned_data["quota"])
         messages.success(request, "Ménage inscrit au vivier de relogement.")
         return redirect("commissions:pool_entry", pk=entry.pk)
+    procedure_services.log_access(user=request.user, procedure=procedure, context="vivier")
     return render(
         request,
         "commissions/enter_pool.html",

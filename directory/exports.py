@@ -7,14 +7,18 @@ A household's name or address comes from an imported file or a form: a value suc
 single quote, which spreadsheets read as "this is text"; numbers, dates and empty cells keep their
 type. In XLSX, text cells are written as text (never as a formula or an error code).
 
-Public API, for every app (and the partners' API CSV): `safe_cell`, `safe_row`, `xlsx_cell`, `xlsx_row`.
+Public API, for every app (and the partners' API CSV): `safe_cell`, `safe_row`, `xlsx_cell`, `xlsx_row`,
+and whole tables: `csv_text` and `xlsx_bytes`.
 """
 
+import csv
 import datetime
+import io
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils import timezone
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 # OWASP "CSV Injection": the characters that make a spreadsheet read a cell as a formula.
@@ -50,3 +54,25 @@ def xlsx_cell(sheet, value):
     cell = WriteOnlyCell(sheet, value=safe_cell(str(value)))
     cell.data_type = "s"  # never a formula ('f') nor an error code ('e'), whatever the text says
     return cell
+
+
+def csv_text(header: list, rows: Iterable, *, delimiter=",", lineterminator="\n") -> str:
+    """A table as CSV text: its header, then each row's cells made inert."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator)
+    writer.writerow(header)
+    writer.writerows(safe_row(row) for row in rows)
+    return out.getvalue()
+
+
+def xlsx_bytes(title: str, header: list, rows: Iterable) -> bytes:
+    """A table as a one-sheet XLSX (write-only: rows streamed), typed cells, the header frozen."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import enqueue
+from directory.french import counted
 
 from .models import Channel, Membership, Notification, NotificationPreference, Role
 
@@ -149,7 +150,7 @@ def email_digest(user, notifications) -> None:
     lines = "\n".join(f"- {notification.title}" for notification in notifications)
     link = settings.SITE_URL + reverse("directory:notifications")
     send_mail(
-        f"Prévex : {len(notifications)} notification(s) du jour",
+        f"Prévex : {counted(len(notifications), 'notification')} du jour",
         f"{lines}\n\nPour les consulter, connectez-vous à Prévex : {link}\n",
         None,
         [user.email],

@@ -8,8 +8,6 @@ département of the lease's commune in one query per source. A supplied indicato
 département's referent and is not aggregated here.
 """
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,7 +15,7 @@ from django.db.models import F
 from django.db.models.functions import ExtractYear
 
 from directory.departements.loading import departement_names
-from directory.exports import safe_row, xlsx_row
+from directory.exports import csv_text, xlsx_bytes
 from directory.models import Commune
 
 from . import counting
@@ -138,22 +136,8 @@ def export_rows(years) -> list[list]:
 
 
 def export_csv(years) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(safe_row(row) for row in export_rows(years))
-    return out.getvalue()
+    return csv_text(EXPORT_HEADER, export_rows(years))
 
 
 def export_xlsx(years) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "indicateurs"
-    sheet.append(EXPORT_HEADER)
-    for row in export_rows(years):
-        sheet.append(xlsx_row(sheet, row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes("indicateurs", EXPORT_HEADER, export_rows(years))

@@ -4,14 +4,12 @@ Charte IV: the CCAPEX plénière presents each year the follow-up indicators the
 each has a referent organisation, which supplies the figure when Prévex cannot count it.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from directory.exports import safe_row, xlsx_row
+from directory.exports import csv_text, xlsx_bytes
 from directory.models import Role
 
 from . import counting
@@ -120,22 +118,8 @@ def export_rows(years, scope=counting.DEPARTEMENT):
 
 
 def export_csv(years, scope=counting.DEPARTEMENT):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(safe_row(row) for row in export_rows(years, scope))
-    return out.getvalue()
+    return csv_text(EXPORT_HEADER, export_rows(years, scope))
 
 
 def export_xlsx(years, scope=counting.DEPARTEMENT):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "indicateurs"
-    sheet.append(EXPORT_HEADER)
-    for row in export_rows(years, scope):
-        sheet.append(xlsx_row(sheet, row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes("indicateurs", EXPORT_HEADER, export_rows(years, scope))

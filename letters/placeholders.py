@@ -50,7 +50,11 @@ def validate(text: str) -> None:
     unknown = sorted({name for name in used(text) if name not in PLACEHOLDERS})
     problems = []
     if unknown:
-        problems.append("Champ(s) inconnu(s) : " + ", ".join(_shown(name) for name in unknown) + ".")
+        problems.append(
+            ("Champ inconnu : " if len(unknown) == 1 else "Champs inconnus : ")
+            + ", ".join(_shown(name) for name in unknown)
+            + "."
+        )
     if TAG.search(text):
         problems.append("Les balises {% … %} et {# … #} ne sont pas permises.")
     if problems:

@@ -7,9 +7,7 @@ act recorded, no change made, no task closed). Reading many files while working 
 secretariat's job; reading many without touching any is what a curious or compromised account does.
 """
 
-import csv
 import datetime
-import io
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from directory.exports import safe_row
+from directory.exports import csv_text
 from directory.models import Membership, Role, User
 
 from .models import AccessLog, ChangeLog, ProcedureEvent, ReadingAlert, Task
@@ -46,12 +44,8 @@ def detail_items(entry) -> list[tuple[str, object]]:
 
 def export_csv(entries) -> bytes:
     """The filtered log as CSV (UTF-8 with BOM, `;`), its cells formula-safe."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADER)
-    for entry in entries.iterator(chunk_size=2000):
-        writer.writerow(safe_row(_export_values(entry)))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = (_export_values(entry) for entry in entries.iterator(chunk_size=2000))
+    return ("\ufeff" + csv_text(EXPORT_HEADER, rows, delimiter=";", lineterminator="\r\n")).encode("utf-8")
 
 
 def _export_values(entry) -> list:

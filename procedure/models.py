@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from directory.acting import acting_role
+from directory.french import counted
 from directory.models import ApiToken, Organisation, Role
 from households.models import Household, Landlord, Lease
 
@@ -487,7 +488,7 @@ class AnonymisationRun(models.Model):
 
     def __str__(self):
         what = "Simulation" if self.dry_run else "Anonymisation"
-        return f"{what} du {self.at:%d/%m/%Y %H:%M} : {self.cases} dossier(s)"
+        return f"{what} du {self.at:%d/%m/%Y %H:%M} : {counted(self.cases, 'dossier')}"
 
 
 class AnonymisedCase(models.Model):
@@ -578,4 +579,5 @@ class ListPreference(models.Model):
 
 
 # The acts read from their PDF (procedure/reading/).
+
 from .reading.models import ActDocument, ActDocumentAccess, ReadingBatch  # noqa: E402, F401

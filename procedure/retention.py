@@ -87,12 +87,11 @@ def run(*, today: datetime.date | None = None, dry_run: bool = False, user=None)
     before = closed_before(today or timezone.localdate(), RetentionPolicy.current().months_after_closure)
     ids = due(before)
     if dry_run:
-        stale = _stale_files(_start_of(before), clear=False)
         return AnonymisationRun.objects.create(
             dry_run=True,
             closed_before=before,
             cases=len(ids),
-            files_deleted=len(stale),
+            files_deleted=_count_files(ids, before),
             procedure_ids=ids,
             user=user,
         )
@@ -108,6 +107,25 @@ def run(*, today: datetime.date | None = None, dry_run: bool = False, user=None)
         transaction.on_commit(lambda: _delete_files(files))
     logger.info("anonymisation_run run=%s cases=%s files=%s", journal.pk, len(claimed), len(files))
     return journal
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _count_files(ids, before) -> int:
+    """The files a run would delete: the run itself, in a transaction rolled back (its files are
+    deleted only once it commits), so that the dry run counts exactly what the run does."""
+    files = []
+    try:
+        with transaction.atomic():
+            for start in range(0, len(ids), BATCH):
+                files += anonymise(ids[start : start + BATCH])
+            files += _stale_files(_start_of(before), clear=True)
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return len(files)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

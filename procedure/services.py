@@ -866,6 +866,16 @@ def log_access(*, user, procedure=None, context="dossier", **detail) -> AccessLo
     )
 
 
+def log_access_to_each(*, user, procedures, context, **detail) -> None:
+    """One access-log row per case of a page or a file that holds several (an agenda, say), in one
+    statement: the case's readers are then known case by case (the subject export)."""
+    organisation = acting_organisation(user)
+    AccessLog.objects.bulk_create(
+        AccessLog(user=user, organisation=organisation, procedure=procedure, context=context, detail=detail)
+        for procedure in procedures
+    )
+
+
 def log_api_access(*, token, context, **detail) -> AccessLog:
     """A read of households' data through the partner API: the token and its organisation instead
     of a user (law.md, "Data protection"), `detail` as for `log_access`."""

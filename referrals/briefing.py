@@ -2,6 +2,7 @@
 knows, so that nothing is retyped (décret 2021-8: the DSF reaches the judge and the CCAPEX 5
 working days before the hearing; CERFA 16227*01 headings)."""
 
+from directory.french import counted
 from households.models import Person
 from procedure import rules
 
@@ -57,9 +58,9 @@ def _composition(household):
     ]
     counts = []
     if household.adults is not None:
-        counts.append(f"{household.adults} adulte(s)")
+        counts.append(counted(household.adults, "adulte"))
     if household.children:
-        counts.append(f"{household.children} enfant(s)")
+        counts.append(counted(household.children, "enfant"))
     if household.monthly_resources is not None:
         counts.append(f"ressources mensuelles : {household.monthly_resources} €")
     return "\n".join(lines + ([", ".join(counts)] if counts else []))

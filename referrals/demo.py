@@ -6,6 +6,7 @@ once each organisation has its set.
 
 from django.utils import timezone
 
+from directory.french import counted
 from directory.models import Organisation, User
 from procedure.models import Procedure
 
@@ -59,7 +60,7 @@ def seed_referrals(stdout=None) -> None:
         worker.acting = _Acting(worker, code)
         made = _seed_for(organisation, worker, kind, secretariat)
         if stdout is not None:
-            stdout.write(f"{email} : {made} demande(s) créée(s).")
+            stdout.write(f"{email} : {counted(made, 'demande créée')}.")
 
 
 def _seed_for(organisation, worker, kind, secretariat):

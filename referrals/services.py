@@ -24,6 +24,7 @@ from directory.acting import (
     is_secretariat,
     require_secretariat,
 )
+from directory.french import counted
 from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import EventKind
@@ -583,22 +584,37 @@ def release_after_failure(message, error, *, final) -> None:
     OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=str(error)[:250])
 
 
-def referral_digest_lines(*, today):
-    """Per organisation, its open referrals overdue or due within 7 days."""
-    horizon = today + datetime.timedelta(days=7)
-    due = Referral.objects.open().filter(due_date__lte=horizon).select_related("addressed_to")
+# Work due within a week is announced in the daily digest and filtered as "cette semaine".
+DUE_SOON = datetime.timedelta(days=7)
+
+
+def due_soon_lines(due, *, organisation_of, today, what) -> dict:
+    """Per organisation, one digest line for its open items overdue or due within DUE_SOON: `due`
+    already filtered, `what` the (singular, plural) of what they are."""
     by_organisation = {}
-    for referral in due:
-        by_organisation.setdefault(referral.addressed_to, []).append(referral)
+    for item in due:
+        by_organisation.setdefault(organisation_of(item), []).append(item)
     link = f"{settings.SITE_URL}{reverse('referrals:inbox')}"
     lines = {}
-    for organisation, referrals in by_organisation.items():
-        overdue = sum(1 for referral in referrals if referral.due_date < today)
+    for organisation, items in by_organisation.items():
+        overdue = sum(1 for item in items if item.due_date < today)
+        verb = "arrivent" if len(items) > 1 else "arrive"
         lines[organisation] = [
-            f"{len(referrals)} demande(s) adressée(s) à votre organisme arrivent à échéance d'ici 7 jours"
+            f"{counted(len(items), *what)} à votre organisme {verb} à échéance d'ici 7 jours"
             f" ({overdue} en retard) : {link}"
         ]
     return lines
+
+
+def referral_digest_lines(*, today):
+    """Per organisation, its open referrals overdue or due within a week."""
+    due = Referral.objects.open().filter(due_date__lte=today + DUE_SOON).select_related("addressed_to")
+    return due_soon_lines(
+        due,
+        organisation_of=lambda referral: referral.addressed_to,
+        today=today,
+        what=("demande adressée", "demandes adressées"),
+    )
 
 
 def filed_digest_lines(*, today):
@@ -618,7 +634,7 @@ def filed_digest_lines(*, today):
         counts[organisation] = counts.get(organisation, 0) + 1
     link = f"{settings.SITE_URL}{reverse('procedure:work_queue')}"
     return {
-        organisation: [f"{count} diagnostic(s) transmis hier : {link}"]
+        organisation: [f"{counted(count, 'diagnostic transmis', 'diagnostics transmis')} hier : {link}"]
         for organisation, count in counts.items()
     }
 

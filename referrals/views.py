@@ -5,8 +5,6 @@ Every referral is reached through `Referral.objects.visible_to` (404 otherwise);
 case writes an access-log row; an action the user may not take is a 403.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
@@ -101,9 +99,7 @@ def _filter(referrals, form):
     if data["due"] == "retard":
         referrals = referrals.overdue(today)
     elif data["due"] == "semaine":
-        referrals = referrals.open().filter(
-            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7)
-        )
+        referrals = referrals.open().filter(due_date__gte=today, due_date__lte=today + services.DUE_SOON)
     return referrals
 
 
@@ -445,6 +441,7 @@ def request_referral(request, procedure_pk):
         else:
             messages.success(request, f"Demande adressée à {referral.addressed_to.name}.")
             return redirect("procedure:detail", procedure.pk)
+    procedure_services.log_access(user=request.user, procedure=procedure, context="demande d'orientation")
     return render(
         request,
         "referrals/request_form.html",
@@ -488,6 +485,7 @@ def add_measure(request, procedure_pk):
         else:
             messages.success(request, "Mesure d'accompagnement enregistrée.")
             return redirect("procedure:detail", procedure.pk)
+    procedure_services.log_access(user=request.user, procedure=procedure, context="mesure d'accompagnement")
     return render(
         request,
         "referrals/measure_form.html",
@@ -524,6 +522,9 @@ def edit_measure(request, pk):
         else:
             messages.success(request, "Mesure d'accompagnement mise à jour.")
             return redirect("procedure:detail", measure.procedure_id)
+    procedure_services.log_access(
+        user=request.user, procedure=measure.procedure, context="mesure d'accompagnement"
+    )
     return render(
         request,
         "referrals/measure_edit.html",

@@ -321,3 +321,42 @@ def test_the_addressee_of_a_recommendation_opens_it_and_nothing_of_the_commissio
     assert AccessLog.objects.filter(user=world["addressee"], context="préconisation").exists()
     for name in ("commissions:item", "commissions:session", "commissions:close_recommendation"):
         assert client.get(reverse(name, kwargs=KWARGS[name](world))).status_code in NOT_REACHED
+
+
+def _body(response):
+    """The text a page or a file carries (a PDF's bytes as they are: a name in a PDF is compressed,
+    so a PDF counts as personal by its kind, see below)."""
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+        _close(response)
+        return content
+    return response.content
+
+
+# Files of an id that hold no household's data: the annual report's PDF (aggregated figures).
+AGGREGATED_FILES = {"indicators:report"}
+
+
+def test_every_page_of_a_household_the_secretariat_opens_writes_an_access_log_row(secretariat, world):
+    """law.md, "Data protection": every read of a household's data is logged. Every GET of the walk
+    that answers with the household's name (a page, a JSON status) or with a file (PDF, XLSX, CSV:
+    letters, lists, attachments, acts; a PDF's text is compressed, so a file counts by its kind)
+    writes at least one access-log row."""
+    client = client_for(secretariat)
+    name = world["case"].household.label.encode()
+    unlogged = []
+    for url_name, kwargs in sorted(KWARGS.items()):
+        if url_name.startswith("api:") or url_name in AGGREGATED_FILES:
+            continue
+        before = AccessLog.objects.count() + ActDocumentAccess.objects.count()
+        response = client.get(reverse(url_name, kwargs=kwargs(world)))
+        if response.status_code != 200:
+            continue
+        body = _body(response)
+        content_type = response.get("Content-Type", "")
+        is_file = not content_type.startswith(("text/html", "application/json"))
+        if (
+            name in body or is_file
+        ) and before == AccessLog.objects.count() + ActDocumentAccess.objects.count():
+            unlogged.append(url_name)
+    assert unlogged == [], " ".join(unlogged)

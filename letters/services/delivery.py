@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import enqueue
+from directory.french import counted
 
 from ..models import Delivery, ListKind, WeeklyList
 from . import weekly_lists
@@ -212,7 +213,7 @@ def message(weekly: WeeklyList) -> EmailMessage:
         "Bonjour,",
         "",
         f"La {weekly.get_kind_display().lower()} de la semaine {weekly.iso_week} ({dates}) compte "
-        f"{weekly.row_count} ménage(s).",
+        f"{counted(weekly.row_count, 'ménage')}.",
     ]
     if weekly.send_as_attachment:
         lines.append("Vous la trouverez en pièces jointes (XLSX, CSV et PDF).")

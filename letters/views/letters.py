@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from directory.acting import require_secretariat
+from directory.french import counted
 from directory.models import Role
 from procedure import services as procedure_services
 from procedure.models import Procedure
@@ -40,7 +41,7 @@ def index(request):
         except services.LetterRefused as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, f"Génération de {batch.total} questionnaire(s) lancée.")
+            messages.success(request, f"Génération de {counted(batch.total, 'questionnaire')} lancée.")
             return redirect("letters:index")
     batches = LetterBatch.objects.select_related("created_by")[:10]
     return render(request, "letters/index.html", {"title": "Courriers", "form": form, "batches": batches})
@@ -120,6 +121,7 @@ def answer(request, procedure_pk):
         services.record_answer(procedure=procedure, user=request.user, letter=letter, **form.cleaned_data)
         messages.success(request, "Réponse au questionnaire enregistrée.")
         return redirect("procedure:detail", pk=procedure.pk)
+    procedure_services.log_access(user=request.user, procedure=procedure, context="réponse au questionnaire")
     return render(
         request,
         "letters/answer.html",
@@ -129,7 +131,8 @@ def answer(request, procedure_pk):
 
 def templates(request):
     _require_admin(request)
-    for kind in LetterKind:
+    with_versions = set(LetterTemplate.objects.filter(versions__isnull=False).values_list("kind", flat=True))
+    for kind in set(LetterKind.values) - with_versions:  # the Charte's wording, at first use
         services.current_version(kind)
     items = LetterTemplate.objects.prefetch_related("versions")
     return render(request, "letters/templates.html", {"title": "Modèles de courrier", "templates": items})

@@ -234,5 +234,7 @@ def test_a_new_recommendation_e_mails_its_organisation_a_link_only(
 def test_the_daily_digest_counts_the_recommendations_due(asll, ccas_dijon):
     assert referral_services.queue_digests(today=TODAY) == 1
     body = OutboxMessage.objects.get(dedup_key=f"digest-{ccas_dijon.pk}-{TODAY:%Y-%m-%d}").body
-    assert "1 préconisation(s) de commission" in body and "(1 en retard)" in body
+    assert (
+        "1 préconisation de commission confiée à votre organisme arrive" in body and "(1 en retard)" in body
+    )
     assert asll.procedure.household.label not in body

@@ -54,7 +54,7 @@ def test_republishing_after_a_change_tells_the_members_what_changed_once(
     assert len(mail.outbox) == 2
     message = mail.outbox[1]
     assert message.to == ["membre.caf@example.org"]
-    assert "2 dossier(s) ajouté(s), 1 dossier(s) retiré(s)" in message.body
+    assert "2 dossiers ajoutés, 1 dossier retiré" in message.body
     assert f"/commissions/mes-seances/{session.pk}/" in message.body
     assert not any(name in message.body + message.subject for name in ("Alpha", "Bravo", "Charlie"))
     session.refresh_from_db()

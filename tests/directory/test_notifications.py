@@ -63,7 +63,7 @@ def test_the_digest_gathers_the_day_s_notifications_once(social_worker, django_c
     assert tasks.send_notification_digests.delay().get() == 1
     assert tasks.send_notification_digests.delay().get() == 0
     assert len(mail.outbox) == 1
-    assert "3 notification(s)" in mail.outbox[0].subject
+    assert "3 notifications" in mail.outbox[0].subject
     assert reverse("directory:notifications") in mail.outbox[0].body
 
 

@@ -57,14 +57,14 @@ def test_the_mediation_de_dijon_from_the_suggestions_to_the_decisions(
         page.get_by_role("link", name="Commissions", exact=True).first.click()
         page.get_by_role("link", name="Dossiers en attente d'examen").click()
         page.get_by_role("button", name="Rechercher les situations à proposer").click()
-        expect(page.locator(".fr-alert")).to_contain_text("11 saisine(s) proposée(s)")
+        expect(page.locator(".fr-alert")).to_contain_text("11 saisines proposées")
         expect(page.get_by_test_id("queue-row")).to_have_count(11)
         screenshot("commissions-queue")
 
         page.get_by_role("link", name=mediation.name).first.click()
         page.get_by_label("Prévoir les séances jusqu'au").fill("2027-02-28")
         page.get_by_role("button", name="Prévoir les séances selon le rythme").click()
-        expect(page.locator(".fr-alert")).to_contain_text("1 séance(s) prévue(s)")
+        expect(page.locator(".fr-alert")).to_contain_text("1 séance prévue")
         page.get_by_test_id("sessions").get_by_role("link").first.click()
         session = Session.objects.get(commission=mediation)
 

@@ -216,5 +216,16 @@ def test_an_unknown_placeholder_is_refused_in_the_editor(administrator_client):
     response = administrator_client.post(url, {"subject": "Objet", "body": "Bonjour {{ menage.telephone }}"})
 
     assert response.status_code == 200
-    assert "Champ(s) inconnu(s) : {{ menage.telephone }}." in response.content.decode()
+    assert "Champ inconnu : {{ menage.telephone }}." in response.content.decode()
     assert services.current_version(LetterKind.CFP_HOUSEHOLD).number == 1
+
+
+def test_the_templates_page_reads_every_kind_in_a_fixed_number_of_queries(
+    administrator_client, django_assert_max_num_queries
+):
+    """The Charte's wordings are written once, at first use; afterwards the page reads all the
+    kinds' templates and versions in one go, not two queries a kind."""
+    administrator_client.get(reverse("letters:templates"))
+    with django_assert_max_num_queries(8):
+        response = administrator_client.get(reverse("letters:templates"))
+    assert response.status_code == 200

@@ -41,7 +41,7 @@ def test_an_unknown_placeholder_is_refused_at_save_with_the_allowed_ones_listed(
         )
 
     message = " ".join(refused.value.message_dict["body"])
-    assert "Champ(s) inconnu(s) : {{ menage.age }}." in message
+    assert "Champ inconnu : {{ menage.age }}." in message
     assert "Champs autorisés : {{ menage.nom }}" in message and "{{ date_expulsion_possible }}" in message
     assert version.template.versions.count() == 1
 

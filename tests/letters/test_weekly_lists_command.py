@@ -35,7 +35,7 @@ def test_the_command_writes_the_week_s_lists_as_xlsx_csv_and_pdf(tmp_path):
     assert [row["reference"] for row in siao_rows] == ["OCTROI-1"]
     sheet = load_workbook(tmp_path / "caf-2026-W46.xlsx").active
     assert [cell.value for cell in sheet[2]][0] == "CP-1"
-    assert "siao 2026-W46: 1 ménage(s)" in output.getvalue()
+    assert "siao 2026-W46: 1 ménage" in output.getvalue()
     assert not WeeklyList.objects.exists()  # built by hand: nothing recorded, nothing sent
 
 
@@ -48,7 +48,7 @@ def test_dry_run_counts_and_writes_nothing(tmp_path):
     )
 
     assert not (tmp_path / "out").exists()
-    assert "siao 2026-W46: 1 ménage(s) (simulation" in output.getvalue()
+    assert "siao 2026-W46: 1 ménage (simulation" in output.getvalue()
 
 
 def test_a_malformed_week_is_refused_in_french(tmp_path):

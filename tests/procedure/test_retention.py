@@ -176,11 +176,14 @@ def test_a_dry_run_says_what_it_would_do_and_changes_nothing(full_case):
 
     call_command("anonymise_closed_cases", "--dry-run", stdout=out)
 
-    assert "1 seraient anonymisés" in out.getvalue()
+    # The case's attachment and letter: what the run then deletes (a dry run counts by running the
+    # anonymisation in a transaction rolled back).
+    assert "1 serait anonymisé, 2 fichiers à supprimer." in out.getvalue()
     case.refresh_from_db()
     assert case.household.label == "M. et Mme Zablocki" and default_storage.exists(letter.file.name)
     (journal,) = AnonymisationRun.objects.all()
     assert (journal.dry_run, journal.cases, journal.procedure_ids) == (True, 1, [case.pk])
+    assert retention.run().files_deleted == journal.files_deleted == 2
 
 
 def test_weekly_lists_older_than_the_period_are_deleted(django_capture_on_commit_callbacks):

@@ -97,7 +97,7 @@ def test_submitting_asks_for_confirmation_then_files_and_tells_the_secretariat(
     digest = OutboxMessage.objects.get(
         dedup_key=f"digest-{dsf.requesting_organisation.pk}-{tomorrow:%Y-%m-%d}"
     )
-    assert "1 diagnostic(s) transmis hier" in digest.body
+    assert "1 diagnostic transmis hier" in digest.body
     assert dsf.procedure.household.label not in digest.body
     queue = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
     assert 'data-testid="filed-diagnosis"' in queue and reverse("referrals:detail", args=[dsf.pk]) in queue

@@ -121,5 +121,5 @@ def test_installing_the_defaults_again_changes_nothing_and_keeps_an_administrato
 def test_setup_routing_command_reports_what_it_created(capsys):
     RoutingRule.objects.filter(kind=K.SOCIAL_WATCH).delete()
     call_command("setup_routing")
-    assert "1 règle(s) d'orientation créée(s)." in capsys.readouterr().out
+    assert "1 règle d'orientation créée." in capsys.readouterr().out
     assert suggested(K.SOCIAL_WATCH, MONTBARD) == "siao-21"

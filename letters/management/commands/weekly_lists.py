@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from directory.french import counted
 from letters.models import ListKind
 from letters.services import weekly_lists
 
@@ -36,12 +37,12 @@ class Command(BaseCommand):
             if dry_run:
                 count = len(weekly_lists.rows(kind, week_start))
                 self.stdout.write(
-                    f"{kind.value} {label}: {count} ménage(s) (simulation, aucun fichier écrit)"
+                    f"{kind.value} {label}: {counted(count, 'ménage')} (simulation, aucun fichier écrit)"
                 )
                 continue
             rows, content = weekly_lists.files(kind, week_start)
             for extension, data in content.items():
                 (directory / f"{kind.value}-{label}.{extension}").write_bytes(data)
             self.stdout.write(
-                f"{kind.value} {label}: {len(rows)} ménage(s) -> {directory}/{kind.value}-{label}.*"
+                f"{kind.value} {label}: {counted(len(rows), 'ménage')} -> {directory}/{kind.value}-{label}.*"
             )

@@ -3,6 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
+from directory.french import counted
 from procedure import retention
 
 
@@ -16,8 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         journal = retention.run(dry_run=dry_run)
-        verb = "seraient anonymisés" if dry_run else "anonymisés"
-        self.stdout.write(
-            f"Dossiers clos avant le {journal.closed_before:%d/%m/%Y} : {journal.cases} {verb}, "
-            f"{journal.files_deleted} fichier(s) {'à supprimer' if dry_run else 'supprimés'}."
-        )
+        if dry_run:
+            cases = counted(journal.cases, "serait anonymisé", "seraient anonymisés")
+            files = counted(journal.files_deleted, "fichier à supprimer", "fichiers à supprimer")
+        else:
+            cases = counted(journal.cases, "anonymisé")
+            files = counted(journal.files_deleted, "fichier supprimé")
+        self.stdout.write(f"Dossiers clos avant le {journal.closed_before:%d/%m/%Y} : {cases}, {files}.")

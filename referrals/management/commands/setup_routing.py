@@ -6,6 +6,7 @@ changes (in the admin, "Règles d'orientation") are kept.
 
 from django.core.management.base import BaseCommand
 
+from directory.french import counted
 from referrals.routing import install_default_rules
 
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created, skipped = install_default_rules()
-        self.stdout.write(f"{created} règle(s) d'orientation créée(s).")
+        rules = counted(created, "règle d'orientation créée", "règles d'orientation créées")
+        self.stdout.write(f"{rules}.")
         for item in skipped:
             self.stdout.write(
                 self.style.WARNING(f"Ignorée (organisme, territoire ou commune absent) : {item}")
