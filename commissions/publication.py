@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from config.celery import enqueue
 from directory.french import counted
 
 from .models import Session
@@ -58,7 +59,7 @@ def record_publication(session, *, first_time) -> AgendaChange:
     if not first_time and change.changed:
         version = Session.objects.values_list("agenda_version", flat=True).get(pk=session.pk)
         summary = change.summary()
-        transaction.on_commit(lambda: tasks.notify_agenda_change.delay(session.pk, version, summary))
+        transaction.on_commit(lambda: enqueue(tasks.notify_agenda_change, session.pk, version, summary))
     return change
 
 

@@ -4,10 +4,12 @@ The beat schedule is declared here and only here; django-celery-beat's DatabaseS
 into the database, where an administrator can see it.
 """
 
+import logging
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -40,6 +42,16 @@ app.conf.beat_schedule = {
         "task": "referrals.tasks.flush_outbox",
         "schedule": crontab(minute="*/10"),
     },
+    # Faults lose nothing: the immediate notification e-mails a broker down at commit left behind,
+    # the letter batches a dead worker or a lost task left behind.
+    "notifications-flush": {
+        "task": "directory.tasks.flush_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
+    "letter-batches-resume": {
+        "task": "letters.tasks.resume_batches",
+        "schedule": crontab(minute="*/5"),
+    },
     # Data protection (law.md): yesterday's unusual reading told to the administrators at 06:30;
     # previewed imports never confirmed deleted once a day old.
     "access-log-unusual-reading": {
@@ -55,3 +67,31 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5),
     },
 }
+
+
+logger = logging.getLogger("config.celery")
+
+
+def same_queue(task) -> dict:
+    """Sub-tasks go to the queue their parent came from when it is a queue of its own (a test's
+    worker); from Prévex's queues (default, pdf, email) the router sends each to its own."""
+    routing_key = (task.request.delivery_info or {}).get("routing_key")
+    ours = {queue.name for queue in app.conf.task_queues or ()}
+    return {"queue": routing_key} if routing_key and routing_key not in ours else {}
+
+
+def enqueue(task, *args, **options):
+    """Queue a task from a page (usually after commit) without letting a broker that is down break
+    the page: the work it stands for is already stored (an outbox message, a queued batch) and a
+    periodic task queues it again once Redis answers (docs/deploy.md "When something fails").
+
+    The result is never read by a page, so none is awaited (`ignore_result`): with Redis down, the
+    publish fails after kombu's short retry policy (about a second) instead of the result backend's
+    long reconnection. Returns the AsyncResult, or None when the broker was unreachable."""
+    if task.app.conf.task_always_eager:
+        return task.apply_async(args, **options)
+    try:
+        return task.apply_async(args, ignore_result=True, **options)
+    except (BrokerUnreachable, OSError) as error:
+        logger.warning("task_not_queued task=%s error=%s", task.name, type(error).__name__)
+        return None

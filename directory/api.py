@@ -8,11 +8,12 @@ counted against the token's rate limit and logged (organisation, endpoint, statu
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
@@ -23,6 +24,10 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from .models import ApiCall, ApiToken, IdempotentRequest
+
+logger = logging.getLogger(__name__)
+# The database lost in the middle of a request (docs/deploy.md "When something fails").
+DATABASE_LOST = (OperationalError, InterfaceError)
 
 TOKEN_PREFIX = "pvx_"
 
@@ -154,9 +159,27 @@ class PartnerApiView(APIView):
             wait, detail=f"Trop d'appels : {settings.API_RATE_LIMIT} par minute au plus pour un jeton."
         )
 
+    def handle_exception(self, exc):
+        """The database lost in the middle of a write (server restarted, connection cut): the
+        transaction is rolled back, so a 503 says that nothing was written and to retry."""
+        if isinstance(exc, DATABASE_LOST):
+            logger.warning("api_database_lost view=%s error=%s", type(self).__name__, type(exc).__name__)
+            return Response(
+                {
+                    "detail": "Base de données momentanément indisponible : rien n'a été enregistré. "
+                    "Réessayez dans une minute (avec la même Idempotency-Key)."
+                },
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "60"},
+            )
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        self._log(request, response)
+        try:
+            self._log(request, response)
+        except DATABASE_LOST:  # still unreachable: the answer goes out unlogged, said in the logs
+            logger.warning("api_call_not_logged status=%s", response.status_code)
         return response
 
     def _log(self, request, response):

@@ -6,6 +6,7 @@ The other apps declare their kinds of event here (KINDS, filled in their AppConf
 call notify(); directory knows nothing of them.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from config.celery import enqueue
 from directory.french import counted
 
 from .models import Channel, Membership, Notification, NotificationPreference, Role
@@ -79,7 +81,24 @@ def notify(*, users, kind, title, url, dedup_key) -> int:
 def _enqueue(notification_id):
     from .tasks import send_notification
 
-    send_notification.delay(notification_id)
+    enqueue(send_notification, notification_id)
+
+
+def immediate_waiting(*, now=None) -> list[int]:
+    """The immediate e-mails whose task never reached a worker (the broker was down at commit):
+    unread, not e-mailed, older than ten minutes and younger than two days (an older one would
+    arrive stale; the list in Prévex still shows it), for the users who want them at once."""
+    now = now or timezone.now()
+    pending = Notification.objects.unread().filter(
+        emailed_at__isnull=True,
+        created_at__lt=now - datetime.timedelta(minutes=10),
+        created_at__gte=now - datetime.timedelta(days=2),
+    )
+    waiting = []
+    for notification in pending.select_related("user").order_by("pk")[:500]:
+        if channel_for(notification.user, notification.kind) == Channel.IMMEDIATE:
+            waiting.append(notification.pk)
+    return waiting
 
 
 def claim_email(notification_id) -> Notification | None:

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from config.celery import same_queue
+
 from . import services
 
 
@@ -25,6 +27,18 @@ def send_notification(self, notification_id) -> bool:
         notifications.release([notification_id])
         raise self.retry(countdown=120, exc=error) from error
     return True
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def flush_notifications(self) -> int:
+    """Periodic: queue again the immediate e-mails left behind (broker down at commit time); the
+    claim (emailed_at) makes a second queueing harmless."""
+    from . import notifications
+
+    waiting = notifications.immediate_waiting()
+    for notification_id in waiting:
+        send_notification.apply_async((notification_id,), **same_queue(self))
+    return len(waiting)
 
 
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)

@@ -237,6 +237,9 @@ class LetterBatch(models.Model):
     )
     created_at = models.DateTimeField("le", auto_now_add=True)
     error = models.CharField("erreur", max_length=250, blank=True)
+    # The worker running the batch (services.letters.claim_batch) and its last sign of life.
+    claim_token = models.UUIDField("jeton de traitement", null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("dernier signe du traitement", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "lot de courriers"
@@ -299,6 +302,14 @@ class Letter(models.Model):
     class Meta:
         verbose_name = "courrier"
         ordering = ["-created_at"]
+        constraints = [
+            # A batch taken over after its worker died never generates a letter twice.
+            models.UniqueConstraint(
+                fields=["batch", "procedure", "kind"],
+                condition=models.Q(batch__isnull=False),
+                name="letter_once_per_batch_case_kind",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.recipient}"

@@ -2,14 +2,10 @@
 
 from celery import shared_task
 
+from config.celery import same_queue as _same_queue
+
 from .services import delivery
 from .services import letters as letter_services
-
-
-def _same_queue(task) -> dict:
-    """Sub-tasks go to the queue their parent came from (a worker may consume a queue of its own)."""
-    routing_key = (task.request.delivery_info or {}).get("routing_key")
-    return {"queue": routing_key} if routing_key else {}
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=540, time_limit=600)
@@ -40,3 +36,14 @@ def send_weekly_list(self, list_id):
 def generate_batch(batch_id):
     """A week's questionnaires in one action (progress stored on the LetterBatch row)."""
     return letter_services.run_batch(batch_id=batch_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def resume_batches(self):
+    """Periodic (beat): queue again the batches left behind, a task lost while the broker was down or
+    a worker killed in the middle (letters.services.letters.batches_to_resume); the claim makes a
+    second run harmless."""
+    batch_ids = letter_services.batches_to_resume()
+    for batch_id in batch_ids:
+        generate_batch.apply_async((batch_id,), **_same_queue(self))
+    return batch_ids

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import enqueue
 from directory import notifications
 from directory.acting import (
     acting_organisation,
@@ -560,7 +561,7 @@ def queue_message(*, organisation, subject, body, dedup_key) -> OutboxMessage | 
 def _enqueue(message_id):
     from .tasks import send_outbox_message
 
-    send_outbox_message.delay(message_id)
+    enqueue(send_outbox_message, message_id)
 
 
 def claim_message(message_id) -> OutboxMessage | None:

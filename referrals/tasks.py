@@ -6,6 +6,8 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from config.celery import same_queue
+
 from . import services
 from .models import OutboxMessage
 
@@ -42,8 +44,8 @@ def send_referral_digests() -> int:
     return services.queue_digests()
 
 
-@shared_task(acks_late=True, max_retries=3)
-def flush_outbox() -> int:
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def flush_outbox(self) -> int:
     """Periodic: queue again the pending messages left behind (broker down at commit time)."""
     stale = timezone.now() - timezone.timedelta(minutes=10)
     ids = list(
@@ -52,5 +54,5 @@ def flush_outbox() -> int:
         ).values_list("pk", flat=True)[:500]
     )
     for message_id in ids:
-        send_outbox_message.delay(message_id)
+        send_outbox_message.apply_async((message_id,), **same_queue(self))
     return len(ids)

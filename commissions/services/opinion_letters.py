@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from config.celery import enqueue
 from directory.acting import (
     require_secretariat,
 )
@@ -52,4 +53,4 @@ def queue_opinion_letters(*, session, user) -> None:
     if not session.items.filter(decided_at__isnull=False).exists():
         raise CommissionRefused("Aucun avis enregistré : pas de courrier à rédiger.")
     membership_id = user.acting.membership.pk
-    transaction.on_commit(lambda: tasks.send_opinion_letters.delay(session.pk, membership_id))
+    transaction.on_commit(lambda: enqueue(tasks.send_opinion_letters, session.pk, membership_id))

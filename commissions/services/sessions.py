@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from config.celery import enqueue
 from directory.acting import (
     require_secretariat,
 )
@@ -156,8 +157,8 @@ def publish(*, session, user) -> Session:
     session.save(update_fields=["status", "published_at"])
     change = record_publication(session, first_time=first_time)
     if first_time:
-        transaction.on_commit(lambda: tasks.notify_members.delay(session.pk))
-    transaction.on_commit(lambda: tasks.convene_households.delay(session.pk))
+        transaction.on_commit(lambda: enqueue(tasks.notify_members, session.pk))
+    transaction.on_commit(lambda: enqueue(tasks.convene_households, session.pk))
     return change
 
 

@@ -33,6 +33,7 @@ from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import enqueue
 from directory.french import counted
 
 from ..models import Delivery, ListKind, WeeklyList
@@ -252,5 +253,5 @@ def resend(*, weekly: WeeklyList, user, reason: str) -> bool:
     )
     from ..tasks import send_weekly_list
 
-    transaction.on_commit(lambda: send_weekly_list.delay(weekly.pk))
+    transaction.on_commit(lambda: enqueue(send_weekly_list, weekly.pk))
     return True

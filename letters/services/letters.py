@@ -5,21 +5,25 @@ its task."""
 
 import datetime
 import hashlib
+import io
 import logging
 import re
+import uuid
 from pathlib import Path
 
 import dsfr
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import escape
+from pypdf import PdfWriter
 from weasyprint import HTML
 
+from config.celery import enqueue
 from procedure.models import EventKind, Procedure, ProcedureEvent
 from procedure.rules import Action, actions_for
 
@@ -461,39 +465,92 @@ def start_batch(*, week_start, user) -> LetterBatch:
     batch = LetterBatch.objects.create(
         week_start=week_start, total=len(questionnaires_due(week_start)), created_by=user
     )
-    transaction.on_commit(lambda: generate_batch.delay(batch.pk))
+    transaction.on_commit(lambda: enqueue(generate_batch, batch.pk))
     return batch
+
+
+# A running batch refreshes its heartbeat after each letter (a letter renders in about a second):
+# a batch whose heartbeat is older than this was left by a worker that died, and is taken over.
+BATCH_LEASE = datetime.timedelta(minutes=5)
+
+
+def claim_batch(batch_id, *, now=None) -> uuid.UUID | None:
+    """Take a batch with a conditional UPDATE: a queued one, or a running one whose worker stopped
+    beating (killed, machine restarted). None when it is done, failed, or alive elsewhere."""
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    claimable = Q(status=LetterBatch.Status.QUEUED) | Q(
+        status=LetterBatch.Status.RUNNING, heartbeat_at__lt=now - BATCH_LEASE
+    )
+    taken = LetterBatch.objects.filter(claimable, pk=batch_id).update(
+        status=LetterBatch.Status.RUNNING, claim_token=token, heartbeat_at=now
+    )
+    return token if taken else None
+
+
+def batches_to_resume(*, now=None) -> list[int]:
+    """The batches a worker should run: queued ones whose task never reached a worker (the broker
+    was down when they were started), running ones whose worker stopped beating."""
+    stale = (now or timezone.now()) - BATCH_LEASE
+    waiting = Q(status=LetterBatch.Status.QUEUED, created_at__lt=stale) | Q(
+        status=LetterBatch.Status.RUNNING, heartbeat_at__lt=stale
+    )
+    return list(LetterBatch.objects.filter(waiting).order_by("pk").values_list("pk", flat=True))
 
 
 def run_batch(*, batch_id) -> str:
     """Generate the batch's letters (each stored on its case) and one bundle PDF to print.
-    Claimed with a conditional update: a second worker or a retry does nothing."""
-    claimed = LetterBatch.objects.filter(pk=batch_id, status=LetterBatch.Status.QUEUED).update(
-        status=LetterBatch.Status.RUNNING
-    )
+
+    Claimed with a conditional update (claim_batch): a second worker or a redelivered task does
+    nothing while the first one beats. A worker killed in the middle leaves the letters it stored;
+    the worker that takes the batch over (after BATCH_LEASE, letters.tasks.resume_batches) generates
+    only the missing ones — one letter per (batch, case, kind), a database constraint — and builds
+    the bundle from the stored PDFs, so no letter is generated twice and none is missing.
+    """
+    token = claim_batch(batch_id)
     batch = LetterBatch.objects.filter(pk=batch_id).select_related("created_by").first()
-    if not claimed or batch is None:
+    if token is None or batch is None:
         return batch.status if batch else "absent"
+    mine = LetterBatch.objects.filter(pk=batch.pk, claim_token=token)
     due = questionnaires_due(batch.week_start)
-    LetterBatch.objects.filter(pk=batch.pk).update(total=len(due))
+    stored = set(batch.letters.values_list("procedure_id", "kind"))
+    mine.update(total=len(due), done=len(stored & set(due)))
     procedures = Procedure.objects.in_bulk({procedure_id for procedure_id, _ in due})
-    pages = []
-    first_document = None
     for procedure_id, kind in due:
+        if (procedure_id, kind) in stored:
+            continue
         try:
             rendered = _render(procedures[procedure_id], kind)
         except LetterRefused:  # an address removed since check_batch: the case is left out
             logger.warning("batch_letter_refused batch=%s procedure=%s kind=%s", batch.pk, procedure_id, kind)
             continue
-        _letter, document = _store(
-            procedure=procedures[procedure_id], kind=kind, user=batch.created_by, batch=batch, **rendered
-        )
-        first_document = first_document or document
-        pages.extend(document.pages)
-        LetterBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
-    if first_document is not None:
-        bundle = first_document.copy(pages).write_pdf()
-        batch.bundle.save(f"questionnaires-{batch.week_start:%Y-%m-%d}.pdf", ContentFile(bundle), save=False)
-        LetterBatch.objects.filter(pk=batch.pk).update(bundle=batch.bundle.name)
-    LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.DONE)
+        try:
+            _store(
+                procedure=procedures[procedure_id], kind=kind, user=batch.created_by, batch=batch, **rendered
+            )
+        except IntegrityError:  # stored meanwhile by a worker that still ran: never twice
+            logger.warning("batch_letter_exists batch=%s procedure=%s kind=%s", batch.pk, procedure_id, kind)
+        if not mine.update(done=F("done") + 1, heartbeat_at=timezone.now()):
+            logger.warning("batch_taken_over batch=%s", batch.pk)  # another worker has it now
+            return LetterBatch.Status.RUNNING
+    _bundle(batch, due)
+    mine.update(status=LetterBatch.Status.DONE, claim_token=None)
     return LetterBatch.Status.DONE
+
+
+def _bundle(batch, due) -> None:
+    """One PDF to print: the batch's stored letters in the order of the week's cases."""
+    order = {key: index for index, key in enumerate(due)}
+    letters = sorted(batch.letters.all(), key=lambda letter: order.get((letter.procedure_id, letter.kind), 0))
+    if not letters:
+        return
+    writer = PdfWriter()
+    for letter in letters:
+        with letter.file.open("rb") as handle:
+            writer.append(io.BytesIO(handle.read()))
+    output = io.BytesIO()
+    writer.write(output)
+    batch.bundle.save(
+        f"questionnaires-{batch.week_start:%Y-%m-%d}.pdf", ContentFile(output.getvalue()), save=False
+    )
+    LetterBatch.objects.filter(pk=batch.pk).update(bundle=batch.bundle.name)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.celery import enqueue
 from directory.acting import acting_organisation, acting_role, is_secretariat, require_secretariat
 from directory.models import Commune, Organisation, Role
 
@@ -66,7 +67,7 @@ def read_pdfs(*, files, user) -> ReadingBatch:
             document = ActDocument(batch=batch, name=name[:255], sha256=hashlib.sha256(content).hexdigest())
             document.file.save(f"acte-{document.sha256[:16]}.pdf", ContentFile(content), save=False)
             document.save()
-            transaction.on_commit(lambda pk=document.pk: read_act.delay(pk))
+            transaction.on_commit(lambda pk=document.pk: enqueue(read_act, pk))
     logger.info("reading_batch=%s documents=%s", batch.pk, len(files))
     return batch
 

@@ -6,10 +6,12 @@ worker the cases handed to their organisation; commission members and partners h
 """
 
 import functools
+import logging
 import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -31,7 +33,12 @@ from ..pagination import CappedPaginator
 from ..pending_imports import PendingImport
 from .saved_views import default_view_redirect, saved_views_context
 
+logger = logging.getLogger(__name__)
+
 PER_PAGE = 50
+# The database lost in the middle of an import (server restarted, connection cut): the import's
+# transaction is rolled back by PostgreSQL, nothing is written, the secretariat retries.
+DATABASE_LOST = (OperationalError, InterfaceError)
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
 
 
@@ -296,7 +303,11 @@ def _confirm_import(request):
         pending.delete(request)
         messages.info(request, "Import annulé : rien n'a été enregistré.")
         return redirect("procedure:import")
-    report = _run_import(request, pending, dry_run=False)
+    try:
+        report = _run_import(request, pending, dry_run=False)
+    except DATABASE_LOST as error:
+        logger.warning("import_interrupted file=%s error=%s", pending.name, type(error).__name__)
+        return _import_interrupted(request, pending)
     pending.delete(request)
     if not report.ok:
         return render(
@@ -306,6 +317,28 @@ def _confirm_import(request):
         )
     messages.success(request, f"Import terminé : {report.summary}.")
     return redirect("procedure:work_queue")
+
+
+def _import_interrupted(request, pending):
+    """The import stopped by a lost database: nothing was written (one transaction), the file is
+    kept and its preview shown again (when the database answers again) with the confirm button."""
+    context = {
+        "title": "Importer des actes",
+        "form": ImportUploadForm(),
+        "pending": pending,
+        "interrupted": True,
+        "confirm_form": ImportConfirmForm(initial={"token": pending.token}),
+    }
+    try:
+        report = _run_import(request, pending, dry_run=True)
+    except DATABASE_LOST:  # still unreachable: the message and the confirm button, no preview
+        report = None
+    if report is not None and not report.ok:  # the cases changed meanwhile: the file's errors
+        pending.delete(request)
+        context.pop("confirm_form")
+        context["interrupted"] = False
+    context["report"] = report
+    return render(request, "procedure/import.html", context, status=503 if report is None else 200)
 
 
 def _run_import(request, pending, *, dry_run):

@@ -22,6 +22,8 @@ QUEUE_OF = [
     ("commissions.tasks.notify_members", "email"),
     ("letters.tasks.run_weekly_lists", "default"),
     ("referrals.tasks.flush_outbox", "default"),
+    ("letters.tasks.resume_batches", "default"),
+    ("directory.tasks.flush_notifications", "default"),
     ("directory.tasks.expire_locks", "default"),
     ("procedure.tasks.read_act", "pdf"),
     ("procedure.tasks.alert_unusual_reading", "email"),
@@ -49,3 +51,15 @@ def test_every_task_of_prevex_has_its_queue_above():
     app.loader.import_default_modules()
     ours = {name for name in app.tasks if not name.startswith("celery.")}
     assert ours == {name for name, _ in QUEUE_OF}
+
+
+@pytest.mark.parametrize(("parent_queue", "options"), [("default", {}), ("pdf", {}), ("prevex-test-1", None)])
+def test_a_sub_task_follows_its_parent_only_out_of_prevex_s_queues(parent_queue, options):
+    """From beat's default queue a resumed batch still goes to the pdf queue, a list to the e-mail
+    queue; a test's worker on a queue of its own keeps its sub-tasks."""
+    from types import SimpleNamespace
+
+    from config.celery import same_queue
+
+    parent = SimpleNamespace(request=SimpleNamespace(delivery_info={"routing_key": parent_queue}))
+    assert same_queue(parent) == ({"queue": parent_queue} if options is None else options)

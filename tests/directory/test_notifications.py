@@ -113,3 +113,29 @@ def test_the_preferences_page_saves_the_choice(social_worker, social_worker_clie
 
 def test_the_list_is_for_signed_in_users_only(client):
     assert client.get(reverse("directory:notifications")).status_code == 302
+
+
+def test_an_immediate_e_mail_whose_task_was_lost_is_sent_by_the_flush_once(
+    social_worker, other_social_worker
+):
+    """The broker was down at commit (no on_commit callback ran here): the beat's flush sends it,
+    once; a digest one, a too recent one and a too old one are left alone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tell(social_worker, key="lost")  # its on_commit task never runs: as if never queued
+    tell(social_worker, key="recent")
+    tell(other_social_worker, key="digest", kind=DIGEST_KIND)
+    tell(other_social_worker, key="stale")
+    now = timezone.now()
+    Notification.objects.exclude(dedup_key="recent").update(created_at=now - timedelta(minutes=11))
+    Notification.objects.filter(dedup_key="stale").update(created_at=now - timedelta(days=3))
+
+    assert tasks.flush_notifications.delay().get() == 1
+    assert tasks.flush_notifications.delay().get() == 0
+
+    assert [message.to for message in mail.outbox] == [[social_worker.email]]
+    assert set(Notification.objects.filter(emailed_at__isnull=False).values_list("dedup_key", flat=True)) == {
+        "lost"
+    }

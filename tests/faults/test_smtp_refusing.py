@@ -1,0 +1,137 @@
+"""Faults lose nothing (issue 15, item 8): the SMTP server refusing.
+
+Django's real SMTP backend talks to a real SMTP server on 127.0.0.1 (tests/faults/smtp.py) that
+refuses the recipients; the sending tasks run in-process, each retry run as a worker runs it
+(`request.retries` = n) without the backoff's wait: a bounded number of tries, then "échec" shown to
+the secretariat on the page listing the sendings, and never a second e-mail when the server later
+accepts.
+"""
+
+import datetime
+import html
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from letters import tasks as letters_tasks
+from letters.models import Delivery, ListKind, WeeklyList
+from letters.services import delivery, weekly_lists
+from referrals import services as referrals_services
+from referrals import tasks as referrals_tasks
+from referrals.models import OutboxMessage
+from tests.factories import OrganisationFactory
+from tests.letters.factories import granted_on, siao
+
+from .smtp import SmtpServer
+
+pytestmark = pytest.mark.django_db
+TEMPORARY = "451 4.3.0 Mailbox temporarily unavailable"
+PERMANENT = "550 5.1.1 No such user here"
+
+
+def run(task, *args):
+    """The task and its retries, one after the other, as a worker would run them (Celery's eager
+    `apply` runs each retry at once, without the countdown; a retry propagated as an exception would
+    stop the chain, hence task_eager_propagates off meanwhile); the last try's result."""
+    conf = task.app.conf
+    propagates, conf.task_eager_propagates = conf.task_eager_propagates, False
+    try:
+        return task.apply(args).get()
+    finally:
+        conf.task_eager_propagates = propagates
+
+
+@pytest.fixture
+def smtp(settings):
+    """Prévex's e-mail goes to the test's SMTP server (refusing until told otherwise)."""
+    with SmtpServer(refusal=TEMPORARY) as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+        yield server
+
+
+@pytest.fixture
+def weekly():
+    last_week = weekly_lists.week_start_of(timezone.localdate()) - datetime.timedelta(days=7)
+    siao()
+    granted_on(last_week + datetime.timedelta(days=1))
+    (built,) = delivery.build_week(week_start=last_week, kinds=[ListKind.SIAO])
+    return built
+
+
+def test_a_refused_list_is_tried_a_bounded_number_of_times_then_shown_failed(
+    smtp, weekly, secretariat_client
+):
+    status = run(letters_tasks.send_weekly_list, weekly.pk)
+
+    weekly.refresh_from_db()
+    tries = letters_tasks.send_weekly_list.max_retries + 1
+    assert (status, weekly.status, weekly.attempts) == (
+        WeeklyList.Status.FAILED,
+        WeeklyList.Status.FAILED,
+        tries,
+    )
+    assert smtp.attempts == tries and smtp.accepted == []
+    assert "451" in weekly.last_error
+    events = list(Delivery.objects.filter(weekly_list=weekly).values_list("event", flat=True))
+    assert events.count(Delivery.Event.RETRY) == tries - 1
+    assert events[-1] == Delivery.Event.FAILED
+    page = html.unescape(secretariat_client.get(reverse("letters:weekly_lists")).content.decode())
+    assert "1 envoi en échec" in page
+    assert "Échec de l'envoi" in page
+    assert "Mailbox temporarily unavailable" in page
+
+    # The server accepts again: nothing leaves by itself (the secretariat checks the address first)…
+    smtp.refusal = None
+    assert letters_tasks.run_weekly_lists.delay().get() == []
+    assert run(letters_tasks.send_weekly_list, weekly.pk) == WeeklyList.Status.FAILED
+    assert smtp.accepted == []
+    # …then the secretariat resends it, with a reason: one e-mail, and one only.
+    response = secretariat_client.post(
+        reverse("letters:weekly_list_resend", args=[weekly.pk]), {"reason": "Adresse vérifiée"}
+    )
+    assert response.status_code == 302
+    run(letters_tasks.send_weekly_list, weekly.pk)
+    assert letters_tasks.run_weekly_lists.delay().get() == []
+    assert len(smtp.messages_to(weekly.recipient.email)) == 1
+    weekly.refresh_from_db()
+    assert weekly.status == WeeklyList.Status.SENT
+
+
+def test_a_list_refused_for_a_while_is_sent_once_when_the_server_accepts(smtp, weekly):
+    smtp.refuse_times = 2
+
+    assert run(letters_tasks.send_weekly_list, weekly.pk) == WeeklyList.Status.SENT
+
+    weekly.refresh_from_db()
+    assert (weekly.status, weekly.attempts, smtp.attempts) == (WeeklyList.Status.SENT, 3, 3)
+    assert len(smtp.accepted) == 1
+    assert run(letters_tasks.send_weekly_list, weekly.pk) == WeeklyList.Status.SENT
+    assert len(smtp.accepted) == 1
+
+
+def test_an_outbox_e_mail_refused_is_tried_a_bounded_number_of_times_then_failed(smtp, administrator_client):
+    smtp.refusal = PERMANENT
+    organisation = OrganisationFactory(email="accueil@ccas.example")
+    message = referrals_services.queue_message(
+        organisation=organisation, subject="Prévex : nouvelle demande", body="Un lien", dedup_key="fault-1"
+    )
+    run(referrals_tasks.send_outbox_message, message.pk)
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == smtp.attempts == referrals_tasks.MAX_RETRIES + 1
+    assert "550" in message.last_error
+    listing = administrator_client.get(reverse("admin:referrals_outboxmessage_changelist"))
+    assert "Échec" in listing.content.decode()
+
+    smtp.refusal = None
+    old = timezone.now() - datetime.timedelta(hours=1)
+    OutboxMessage.objects.update(created_at=old)
+    assert referrals_tasks.flush_outbox.delay().get() == 0  # a failed message is not queued again
+    run(referrals_tasks.send_outbox_message, message.pk)
+    assert smtp.accepted == []
