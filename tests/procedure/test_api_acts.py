@@ -208,3 +208,9 @@ def test_an_amount_out_of_bounds_is_refused_by_field_not_a_crash(bailiff_client,
     assert response.status_code == 422
     [error] = response.json()["erreurs"]
     assert error["champ"] == "loyer" and "invalide" in error["message"]
+
+
+def test_an_empty_batch_is_refused_under_its_own_name(bailiff_client):
+    response = bailiff_client.post(BATCH, {"actes": []}, format="json")
+    assert response.status_code == 422
+    assert response.json()["erreurs"] == [{"champ": "actes", "message": "Cette liste ne peut pas être vide."}]
