@@ -96,7 +96,9 @@ def _schema(kind):
             (200, "application/json"): ROW_SERIALIZERS[kind],
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV UTF-8, séparateur « ; »"),
             **COMMON,
-            400: OpenApiResponse(DetailSerializer, description="Semaine mal écrite ou format inconnu."),
+            400: OpenApiResponse(
+                DetailSerializer, description="Semaine mal écrite, format ou paramètre inconnu."
+            ),
             404: OpenApiResponse(DetailSerializer, description="Cette semaine n'existe pas (ex. 2026-W54)."),
         },
         tags=["Listes hebdomadaires"],
@@ -107,6 +109,11 @@ class WeeklyListView(api.PartnerApiView):
     kind: str = ""
 
     def week(self, request, semaine):
+        unknown = sorted(set(request.query_params) - {"format"})
+        if unknown:  # a misspelt ?fromat=csv would silently answer JSON
+            return Response(
+                {"detail": f"Paramètre inconnu : {', '.join(unknown)} (seul format est lu)."}, status=400
+            )
         fmt = request.query_params.get("format", "json")
         if fmt not in ("json", "csv"):
             return Response({"detail": "Format inconnu : json (par défaut) ou csv."}, status=400)

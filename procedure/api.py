@@ -165,11 +165,15 @@ def batch_limits(result, generator, request, public):
 
 
 def _batch_errors(errors) -> list[dict]:
+    """The errors of the acts of a batch, each with its act's index; DRF gives them as a list (one
+    entry per act) or as a dict keyed by the index of each faulty act."""
     acts = errors.get("actes")
     if isinstance(acts, list) and acts and isinstance(acts[0], dict):
+        acts = dict(enumerate(acts))
+    if isinstance(acts, dict) and acts and all(isinstance(index, int) for index in acts):
         return [
             found
-            for index, act_errors in enumerate(acts)
+            for index, act_errors in sorted(acts.items())
             for found in api.serializer_errors(act_errors, index)
         ]
     return api.serializer_errors(errors)

@@ -96,6 +96,12 @@ def test_an_unknown_format_is_a_400_in_french(siao_client):
     assert response.json()["detail"].startswith("Format inconnu")
 
 
+def test_an_unknown_parameter_is_a_400_not_silently_ignored(siao_client):
+    response = siao_client.get("/api/v1/listes/siao/2026-W48/?fromat=csv")
+    assert response.status_code == 400
+    assert "fromat" in response.json()["detail"]
+
+
 def test_the_caf_cannot_read_the_siao_list(caf_client):
     granted_on(SUNDAY, reference="DIMANCHE")
     assert caf_client.get("/api/v1/listes/siao/2026-W46/").status_code == 403

@@ -214,3 +214,11 @@ def test_an_empty_batch_is_refused_under_its_own_name(bailiff_client):
     response = bailiff_client.post(BATCH, {"actes": []}, format="json")
     assert response.status_code == 422
     assert response.json()["erreurs"] == [{"champ": "actes", "message": "Cette liste ne peut pas être vide."}]
+
+
+def test_a_batch_refused_by_its_fields_names_each_act_by_its_index(bailiff_client):
+    acts = [new_case("R-1"), {**new_case("R-2"), "date_acte": "2026\x0001-05"}]
+    response = bailiff_client.post(BATCH, {"actes": acts}, format="json")
+    assert response.status_code == 422
+    [error] = response.json()["erreurs"]
+    assert (error["index"], error["champ"]) == (1, "date_acte")
