@@ -4,10 +4,12 @@ What they send is stored as sent, like a partner's saisine from its space: wheth
 bears the reference given is never revealed; the secretariat attaches the saisine to a case.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -21,8 +23,22 @@ from . import services
 SCOPE = api.Scope("saisines", "Saisir la CCAPEX", (Organisation.Kind.SOCIAL_LANDLORD,))
 
 
+# An amount is written as the schema says, a string of euros with at most two decimals ("420.00"):
+# a number, a blank or spaces around it are refused, so that what the schema allows and what is
+# accepted are the same.
+AMOUNT_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": AMOUNT_PATTERN, "example": "420.00"})
+class AmountField(serializers.DecimalField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(AMOUNT_PATTERN, data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _amount(label, required=True):
-    return serializers.DecimalField(
+    return AmountField(
         max_digits=10, decimal_places=2, min_value=0, required=required, help_text=f"{label}, en euros"
     )
 

@@ -66,6 +66,11 @@ app.conf.beat_schedule = {
         "task": "procedure.tasks.purge_pending_imports",
         "schedule": crontab(minute=5),
     },
+    # The partner API's call log (six months, CNIL) and idempotency answers (30 days), at 02:45.
+    "purge-api-records": {
+        "task": "directory.tasks.purge_api_records",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }
 
 

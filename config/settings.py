@@ -226,6 +226,7 @@ CELERY_TASK_ROUTES = {
     "directory.tasks.send_notification": {"queue": "email"},
     "directory.tasks.send_notification_digests": {"queue": "email"},
     "commissions.tasks.notify_agenda_change": {"queue": "email"},
+    "directory.tasks.purge_api_records": {"queue": "default"},  # a few DELETEs
 }
 
 # Demo accounts (seed_demo, refused when DEBUG is off).
@@ -346,9 +347,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "procedure.api.batch_limits",
+    ],
 }
 # Calls per token per minute; the next one is refused with a 429 and Retry-After.
 API_RATE_LIMIT = _read("API_RATE_LIMIT", env.int, default=120)
+# Retention (directory.tasks.purge_api_records, nightly). The call log is a journal of technical
+# access: CNIL, recommandation relative aux mesures de journalisation (délibération n° 2021-122 du
+# 14 octobre 2021), keep it six months to a year; six months here (183 days), a call deleted the day
+# after. The answers kept for an Idempotency-Key are replayed for 30 days, the expiry announced to
+# partners (README; draft-ietf-httpapi-idempotency-key-header: the server publishes its expiry).
+API_CALL_RETENTION_DAYS = _read("API_CALL_RETENTION_DAYS", env.int, default=183)
+API_IDEMPOTENCY_RETENTION_DAYS = _read("API_IDEMPOTENCY_RETENTION_DAYS", env.int, default=30)
 
 # ProConnect sign-in (OpenID Connect, directory/proconnect.py): off unless the client id and the
 # discovery URL are set.

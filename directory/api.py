@@ -239,12 +239,14 @@ def unprocessable(errors: list[dict]) -> Response:
     )
 
 
-def serializer_errors(errors, index: int | None = None) -> list[dict]:
-    """DRF's {field: [messages]} as our list of errors."""
+def serializer_errors(errors, index: int | None = None, parent: str = "") -> list[dict]:
+    """DRF's {field: [messages]} as our list of errors. A nested field is named by its path
+    ("dette.loyers"); an error of a nested object or list as a whole by the object's name ("actes")."""
     found = []
     for field, messages in errors.items():
+        name = parent if field == "non_field_errors" and parent else f"{parent}.{field}" if parent else field
         if isinstance(messages, dict):
-            found += serializer_errors(messages, index)
+            found += serializer_errors(messages, index, name)
             continue
-        found += [error(field, str(message), index) for message in messages]
+        found += [error(name, str(message), index) for message in messages]
     return found

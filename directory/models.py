@@ -318,8 +318,9 @@ class ApiCall(models.Model):
         verbose_name = "appel à l'API"
         verbose_name_plural = "appels à l'API"
         ordering = ["-at"]
-        # The rate limit counts a token's recent calls on this index.
-        indexes = [models.Index(fields=["token", "at"])]
+        # The rate limit counts a token's recent calls on the first index; the retention's purge and
+        # the administrators' latest calls read the second.
+        indexes = [models.Index(fields=["token", "at"]), models.Index(fields=["at"], name="api_call_at")]
 
     def __str__(self):
         return f"{self.method} {self.endpoint} {self.status}"
@@ -341,6 +342,7 @@ class IdempotentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="idempotent_request_unique_key"),
         ]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_created")]  # retention
 
     def __str__(self):
         return f"{self.endpoint} {self.key}"

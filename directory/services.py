@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import api
-from .models import ApiToken, User
+from .models import ApiCall, ApiToken, IdempotentRequest, User
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,41 @@ def record_failed_login(*, email: str) -> User | None:
 def record_successful_login(*, user: User) -> None:
     if user.failed_login_count or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+
+
+PURGE_BATCH = 10_000
+
+
+def _delete_in_batches(queryset) -> int:
+    """Delete the rows of `queryset` a batch at a time (short transactions on a large log)."""
+    deleted = 0
+    while True:
+        batch = list(queryset.values_list("pk", flat=True)[:PURGE_BATCH])
+        if not batch:
+            return deleted
+        deleted += queryset.model.objects.filter(pk__in=batch).delete()[0]
+
+
+def purge_api_records(*, now=None) -> tuple[int, int]:
+    """Delete the API's call log and idempotency answers past their retention; idempotent.
+
+    A call made on day D is kept through D + API_CALL_RETENTION_DAYS and deleted from the next day
+    (CNIL, recommandation sur la journalisation, délibération n° 2021-122: six months to a year); an
+    idempotency answer received on day D replays through D + API_IDEMPOTENCY_RETENTION_DAYS. Days are
+    Europe/Paris days. Returns (calls deleted, idempotency answers deleted).
+    """
+    today = timezone.localdate(now or timezone.now())
+
+    def start_of(day):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    calls_cutoff = start_of(today - datetime.timedelta(days=settings.API_CALL_RETENTION_DAYS))
+    answers_cutoff = start_of(today - datetime.timedelta(days=settings.API_IDEMPOTENCY_RETENTION_DAYS))
+    calls = _delete_in_batches(ApiCall.objects.filter(at__lt=calls_cutoff))
+    answers = _delete_in_batches(IdempotentRequest.objects.filter(created_at__lt=answers_cutoff))
+    if calls or answers:
+        logger.info("event=api_records_purged calls=%s idempotent_requests=%s", calls, answers)
+    return calls, answers
 
 
 def release_expired_locks(*, now=None) -> int:

@@ -13,6 +13,14 @@ def expire_locks() -> int:
     return services.release_expired_locks()
 
 
+@shared_task(acks_late=True, max_retries=3, soft_time_limit=1500, time_limit=1800)
+def purge_api_records() -> list[int]:
+    """Nightly (config/celery.py beat_schedule): delete the API's call log and idempotency answers
+    past their retention (settings API_CALL_RETENTION_DAYS, API_IDEMPOTENCY_RETENTION_DAYS); a
+    second run, or a second worker, finds nothing left to delete."""
+    return list(services.purge_api_records())
+
+
 @shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=50, time_limit=60)
 def send_notification(self, notification_id) -> bool:
     """One immediate e-mail (a link only), claimed once, released and retried on failure."""

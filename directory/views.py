@@ -71,9 +71,11 @@ def proconnect_callback(request):
         email, id_token = proconnect.verified_email(request)
     except proconnect.REFUSALS as refusal:
         logger.warning("event=proconnect_refused reason=%s", type(refusal).__name__)
-        return render(
-            request, "directory/proconnect_refused.html", {"title": "Connexion refusée"}, status=403
-        )
+        context = {
+            "title": "Connexion refusée",
+            "reason": refusal.reason if isinstance(refusal, proconnect.Refused) else "",
+        }
+        return render(request, "directory/proconnect_refused.html", context, status=403)
     user = proconnect.matching_user(email)
     if user is None:
         logger.info("event=proconnect_unknown_agent")

@@ -5,6 +5,7 @@ and CSV file as the list sent on Mondays (`services.weekly_lists`).
 """
 
 import datetime
+import re
 
 from django.http import HttpResponse
 from django.urls import path
@@ -14,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from directory import api
-from directory.api_schema import COMMON
+from directory.api_schema import COMMON, DetailSerializer
 from directory.models import Organisation
 from procedure import services as procedure_services
 
@@ -72,6 +73,9 @@ ROW_SERIALIZERS = {
     ListKind.SIAO: _list_serializer("ListeSiao", SiaoRowSerializer),
     ListKind.CAF: _list_serializer("ListeCaf", CafRowSerializer),
 }
+# How a week is written (ISO 8601, « 2026-W48 »); a week so written that does not exist (week 53 of a
+# year of 52 weeks, week 00, year 0000) is not found.
+WEEK_PATTERN = r"^[0-9]{4}-W[0-9]{2}$"
 FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="json (par défaut) ou csv")
 
 
@@ -81,12 +85,21 @@ def _schema(kind):
         summary=f"{ListKind(kind).label}, pour une semaine",
         parameters=[
             FORMAT,
-            OpenApiParameter("semaine", str, OpenApiParameter.PATH, description="ex. 2026-W48"),
+            OpenApiParameter(
+                "semaine",
+                {"type": "string", "pattern": WEEK_PATTERN},
+                OpenApiParameter.PATH,
+                description="semaine ISO, ex. 2026-W48",
+            ),
         ],
         responses={
             (200, "application/json"): ROW_SERIALIZERS[kind],
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV UTF-8, séparateur « ; »"),
             **COMMON,
+            400: OpenApiResponse(
+                DetailSerializer, description="Semaine mal écrite, format ou paramètre inconnu."
+            ),
+            404: OpenApiResponse(DetailSerializer, description="Cette semaine n'existe pas (ex. 2026-W54)."),
         },
         tags=["Listes hebdomadaires"],
     )
@@ -96,12 +109,20 @@ class WeeklyListView(api.PartnerApiView):
     kind: str = ""
 
     def week(self, request, semaine):
+        unknown = sorted(set(request.query_params) - {"format"})
+        if unknown:  # a misspelt ?fromat=csv would silently answer JSON
+            return Response(
+                {"detail": f"Paramètre inconnu : {', '.join(unknown)} (seul format est lu)."}, status=400
+            )
+        fmt = request.query_params.get("format", "json")
+        if fmt not in ("json", "csv"):
+            return Response({"detail": "Format inconnu : json (par défaut) ou csv."}, status=400)
         try:
             week_start = weekly_lists.parse_iso_week(semaine)
         except ValueError as refusal:
-            return Response({"detail": str(refusal)}, status=400)
+            # Well written but not in the calendar: no such list. Badly written: a bad request.
+            return Response({"detail": str(refusal)}, status=404 if re.match(WEEK_PATTERN, semaine) else 400)
         rows = weekly_lists.rows(self.kind, week_start)
-        fmt = "csv" if request.query_params.get("format") == "csv" else "json"
         filename = f"liste-{self.kind}-{weekly_lists.iso_week_label(week_start)}.{fmt}"
         procedure_services.log_api_access(
             token=request.auth, context="liste hebdomadaire (API)", file=filename, rows=len(rows)

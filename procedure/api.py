@@ -66,7 +66,7 @@ class ActSerializer(serializers.Serializer):
 
 
 class BatchSerializer(serializers.Serializer):
-    actes = ActSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
+    actes = ActSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)  # schema: batch_limits
 
 
 Summary = inline_serializer(
@@ -80,7 +80,7 @@ Summary = inline_serializer(
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "maxLength": 100},
     OpenApiParameter.HEADER,
     description="Choisie par l'appelant : une requête renvoyée avec la même clé n'est traitée qu'une fois.",
 )
@@ -155,12 +155,25 @@ class ActBatchView(api.PartnerApiView):
         return self.idempotent(request, lambda: post_acts(serializer.validated_data["actes"], single=False))
 
 
+def batch_limits(result, generator, request, public):
+    """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS): the batch's bounds, which it does
+    not read from a nested serializer's allow_empty and max_length, written into the schema."""
+    batch = result.get("components", {}).get("schemas", {}).get("BatchRequest")
+    if batch:
+        batch["properties"]["actes"].update(minItems=1, maxItems=MAX_BATCH)
+    return result
+
+
 def _batch_errors(errors) -> list[dict]:
+    """The errors of the acts of a batch, each with its act's index; DRF gives them as a list (one
+    entry per act) or as a dict keyed by the index of each faulty act."""
     acts = errors.get("actes")
     if isinstance(acts, list) and acts and isinstance(acts[0], dict):
+        acts = dict(enumerate(acts))
+    if isinstance(acts, dict) and acts and all(isinstance(index, int) for index in acts):
         return [
             found
-            for index, act_errors in enumerate(acts)
+            for index, act_errors in sorted(acts.items())
             for found in api.serializer_errors(act_errors, index)
         ]
     return api.serializer_errors(errors)

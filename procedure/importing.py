@@ -482,9 +482,7 @@ def _follow_events(events, user) -> dict:
         created.extend(new)
     Task.objects.bulk_create(created, ignore_conflicts=True)
     stored = [task for task in closed if task.pk is not None]  # the new ones were created closed
-    Task.objects.bulk_update(
-        stored, ["status", "closed_at", "closed_by", "set_aside_reason", "superseded_by"], batch_size=2000
-    )
+    services.bulk_set(Task, stored, ["status", "closed_at", "closed_by", "set_aside_reason", "superseded_by"])
     return tasks
 
 
@@ -545,7 +543,7 @@ def _update_debts(recorded, user) -> None:
             procedure.debt, procedure.version = event.debt, procedure.version + 1
             changed[procedure.pk] = procedure
     ChangeLog.objects.bulk_create(logs)
-    Procedure.objects.bulk_update(list(changed.values()), ["debt", "version"])
+    services.bulk_set(Procedure, changed.values(), ["debt", "version"])
 
 
 def _first(group, name):

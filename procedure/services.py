@@ -675,7 +675,42 @@ def refresh_search_texts(household_ids) -> None:
     for household in households:
         for name, text in _search_texts(household).items():
             setattr(household, name, text)
-    Household.objects.bulk_update(households, ["search_text", "address_text"])
+    bulk_set(Household, households, ["search_text", "address_text"])
+
+
+BULK_SET_PARAMETERS = 60_000
+
+
+def bulk_set(model, objects, fields) -> None:
+    """Write `fields` of many rows in one statement, as `bulk_update` does. On PostgreSQL an
+    `UPDATE … FROM (VALUES …)` (bench-api: Django's CASE WHEN per row cost a fifth of an import of
+    500 new cases, mostly in building its expressions); elsewhere `bulk_update`."""
+    objects = list(objects)
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields)
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    row = "(" + ", ".join(f"%s::{column.db_type(connection)}" for column in columns) + ")"
+    names = ", ".join(quote(column.column) for column in columns)
+    assignments = ", ".join(f"{quote(column.column)} = v.{quote(column.column)}" for column in columns[1:])
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    size = BULK_SET_PARAMETERS // len(columns)  # PostgreSQL takes at most 65,535 parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), size):
+            batch = objects[start : start + size]
+            params = [
+                column.get_db_prep_save(getattr(instance, column.attname), connection)
+                for instance in batch
+                for column in columns
+            ]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(batch))})"
+                f" AS v ({names}) WHERE {table}.{pk} = v.{pk}",
+                params,
+            )
 
 
 # pg_trgm's default word_similarity_threshold, the one its `%>` operator applies.

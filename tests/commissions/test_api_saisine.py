@@ -64,7 +64,7 @@ def test_a_saisine_missing_its_amounts_is_refused_by_field_and_writes_nothing(la
     response = landlord_client.post(URL, body, format="json")
     assert response.status_code == 422
     fields = {e["champ"] for e in response.json()["erreurs"]}
-    assert fields == {"motif", "commune_insee", "loyer_mensuel", "loyers", "charges"}
+    assert fields == {"motif", "commune_insee", "loyer_mensuel", "dette.loyers", "dette.charges"}
     assert not ReviewRequest.objects.exists()
 
 
@@ -80,3 +80,11 @@ def test_the_secretariat_sees_the_amounts_on_the_saisine(landlord_client, secret
     review_id = landlord_client.post(URL, saisine(), format="json").json()["id"]
     page = secretariat_client.get(f"/commissions/saisines/{review_id}/").content.decode()
     assert "420,00" in page and "3183,00" in page
+
+
+@pytest.mark.parametrize("amount", [420, " 420.00", "", "420,00", "-1"])
+def test_an_amount_is_written_as_the_schema_says(landlord_client, dijon, amount):
+    response = landlord_client.post(URL, saisine(loyer_mensuel=amount), format="json")
+    assert response.status_code == 422
+    assert [e["champ"] for e in response.json()["erreurs"]] == ["loyer_mensuel"]
+    assert not ReviewRequest.objects.exists()

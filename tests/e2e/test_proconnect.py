@@ -1,46 +1,36 @@
 """ProConnect sign-in in a real browser, against a real OpenID Connect provider started on
-127.0.0.1 (oidc-provider-mock): sign in, sign out at the provider, wrong nonce and expired token
-refused, unknown agent."""
+127.0.0.1 (oidc-provider-mock, whose userinfo answers a signed JWT as ProConnect's does:
+tests/oidc_provider.py): sign in, sign out at the provider, wrong nonce and expired token refused,
+unknown agent."""
 
 import datetime
 import re
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import expect
 
 from directory import proconnect
+from tests import oidc_provider
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _configure(settings, server):
-    settings.PROCONNECT_CLIENT_ID = "prevex-test"
-    settings.PROCONNECT_CLIENT_SECRET = "secret-de-test"
-    settings.PROCONNECT_DISCOVERY_URL = (
-        f"http://localhost:{server.server_port}/.well-known/openid-configuration"
-    )
-    settings.PROCONNECT_SCOPES = "openid email"
-    proconnect._client.cache_clear()
-
-
 @pytest.fixture
 def provider(settings):
-    with run_server_in_thread(require_nonce=True) as server:
-        _configure(settings, server)
-        yield server
+    with oidc_provider.running(userinfo="signed") as (provider, server):
+        oidc_provider.configure(settings, server)
+        yield provider
     proconnect._client.cache_clear()
 
 
 @pytest.fixture
 def expired_provider(settings):
     # ID tokens that expired ten minutes ago (beyond Authlib's two minutes of clock leeway).
-    with run_server_in_thread(
-        require_nonce=True, access_token_max_age=datetime.timedelta(minutes=-10)
-    ) as server:
-        _configure(settings, server)
-        yield server
+    expired = datetime.timedelta(minutes=-10)
+    with oidc_provider.running(userinfo="signed", access_token_max_age=expired) as (provider, server):
+        oidc_provider.configure(settings, server)
+        yield provider
     proconnect._client.cache_clear()
 
 
@@ -65,6 +55,7 @@ def test_agent_signs_in_with_proconnect_without_a_second_factor_and_out_at_the_p
     # The secretariat signing in by password would be asked for a code first; through ProConnect, not.
     expect(page.get_by_role("heading", name="Bonjour Sophie")).to_be_visible()
     expect(page.get_by_test_id("acting-organisation")).to_contain_text("DDETS de la Côte-d'Or")
+    assert provider.userinfo_calls == ["application/jwt"]  # read and verified as ProConnect sends it
 
     page.get_by_role("button", name=re.compile("Se déconnecter")).first.click()
     expect(page.get_by_role("heading", name="End Session")).to_be_visible()

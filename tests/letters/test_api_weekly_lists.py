@@ -82,6 +82,26 @@ def test_a_badly_written_week_is_a_400_in_french(siao_client):
     assert response.json()["detail"].startswith("Semaine invalide")
 
 
+@pytest.mark.parametrize("week", ["2025-W53", "2026-W00", "0000-W01"])
+def test_a_well_written_week_that_is_not_in_the_calendar_is_not_found(siao_client, week):
+    # 2025 has 52 ISO weeks (2026 has 53): the path names no list.
+    response = siao_client.get(f"/api/v1/listes/siao/{week}/")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Semaine invalide")
+
+
+def test_an_unknown_format_is_a_400_in_french(siao_client):
+    response = siao_client.get("/api/v1/listes/siao/2026-W48/?format=xml")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Format inconnu")
+
+
+def test_an_unknown_parameter_is_a_400_not_silently_ignored(siao_client):
+    response = siao_client.get("/api/v1/listes/siao/2026-W48/?fromat=csv")
+    assert response.status_code == 400
+    assert "fromat" in response.json()["detail"]
+
+
 def test_the_caf_cannot_read_the_siao_list(caf_client):
     granted_on(SUNDAY, reference="DIMANCHE")
     assert caf_client.get("/api/v1/listes/siao/2026-W46/").status_code == 403

@@ -5,10 +5,14 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory.models import ApiCall, IdempotentRequest, Organisation
+from households.models import Household, Landlord, Lease
 from procedure.models import Procedure, ProcedureEvent, Stage, Task
 from tests.partner_api import client_with, partner, token_for
+from tests.procedure.test_import_acts import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +119,8 @@ def test_a_refused_batch_writes_nothing_and_names_every_error_by_act_and_field(
         {"reference": "BAD-2", "acte": "jugement", "date_acte": "2026-02-01"},
         new_case("BAD-3", date_acte="2026-13-40"),
     ]
-    counts = (Procedure.objects.count(), ProcedureEvent.objects.count(), Task.objects.count())
+    models = (Procedure, ProcedureEvent, Task, Household, Lease, Landlord)
+    counts = [model.objects.count() for model in models]
     response = bailiff_client.post(BATCH, {"actes": acts}, format="json")
     assert response.status_code == 422
     errors = response.json()["erreurs"]
@@ -124,7 +129,7 @@ def test_a_refused_batch_writes_nothing_and_names_every_error_by_act_and_field(
     assert any(e["index"] == 2 and e["champ"] == "nom" for e in errors)  # a new procedure needs its holder
     assert any(e["index"] == 3 and e["champ"] == "date_acte" and "invalide" in e["message"] for e in errors)
     assert response.json()["detail"] == "Requête refusée : rien n'a été enregistré."
-    assert (Procedure.objects.count(), ProcedureEvent.objects.count(), Task.objects.count()) == counts
+    assert [model.objects.count() for model in models] == counts
 
 
 def test_an_act_going_back_in_the_order_of_the_stages_is_refused_as_by_the_import(
@@ -208,3 +213,34 @@ def test_an_amount_out_of_bounds_is_refused_by_field_not_a_crash(bailiff_client,
     assert response.status_code == 422
     [error] = response.json()["erreurs"]
     assert error["champ"] == "loyer" and "invalide" in error["message"]
+
+
+def test_an_empty_batch_is_refused_under_its_own_name(bailiff_client):
+    response = bailiff_client.post(BATCH, {"actes": []}, format="json")
+    assert response.status_code == 422
+    assert response.json()["erreurs"] == [{"champ": "actes", "message": "Cette liste ne peut pas être vide."}]
+
+
+def test_a_batch_refused_by_its_fields_names_each_act_by_its_index(bailiff_client):
+    acts = [new_case("R-1"), {**new_case("R-2"), "date_acte": "2026\x0001-05"}]
+    response = bailiff_client.post(BATCH, {"actes": acts}, format="json")
+    assert response.status_code == 422
+    [error] = response.json()["erreurs"]
+    assert (error["index"], error["champ"]) == (1, "date_acte")
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(bailiff_client, dijon, orvitis):
+    """The batch goes through the set-based import: 10 new cases and 200 send the same statements
+    (SQLite's driver splits a long INSERT in batches, counted once; PostgreSQL sends one)."""
+
+    def queries(prefix, size):
+        acts = [new_case(f"{prefix}-{n:04d}") for n in range(size)]
+        with CaptureQueriesContext(connection) as captured:
+            assert bailiff_client.post(BATCH, {"actes": acts}, format="json").status_code == 201
+        return captured
+
+    queries("PREMIER", 1)  # creates the landlord the other batches then find
+    ten, two_hundred = queries("PETIT", 10), queries("GRAND", 200)
+    assert statements(two_hundred) == statements(ten)
+    if connection.vendor == "postgresql":
+        assert len(two_hundred) == len(ten)
