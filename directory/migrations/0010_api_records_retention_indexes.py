@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0008_list_sort_indexes'),
+        ('directory', '0009_unaccent'),
     ]
 
     operations = [
