@@ -3,15 +3,18 @@ read, then its page), and the choice per kind of event of immediate e-mail, dige
 A user reaches only their own notifications (404 otherwise)."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import notifications
 from .models import Channel, Notification
 
 LIST_LIMIT = 200
+# The header shows "99+" past this: a count that reads at most this many index entries.
+UNREAD_SHOWN = 99
 
 
 def notification_list(request):
@@ -25,6 +28,17 @@ def notification_list(request):
             "unread_count": items.unread().count(),
         },
     )
+
+
+@require_GET
+def unread_count(request):
+    """The header's badge (static/prevex/notifications.js): how many of the user's notifications are
+    unread, read from the (user, read_at) index and capped, so that no page pays for it."""
+    unread = Notification.objects.filter(user=request.user).unread()[: UNREAD_SHOWN + 1].count()
+    shown = f"{UNREAD_SHOWN}+" if unread > UNREAD_SHOWN else str(unread)
+    response = JsonResponse({"non_lues": unread if unread <= UNREAD_SHOWN else None, "affiche": shown})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def open_notification(request, pk):

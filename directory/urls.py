@@ -17,6 +17,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/non-lues/", notification_views.unread_count, name="unread_count"),
     path("notifications/<int:pk>/", notification_views.open_notification, name="open_notification"),
     path("notifications/tout-lire/", notification_views.mark_all_read, name="mark_all_read"),
     path(

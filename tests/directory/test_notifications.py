@@ -139,3 +139,34 @@ def test_an_immediate_e_mail_whose_task_was_lost_is_sent_by_the_flush_once(
     assert set(Notification.objects.filter(emailed_at__isnull=False).values_list("dedup_key", flat=True)) == {
         "lost"
     }
+
+
+def test_the_header_count_is_the_users_own_unread_notifications(social_worker, other_social_worker):
+    from tests.conftest import client_for
+
+    for key in ("1", "2", "3"):
+        tell(social_worker, key=key)
+    tell(other_social_worker, key="4")
+    Notification.objects.filter(user=social_worker, dedup_key="3").update(read_at="2026-12-01T10:00Z")
+    response = client_for(social_worker).get(reverse("directory:unread_count"))
+
+    assert response.json() == {"non_lues": 2, "affiche": "2"}
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_header_count_stops_at_99_plus(social_worker):
+    from tests.conftest import client_for
+
+    Notification.objects.bulk_create(
+        Notification(user=social_worker, kind=KIND, title="Saisine", url="/", dedup_key=str(n))
+        for n in range(101)
+    )
+
+    assert client_for(social_worker).get(reverse("directory:unread_count")).json() == {
+        "non_lues": None,
+        "affiche": "99+",
+    }
+
+
+def test_the_header_count_asks_for_a_sign_in(client):
+    assert client.get(reverse("directory:unread_count")).status_code == 302

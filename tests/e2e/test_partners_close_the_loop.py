@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from commissions.models import Recommendation, Session
+from directory.models import Notification
 from households.models import HousingSector
 from procedure.models import Stage
 from tests.commissions.factories import CommissionFactory, ReviewRequestFactory, SessionFactory
@@ -58,6 +59,12 @@ def test_the_ccas_answers_the_asll_recommendation_and_the_secretariat_reads_it(p
 
     page.context.clear_cookies()
     sign_in(page, email="secretariat@demo.prevex.fr", password=DEMO_PASSWORD)
+    # The answer is among the secretariat's notifications, counted in the header's badge.
+    unread = Notification.objects.filter(user__email="secretariat@demo.prevex.fr", read_at__isnull=True)
+    assert unread.filter(kind="reponse_preconisation").exists()
+    expect(page.get_by_test_id("unread-badge")).to_have_text(
+        str(min(unread.count(), 99)) + "+" * (unread.count() > 99)
+    )
     page.goto(f"/procedures/{asll.procedure_id}/")
     panel = page.get_by_test_id("commissions-panel")
     expect(panel).to_contain_text("Mesure ASLL ouverte, premier rendez-vous tenu")
