@@ -25,6 +25,7 @@ SECTIONS = [
     ("Chiffres de la Charte", "indicators:supply", (Role.PARTNER,)),
     ("Jetons d'accès des partenaires", "directory:api_tokens", (Role.ADMIN,)),
     ("Journal des consultations", "procedure:access_log", (Role.ADMIN,)),
+    ("Historique des modifications", "directory:change_history", (Role.ADMIN,)),
     ("Pilotage national", "indicators:national", (Role.NATIONAL_STEERING,)),
     ("Administration", "admin:index", (Role.ADMIN,)),
 ]

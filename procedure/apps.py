@@ -14,3 +14,9 @@ class ProcedureConfig(AppConfig):
 
         extensions.register(extensions.CASE_PANELS, ("procedure/reading/case_panel.html", panels.case_panel))
         partner_api.register_scope(api.SCOPE)
+
+        from directory import history
+
+        from .models import RetentionPolicy
+
+        history.register_tracked(RetentionPolicy, "Durée de conservation")

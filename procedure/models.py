@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from directory.acting import acting_role
+from directory.history import tracked_history
 from directory.models import ApiToken, Organisation, Role
 from households.models import Household, Landlord, Lease
 
@@ -448,6 +449,8 @@ class RetentionPolicy(models.Model):
         "les statistiques restent.",
     )
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "durée de conservation"

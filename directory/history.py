@@ -1,0 +1,210 @@
+"""The history of every sensitive change (issue 15 §6, docs/decisions/014-history-of-changes.md).
+
+django-simple-history keeps, for each registered model, a historical table: one row per save or
+delete (`history_type` "+", "~" or "-"), with the values after the change, when, and who
+(`history_user`, set by `simple_history.middleware.HistoryRequestMiddleware` from the request).
+`ActingHistory` adds the organisation the user acted for (`request.acting`), so that an entry
+names "who, for which organisation" as the access log does.
+
+A model is registered with `history = tracked_history()` in its class, then listed in `TRACKED`
+by its app's `ready()` (`register_tracked`) with its audience:
+
+- `CONFIGURATION` (organisations, memberships, API tokens, routing rules and delays, commissions,
+  letter templates, retention period…): administrators, on `/historique/`;
+- `CASE` (referrals, diagnoses, visit reports, support measures, saisines, opinions,
+  recommendations): on each case's "Historique des modifications", as scoped by the app's
+  function registered in `procedure.extensions.CASE_HISTORY_SOURCES`.
+
+What is not history: a queryset's `update()`, `bulk_create()` and `bulk_update()` write none
+(the import and the work queue's bulk actions touch only acts, tasks, households and the
+hand-written `procedure.ChangeLog`, none of which is registered here). Anonymisation scrubs the
+historical rows' free texts with the live ones (`procedure.retention.scrub_texts`).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+CONFIGURATION = "configuration"
+CASE = "case"
+
+ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+
+
+class ActingHistory(models.Model):
+    """Extra columns of every historical table: the organisation the user acted for."""
+
+    history_organisation = models.ForeignKey(
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="pour l'organisme",
+    )
+
+    class Meta:
+        abstract = True
+
+
+def tracked_history(**kwargs):
+    """The `history` field of a registered model (same options everywhere)."""
+    kwargs.setdefault("bases", [ActingHistory])
+    kwargs.setdefault("user_related_name", "+")
+    kwargs.setdefault("cascade_delete_history", False)
+    return HistoricalRecords(**kwargs)
+
+
+@receiver(pre_create_historical_record)
+def _record_acting_organisation(sender, history_instance, **kwargs):
+    request = getattr(HistoricalRecords.context, "request", None)
+    acting = getattr(request, "acting", None)
+    if acting is not None and hasattr(history_instance, "history_organisation_id"):
+        history_instance.history_organisation_id = getattr(acting.organisation, "pk", None)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    key: str  # the ?objet= of the page
+    label: str  # plural, French
+    model: type
+    audience: str = CONFIGURATION
+
+
+TRACKED: dict[str, Tracked] = {}
+
+
+def register_tracked(model, label, audience=CONFIGURATION, key=None):
+    key = key or model._meta.model_name
+    TRACKED[key] = Tracked(key=key, label=label, model=model, audience=audience)
+    return TRACKED[key]
+
+
+# ------------------------------------------------------------------ reading the history
+
+
+@dataclass
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    at: object
+    action: str
+    type_label: str
+    object_label: str
+    object_id: int
+    user: object
+    organisation: object
+    changes: list = field(default_factory=list)
+    reason: str = ""
+
+
+def entries(historical_querysets, *, limit=None) -> list[Entry]:
+    """The history rows of these querysets (of one or more historical models), newest first, each
+    with the fields it changed against the object's previous row (fetched in the same query)."""
+    result = []
+    for queryset in historical_querysets:
+        result.extend(_entries_of(queryset))
+    result.sort(key=lambda entry: entry.at, reverse=True)
+    return result[:limit] if limit else result
+
+
+def _entries_of(queryset):
+    historical = queryset.model
+    model = historical.instance_type
+    type_label = model._meta.verbose_name.capitalize()
+    ids = queryset.values("id")
+    rows = list(
+        historical.objects.filter(id__in=ids)
+        .select_related("history_user", "history_organisation")
+        .order_by("id", "history_date", "history_id")
+    )
+    wanted = set(queryset.values_list("history_id", flat=True))
+    fields = [f for f in model._meta.concrete_fields if f.name not in _SKIPPED and _kept(historical, f)]
+    labels = _foreign_labels(rows, fields)
+    previous = {}
+    for row in rows:
+        before = previous.get(row.id)
+        previous[row.id] = row
+        if row.history_id not in wanted:
+            continue
+        yield Entry(
+            at=row.history_date,
+            action=ACTIONS.get(row.history_type, row.history_type),
+            type_label=type_label,
+            object_label=_object_label(row),
+            object_id=row.id,
+            user=row.history_user,
+            organisation=row.history_organisation,
+            changes=_changes(before, row, fields, labels) if row.history_type != "-" else [],
+            reason=row.history_change_reason or "",
+        )
+
+
+_SKIPPED = {"id", "updated_at", "digest"}
+
+
+def _kept(historical, model_field):
+    try:
+        historical._meta.get_field(model_field.name)
+    except Exception:  # noqa: BLE001 - a field excluded from the history
+        return False
+    return True
+
+
+def _object_label(row):
+    try:
+        return str(row.instance)
+    except Exception:  # noqa: BLE001 - a label that needs a deleted related row
+        return f"n° {row.id}"
+
+
+def _foreign_labels(rows, fields):
+    """The related rows' labels, one query per foreign key."""
+    labels = {}
+    for model_field in fields:
+        if not model_field.is_relation:
+            continue
+        ids = {getattr(row, model_field.attname) for row in rows} - {None}
+        related = model_field.related_model
+        labels[model_field.name] = {obj.pk: str(obj) for obj in related._base_manager.filter(pk__in=ids)}
+    return labels
+
+
+def _display(row, model_field, labels):
+    value = getattr(row, model_field.attname)
+    if value is None or value == "":
+        return "—"
+    if model_field.is_relation:
+        return labels.get(model_field.name, {}).get(value, f"n° {value}")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y %H:%M" if hasattr(value, "hour") else "%d/%m/%Y")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _changes(before, row, fields, labels):
+    changes = []
+    for model_field in fields:
+        after = _display(row, model_field, labels)
+        if before is None:
+            if after != "—":
+                changes.append(Change(str(model_field.verbose_name), "—", after))
+            continue
+        old = _display(before, model_field, labels)
+        if old != after:
+            changes.append(Change(str(model_field.verbose_name), old, after))
+    return changes
