@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from directory import history
 from directory.acting import (
     SECRETARIAT_ROLES,
     acting_organisation,
@@ -407,6 +408,7 @@ def add_to_agenda(
             override_reason=override_reason[:500] if reasons else "",
         )
         ReviewRequest.objects.filter(pk=review.pk).update(status=ReviewRequest.Status.SCHEDULED)
+        history.record_updates(ReviewRequest, [review.pk], user=user)
         review.status = ReviewRequest.Status.SCHEDULED
         actions = ACTIONS_BY_KIND.get(commission.kind, DEFAULT_ACTIONS)
         procedure_services.complete_tasks(
@@ -441,6 +443,7 @@ def remove_from_agenda(*, item, user) -> None:
             ReviewRequest.objects.filter(pk=item.review_request_id).update(
                 status=ReviewRequest.Status.PENDING
             )
+            history.record_updates(ReviewRequest, [item.review_request_id], user=user)
         item.delete()
 
 
@@ -528,6 +531,7 @@ def record_decision(*, item, user, attendance, opinion) -> AgendaItem:
             ReviewRequest.objects.filter(pk=item.review_request_id).update(
                 status=ReviewRequest.Status.EXAMINED
             )
+            history.record_updates(ReviewRequest, [item.review_request_id], user=user)
     return item
 
 
@@ -711,10 +715,18 @@ def merge_commissions(*, commissions, into) -> int:
     already = ReviewRequest.objects.filter(
         commission=into, procedure=OuterRef("procedure"), status__in=ReviewRequest.OPEN_STATUSES
     )
-    ReviewRequest.objects.filter(commission__in=merged, status=ReviewRequest.Status.PENDING).exclude(
+    moving = ReviewRequest.objects.filter(commission__in=merged, status=ReviewRequest.Status.PENDING).exclude(
         Exists(already)
-    ).update(commission=into)
-    return merged.update(is_active=False, retired_on=timezone.localdate(), merged_into=into)
+    )
+    moved = list(moving.values_list("pk", flat=True))
+    ReviewRequest.objects.filter(pk__in=moved).update(commission=into)
+    history.record_updates(ReviewRequest, moved)
+    retired = list(merged.values_list("pk", flat=True))
+    count = Commission.objects.filter(pk__in=retired).update(
+        is_active=False, retired_on=timezone.localdate(), merged_into=into
+    )
+    history.record_updates(Commission, retired)
+    return count
 
 
 # ---------------------------------------------------------------------------------------------

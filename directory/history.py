@@ -61,10 +61,30 @@ def tracked_history(**kwargs):
 
 @receiver(pre_create_historical_record)
 def _record_acting_organisation(sender, history_instance, **kwargs):
+    if hasattr(history_instance, "history_organisation_id"):
+        history_instance.history_organisation_id = _acting_organisation_id()
+
+
+def _acting_organisation_id():
     request = getattr(HistoricalRecords.context, "request", None)
     acting = getattr(request, "acting", None)
-    if acting is not None and hasattr(history_instance, "history_organisation_id"):
-        history_instance.history_organisation_id = getattr(acting.organisation, "pk", None)
+    return getattr(getattr(acting, "organisation", None), "pk", None)
+
+
+def record_updates(model, pks, *, user=None, reason=""):
+    """History rows for the rows a queryset's `update()` changed (a claim that must stay one
+    statement: a revocation, a status): `update()` writes none by itself. One query to read the
+    rows, one to write their history; `user` defaults to the request's."""
+    rows = list(model._base_manager.filter(pk__in=list(pks)))
+    if rows:
+        model.history.bulk_history_create(
+            rows,
+            update=True,
+            default_user=user if getattr(user, "is_authenticated", False) else None,
+            default_change_reason=reason,
+            custom_historical_attrs={"history_organisation_id": _acting_organisation_id()},
+        )
+    return rows
 
 
 @dataclass(frozen=True)
