@@ -51,9 +51,19 @@ class ActingHistory(models.Model):
         abstract = True
 
 
+def _request_user(request, **kwargs):
+    """The signed-in user; none for the partner API's machines (a token, not a user) and outside
+    a request."""
+    from django.contrib.auth import get_user_model
+
+    user = getattr(request, "user", None)
+    return user if isinstance(user, get_user_model()) else None
+
+
 def tracked_history(**kwargs):
     """The `history` field of a registered model (same options everywhere)."""
     kwargs.setdefault("bases", [ActingHistory])
+    kwargs.setdefault("get_user", _request_user)
     kwargs.setdefault("user_related_name", "+")
     kwargs.setdefault("cascade_delete_history", False)
     return HistoricalRecords(**kwargs)
@@ -66,7 +76,13 @@ def _record_acting_organisation(sender, history_instance, **kwargs):
 
 
 def _acting_organisation_id():
+    """The organisation the user acts for, or the partner API token's (`directory.api.Machine`)."""
     request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    if hasattr(user, "token"):  # read before `request.acting`, which a machine cannot resolve
+        return user.organisation.pk
+    if not getattr(user, "is_authenticated", False):
+        return None
     acting = getattr(request, "acting", None)
     return getattr(getattr(acting, "organisation", None), "pk", None)
 

@@ -80,3 +80,13 @@ def test_the_secretariat_sees_the_amounts_on_the_saisine(landlord_client, secret
     review_id = landlord_client.post(URL, saisine(), format="json").json()["id"]
     page = secretariat_client.get(f"/commissions/saisines/{review_id}/").content.decode()
     assert "420,00" in page and "3183,00" in page
+
+
+def test_a_saisine_posted_by_a_machine_is_in_the_history_with_its_organisation_and_no_user(
+    landlord_client, landlord, dijon
+):
+    """The history (docs/decisions/014) names the token's organisation; a token is no user."""
+    response = landlord_client.post(URL, saisine(), format="json")
+    assert response.status_code == 201, response.json()
+    (row,) = ReviewRequest.history.filter(id=response.json()["id"])
+    assert (row.history_type, row.history_user, row.history_organisation) == ("+", None, landlord)
