@@ -21,10 +21,12 @@ hand-written `procedure.ChangeLog`, none of which is registered here). Anonymisa
 historical rows' free texts with the live ones (`procedure.retention.scrub_texts`).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -225,8 +227,10 @@ def _display(row, model_field, labels):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y %H:%M" if hasattr(value, "hour") else "%d/%m/%Y")
+    if isinstance(value, datetime.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

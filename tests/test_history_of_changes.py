@@ -271,3 +271,17 @@ def _all_history_text():
         for row in tracked.model.history.values():
             texts.extend(str(value) for value in row.values())
     return " ".join(texts)
+
+
+def test_a_date_and_time_in_the_history_reads_in_french_local_time(administrator, administrator_client):
+    token, _ = directory_services.create_api_token(
+        organisation=OrganisationFactory(code="siao-21", name="SIAO 21", kind=Organisation.Kind.SIAO),
+        name="serveur du SIAO",
+        scopes=["liste_siao"],
+        expires_at=datetime.datetime(2027, 3, 1, 23, 30, tzinfo=datetime.UTC),
+        user=administrator,
+    )
+    page = administrator_client.get(
+        reverse("directory:change_history"), {"objet": "apitoken", "id": token.pk}
+    )
+    assert "02/03/2027 00:30" in page.content.decode()  # Europe/Paris, winter time
