@@ -22,6 +22,7 @@ historical rows' free texts with the live ones (`procedure.retention.scrub_texts
 """
 
 import datetime
+import decimal
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -29,6 +30,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+
+from .templatetags import french
 
 CONFIGURATION = "configuration"
 CASE = "case"
@@ -231,6 +234,8 @@ def _display(row, model_field, labels):
         return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, decimal.Decimal):  # amounts: « 2 400,00 »
+        return french.number(value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -212,6 +212,7 @@ def test_the_case_history_is_scoped_like_the_referrals(
     assert "Visite demandée par le bailleur de Beaune" in seen["other_social_worker"]
     assert "Loyer de 620" not in seen["other_social_worker"]
     assert "Loyer de 620" in seen["secretariat"] and "Visite demandée par le bailleur" in seen["secretariat"]
+    assert "— → 2\xa0400,00" in seen["secretariat"], "the DSF's debt, as an amount reads in French"
     assert AccessLog.objects.filter(
         procedure=case, user=social_worker, context="historique des modifications"
     ).exists()
