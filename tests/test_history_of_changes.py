@@ -286,3 +286,27 @@ def test_a_date_and_time_in_the_history_reads_in_french_local_time(administrator
         reverse("directory:change_history"), {"objet": "apitoken", "id": token.pk}
     )
     assert "02/03/2027 00:30" in page.content.decode()  # Europe/Paris, winter time
+
+
+def test_the_administrators_page_costs_the_same_queries_for_2_and_20_memberships(
+    administrator, administrator_client, ccas_dijon
+):
+    from tests.factories import member
+
+    def count(n):
+        for i in range(n):
+            member(role=Role.SOCIAL_WORKER, organisation=ccas_dijon, email=f"ts{n}-{i}@example.org")
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                administrator_client.get(
+                    reverse("directory:change_history"), {"objet": "membership"}
+                ).status_code
+                == 200
+            )
+        return len(queries)
+
+    administrator_client.get(reverse("directory:change_history"))  # the session's first reads
+    assert count(2) == count(20)
