@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from directory import history
 from directory.french import counted
 from households.models import HousingSector
 from procedure.models import Stage
@@ -69,7 +70,11 @@ class CommissionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Supprimer (retirer) les commissions choisies")
     def retire(self, request, queryset):
-        count = queryset.filter(is_active=True).update(is_active=False, retired_on=timezone.localdate())
+        retired = list(queryset.filter(is_active=True).values_list("pk", flat=True))
+        count = Commission.objects.filter(pk__in=retired).update(
+            is_active=False, retired_on=timezone.localdate()
+        )
+        history.record_updates(Commission, retired, user=request.user)
         messages.success(request, f"{counted(count, 'commission retirée')} ; leur historique est conservé.")
 
     @admin.action(description="Fusionner les commissions choisies dans la commission indiquée")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.acting import acting_organisation, acting_role, is_secretariat
+from directory.history import tracked_history
 from directory.models import Commune, Organisation, Role, Territory
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
@@ -96,6 +97,8 @@ class Commission(models.Model):
 
     objects = CommissionQuerySet.as_manager()
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "commission"
         ordering = ["kind", "name"]
@@ -134,6 +137,8 @@ class CommissionMember(models.Model):
         verbose_name="représentant nommé",
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "membre de commission"
@@ -244,6 +249,8 @@ class ReviewRequest(models.Model):
     debt_other = models.DecimalField(
         "dette : autres sommes", max_digits=10, decimal_places=2, null=True, blank=True
     )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "saisine"
@@ -378,6 +385,8 @@ class AgendaItem(models.Model):
         help_text="Le dossier ne correspond pas aux étapes, parcs ou territoire de la formation.",
     )
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "point de l'ordre du jour"
         verbose_name_plural = "points de l'ordre du jour"
@@ -508,6 +517,8 @@ class Recommendation(models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "préconisation"

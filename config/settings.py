@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "simple_history",  # history of sensitive changes (docs/decisions/014)
     "directory",
     "households",
     "procedure",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "directory.middleware.LoginRequiredMiddleware",
     "directory.middleware.ActingOrganisationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # the acting user of each history row
     "directory.middleware.SecondFactorMiddleware",
     "directory.middleware.ProConnectSignOutMiddleware",  # before CSPMiddleware on the way out
 ]

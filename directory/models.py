@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from .history import tracked_history
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -198,6 +200,8 @@ class Organisation(models.Model):
     has_social_workers = models.BooleanField("dispose de travailleurs sociaux", default=False)
     is_active = models.BooleanField("actif", default=True)
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "organisme"
         ordering = ["name"]
@@ -239,6 +243,8 @@ class Membership(models.Model):
     end_date = models.DateField("fin", null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "appartenance"
@@ -287,6 +293,8 @@ class ApiToken(models.Model):
     )
 
     objects = ApiTokenQuerySet.as_manager()
+
+    history = tracked_history(excluded_fields=["digest"])
 
     class Meta:
         verbose_name = "jeton d'accès d'un partenaire"

@@ -30,6 +30,7 @@ SECTIONS = [
     ("Chiffres de la Charte", "indicators:supply", (Role.PARTNER,), None),
     ("Jetons d'accès des partenaires", "directory:api_tokens", (Role.ADMIN,), ADMINISTRATION),
     ("Journal des consultations", "procedure:access_log", (Role.ADMIN,), ADMINISTRATION),
+    ("Historique des modifications", "directory:change_history", (Role.ADMIN,), ADMINISTRATION),
     ("Pilotage national", "indicators:national", (Role.NATIONAL_STEERING,), None),
     ("Administration du site", "admin:index", (Role.ADMIN,), ADMINISTRATION),
 ]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
-from . import api
+from . import api, history
 from .models import ApiCall, ApiToken, IdempotentRequest, User
 
 logger = logging.getLogger(__name__)
@@ -111,9 +111,10 @@ def create_api_token(*, organisation, name, scopes, expires_at, user) -> tuple[A
 
 def revoke_api_token(*, token, user) -> ApiToken:
     """Revoked at once: the next call with it is a 401. Revoking twice changes nothing."""
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=user
-    )
+    ):
+        history.record_updates(ApiToken, [token.pk], user=user)
     token.refresh_from_db(fields=["revoked_at", "revoked_by"])
     logger.info("event=api_token_revoked token_id=%s", token.pk)
     return token

@@ -268,3 +268,38 @@ def legal_notice(request):
 def personal_data(request):
     """How the households' personal data are processed (RGPD art. 13 and 14), public."""
     return render(request, "directory/personal_data.html", {"title": "Données personnelles"})
+
+
+HISTORY_LIMIT = 200
+
+
+def change_history(request):
+    """The administrators' "Historique des modifications": the configuration, memberships and API
+    tokens (directory/history.py), of one kind (`?objet=`) or of one object (`&id=`); the case
+    records' history is read on each case."""
+    from . import history
+
+    _require_administrator(request)
+    kinds = {key: t for key, t in history.TRACKED.items() if t.audience == history.CONFIGURATION}
+    chosen = kinds.get(request.GET.get("objet", ""))
+    object_id = request.GET.get("id", "")
+    if object_id and not object_id.isdigit():
+        object_id = ""
+    querysets = []
+    for tracked in [chosen] if chosen else kinds.values():
+        rows = tracked.model.history.all()
+        if chosen and object_id:
+            rows = rows.filter(id=int(object_id))
+        querysets.append(rows.filter(history_id__in=rows.order_by("-history_date")[:HISTORY_LIMIT]))
+    return render(
+        request,
+        "directory/change_history.html",
+        {
+            "title": "Historique des modifications",
+            "kinds": sorted(kinds.values(), key=lambda t: t.label),
+            "chosen": chosen,
+            "object_id": object_id,
+            "entries": history.entries(querysets, limit=HISTORY_LIMIT),
+            "limit": HISTORY_LIMIT,
+        },
+    )

@@ -14,6 +14,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 
+from directory.history import tracked_history
 from directory.models import Organisation
 from procedure.models import Procedure
 
@@ -40,6 +41,8 @@ class ListRecipient(models.Model):
         help_text="Par défaut, un lien vers une page de téléchargement.",
     )
     is_active = models.BooleanField("actif", default=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "destinataire de liste hebdomadaire"
@@ -170,6 +173,8 @@ class LetterKind(models.TextChoices):
 class LetterTemplate(models.Model):
     kind = models.CharField("courrier", max_length=40, choices=LetterKind.choices, unique=True)
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "modèle de courrier"
         verbose_name_plural = "modèles de courrier"
@@ -201,6 +206,8 @@ class LetterTemplateVersion(models.Model):
         verbose_name="par",
     )
     created_at = models.DateTimeField("le", auto_now_add=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "version de modèle"

@@ -20,3 +20,9 @@ class ProcedureConfig(AppConfig):
         partner_api.register_scope(api.SCOPE)
         home.register_block("procedure/_list_home_work_queue.html", SECRETARIAT_ROLES, home_work_queue)
         household_access.register_scope(access.households_visible_to)
+
+        from directory import history
+
+        from .models import RetentionPolicy
+
+        history.register_tracked(RetentionPolicy, "Durée de conservation")

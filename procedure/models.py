@@ -10,6 +10,7 @@ from django.db import models
 
 from directory.acting import acting_role
 from directory.french import counted
+from directory.history import tracked_history
 from directory.models import ApiToken, Organisation, Role
 from households.models import Household, Landlord, Lease
 
@@ -449,6 +450,8 @@ class RetentionPolicy(models.Model):
         "les statistiques restent.",
     )
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "durée de conservation"

@@ -1,5 +1,6 @@
 from .views.access_log import urlpatterns as access_log_urlpatterns
 from .views.case import urlpatterns as case_urlpatterns
+from .views.history import urlpatterns as history_urlpatterns
 from .views.law import urlpatterns as law_urlpatterns
 from .views.lists import urlpatterns as list_urlpatterns
 from .views.reading import urlpatterns as reading_urlpatterns
@@ -14,6 +15,7 @@ urlpatterns = (
     + list_urlpatterns
     + saved_view_urlpatterns
     + case_urlpatterns
+    + history_urlpatterns
     + law_urlpatterns
     + reading_urlpatterns
     + access_log_urlpatterns

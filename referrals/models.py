@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role
+from directory.history import tracked_history
 from directory.models import Commune, Organisation, Role, Territory
 from households.models import HousingSector
 from procedure.models import Procedure, Task
@@ -116,6 +117,8 @@ class Referral(models.Model):
     closed_at = models.DateTimeField("close le", null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "orientation"
@@ -275,6 +278,8 @@ class Diagnosis(models.Model):
     # The headings without which a DSF is not filed (the form and the service both check).
     REQUIRED_TO_SUBMIT = ("household_situation", "rental_situation", "support_needed", "recommendations")
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "diagnostic"
 
@@ -312,6 +317,8 @@ class VisitReport(models.Model):
         verbose_name="rédigé par",
     )
     submitted_at = models.DateTimeField("transmis le", auto_now_add=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "rapport de visite anticipation"
@@ -386,6 +393,8 @@ class SupportMeasure(models.Model):
     )
     recorded_at = models.DateTimeField("enregistrée le", auto_now_add=True)
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "mesure d'accompagnement"
         verbose_name_plural = "mesures d'accompagnement"
@@ -445,6 +454,8 @@ class RoutingRule(models.Model):
     reference = models.CharField("référence", max_length=120, blank=True)
     is_active = models.BooleanField("active", default=True)
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "règle d'orientation"
         verbose_name_plural = "règles d'orientation"
@@ -467,6 +478,8 @@ class ReferralDelay(models.Model):
 
     kind = models.CharField("type d'orientation", max_length=30, choices=Referral.Kind.choices, unique=True)
     working_days = models.PositiveSmallIntegerField("délai (jours ouvrés)")
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "délai d'orientation"

@@ -59,6 +59,7 @@ KWARGS = {
     "procedure:edit_household": lambda w: {"pk": w["case"].pk},
     "procedure:edit_lease": lambda w: {"pk": w["case"].pk},
     "procedure:subject_export": lambda w: {"pk": w["case"].pk, "fmt": "json"},
+    "procedure:case_history": lambda w: {"pk": w["case"].pk},
     "procedure:correct_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
     "procedure:cancel_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
     "procedure:delete_view": lambda w: {"pk": w["saved_view"].pk},
