@@ -17,6 +17,8 @@ QUEUE_OF = [
     ("commissions.tasks.convene_households", "pdf"),
     ("commissions.tasks.send_opinion_letters", "pdf"),
     ("letters.tasks.send_weekly_list", "email"),
+    ("letters.tasks.send_weekly_list_pdf", "email"),
+    ("letters.tasks.render_weekly_list_pdf", "pdf"),
     ("referrals.tasks.send_outbox_message", "email"),
     ("referrals.tasks.send_referral_digests", "email"),
     ("commissions.tasks.notify_members", "email"),
