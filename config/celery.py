@@ -54,4 +54,9 @@ app.conf.beat_schedule = {
         "task": "procedure.tasks.purge_pending_imports",
         "schedule": crontab(minute=5),
     },
+    # The documents built in the background (exports past a few thousand rows) once a day old.
+    "purge-background-exports": {
+        "task": "procedure.tasks.purge_exports",
+        "schedule": crontab(minute=20),
+    },
 }

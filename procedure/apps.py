@@ -14,3 +14,20 @@ class ProcedureConfig(AppConfig):
 
         extensions.register(extensions.CASE_PANELS, ("procedure/reading/case_panel.html", panels.case_panel))
         partner_api.register_scope(api.SCOPE)
+
+        from . import exports
+        from .background import services as background
+
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        background.register(
+            "procedures",
+            background.Builder(
+                "Export des procédures", exports.build_procedures_export, xlsx, "procedure:list"
+            ),
+        )
+        background.register(
+            "responsabilite_etat",
+            background.Builder(
+                "Responsabilité de l'État", exports.build_state_liability_export, xlsx, "procedure:list"
+            ),
+        )

@@ -1,3 +1,4 @@
+from .background.views import urlpatterns as background_urlpatterns
 from .views.access_log import urlpatterns as access_log_urlpatterns
 from .views.case import urlpatterns as case_urlpatterns
 from .views.law import urlpatterns as law_urlpatterns
@@ -18,4 +19,5 @@ urlpatterns = (
     + reading_urlpatterns
     + access_log_urlpatterns
     + subject_access_urlpatterns
+    + background_urlpatterns
 )

@@ -29,6 +29,8 @@ QUEUE_OF = [
     ("procedure.tasks.alert_unusual_reading", "email"),
     ("procedure.tasks.purge_pending_imports", "default"),
     ("procedure.tasks.anonymise_closed_cases", "default"),
+    ("procedure.tasks.build_export", "default"),
+    ("procedure.tasks.purge_exports", "default"),
     ("directory.tasks.send_notification", "email"),
     ("directory.tasks.send_notification_digests", "email"),
     ("commissions.tasks.notify_agenda_change", "email"),
