@@ -221,6 +221,7 @@ CELERY_TASK_ROUTES = {
     "letters.tasks.send_weekly_list_pdf": {"queue": "email"},
     "letters.tasks.render_weekly_list_pdf": {"queue": "pdf"},
     "procedure.tasks.build_export": {"queue": "default"},  # openpyxl/csv: no PDF rendering
+    "procedure.tasks.build_pdf_export": {"queue": "pdf"},
     "referrals.tasks.send_outbox_message": {"queue": "email"},
     "referrals.tasks.send_referral_digests": {"queue": "email"},
     "commissions.tasks.notify_members": {"queue": "email"},

@@ -138,21 +138,29 @@ def export_rows(years) -> list[list]:
 
 
 def export_csv(years) -> str:
+    return rows_csv(export_rows(years))
+
+
+def rows_csv(rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_HEADER)
-    writer.writerows(safe_row(row) for row in export_rows(years))
+    writer.writerows(safe_row(row) for row in rows)
     return out.getvalue()
 
 
 def export_xlsx(years) -> bytes:
+    return rows_xlsx(export_rows(years))
+
+
+def rows_xlsx(rows) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "indicateurs"
     sheet.append(EXPORT_HEADER)
-    for row in export_rows(years):
+    for row in rows:
         sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     workbook.save(out)

@@ -73,3 +73,11 @@ def purge_exports() -> int:
     from .background import services as background
 
     return background.purge()
+
+
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+def build_pdf_export(export_id) -> str:
+    """The same, for a document rendered as PDF (the pdf queue's workers)."""
+    from .background import services as background
+
+    return background.run(export_id)

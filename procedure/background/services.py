@@ -49,6 +49,8 @@ class Builder:
     build: Callable
     content_type: str
     back_url_name: str
+    back_label: str = "Procédures"
+    queue: str = "default"  # "pdf" for a PDF rendering (procedure.tasks.build_pdf_export)
 
 
 BUILDERS: dict[str, Builder] = {}
@@ -88,9 +90,10 @@ def start(request, *, kind: str, params: dict, filename: str) -> BackgroundExpor
     export = BackgroundExport.objects.create(
         user=request.user, membership=request.acting.membership, kind=kind, params=params, filename=filename
     )
-    from ..tasks import build_export
+    from ..tasks import build_export, build_pdf_export
 
-    transaction.on_commit(lambda: build_export.delay(export.pk))
+    task = build_pdf_export if BUILDERS[kind].queue == "pdf" else build_export
+    transaction.on_commit(lambda: task.delay(export.pk))
     return export
 
 

@@ -21,6 +21,7 @@ def _context(export):
         "export": export,
         "builder": builder,
         "back_url": reverse(builder.back_url_name) if builder else reverse("home"),
+        "back_label": builder.back_label if builder else "Accueil",
         "hours": settings.BACKGROUND_EXPORT_HOURS,
     }
 

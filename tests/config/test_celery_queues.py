@@ -30,6 +30,7 @@ QUEUE_OF = [
     ("procedure.tasks.purge_pending_imports", "default"),
     ("procedure.tasks.anonymise_closed_cases", "default"),
     ("procedure.tasks.build_export", "default"),
+    ("procedure.tasks.build_pdf_export", "pdf"),
     ("procedure.tasks.purge_exports", "default"),
     ("directory.tasks.send_notification", "email"),
     ("directory.tasks.send_notification_digests", "email"),
