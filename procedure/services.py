@@ -726,14 +726,22 @@ def _trigram_matches(text, threshold=DEFAULT_WORD_SIMILARITY):
     return Household.objects.filter(_trigram_match(text, threshold)).values("pk")
 
 
+# The search reads at most this many households per part (names, addresses) and procedures by
+# reference: the page ranks a bounded set, never every household sharing a common name.
+SEARCH_CANDIDATES = 1000
+
+
 def search_procedures(queryset, q):
     """The search box: names and claim number, reference, and apart the addresses; accent- and
     case-insensitive, fuzzy and ranked by similarity on PostgreSQL.
 
-    Each part is an index lookup of its own (PostgreSQL: GIN trigram indexes on search_text,
-    address_text and UPPER(reference)); their procedures are gathered by a UNION, so the page reads
-    the matches only, never the whole table, and sorts them by the names' similarity to the terms,
-    then the most recently opened first.
+    Each part is an index lookup of its own, bounded to SEARCH_CANDIDATES rows; their procedures are
+    gathered by a UNION, so the page reads the candidates only, never the whole table, and sorts them
+    by the names' similarity to the terms, then the most recently opened first. On PostgreSQL the
+    names are read from the GiST trigram index in order of word distance (`<<->`) under the `%>`
+    condition: the N nearest households come out of the index, as many as there are "Martin"
+    (households migration 0006); the addresses and claim numbers from the GIN trigram indexes, the
+    reference from UPPER(reference)'s.
     """
     words = normalise(q).split()
     if not words:
@@ -743,14 +751,29 @@ def search_procedures(queryset, q):
         names &= Q(search_text__contains=word)
         addresses &= Q(address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
-    fuzzy = is_postgresql() and len(letters) >= 4
+    postgresql = is_postgresql()
+    fuzzy = postgresql and len(letters) >= 4
+    bound = slice(0, SEARCH_CANDIDATES) if postgresql else slice(None)  # SQLite: no LIMIT in a UNION
     # Terms found as they are in an address are an address: the names are then not read fuzzily,
     # so that "rue Victor Hugo" finds the households of that street, not M. Victor Hugo.
     if fuzzy and not Household.objects.filter(addresses).exists():
-        names |= _trigram_match(letters)
-    of_households = [Household.objects.filter(condition).values("pk") for condition in (names, addresses)]
-    matches = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
-    for households in of_households:
+        from django.contrib.postgres.search import TrigramWordDistance
+
+        digits = Q()
+        for word in words:
+            if word.isdigit():
+                digits &= Q(search_text__contains=word)
+        by_names = (
+            Household.objects.filter(_trigram_match(letters) & digits)
+            .annotate(distance=TrigramWordDistance(Value(letters), "search_text"))
+            .order_by("distance")
+            .values("pk")[bound]
+        )
+    else:
+        by_names = Household.objects.filter(names).order_by().values("pk")[bound]
+    by_addresses = Household.objects.filter(addresses).order_by().values("pk")[bound]
+    matches = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")[bound]
+    for households in (by_names, by_addresses):
         matches = matches.union(Procedure.objects.filter(household__in=households).order_by().values("pk"))
     results = queryset.filter(pk__in=matches)
     if not fuzzy:
