@@ -728,7 +728,7 @@ def _trigram_matches(text, threshold=DEFAULT_WORD_SIMILARITY):
 
 # The search reads at most this many households per part (names, addresses) and procedures by
 # reference: the page ranks a bounded set, never every household sharing a common name.
-SEARCH_CANDIDATES = 1000
+SEARCH_CANDIDATES = 300
 
 
 def search_procedures(queryset, q):

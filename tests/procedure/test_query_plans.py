@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from households.models import HousingSector
 from procedure.filters import PERIODS, SORTS, STATUSES
-from procedure.models import Stage
+from procedure.models import Procedure, Stage
 from procedure.rules import STAGE_ORDER
+from procedure.services import search_procedures
 from tests.households.factories import LandlordFactory
 from tests.procedure.factories import procedure_at
 
@@ -104,3 +105,22 @@ def test_the_search_reads_the_trigram_indexes_only(secretariat_client, cases, q)
 
 def test_the_test_sees_a_sequential_scan_where_no_index_helps(cases):
     assert sequential_scans("SELECT id FROM procedure_procedure WHERE debt > 100") == ["procedure_procedure"]
+
+
+def plan_of(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("q", ["martin", "dupont marie"])
+def test_the_names_are_read_from_the_gist_index_in_distance_order_and_bounded(cases, q):
+    """The nearest SEARCH_CANDIDATES households come out of the GiST index in order of word
+    distance (`<<->`), under its `%>` condition: no similarity computed on every "Martin"."""
+    plan = plan_of(search_procedures(Procedure.objects.all(), q))
+    gist = plan[plan.index("household_search_text_gist") :]
+    assert "Order By: (search_text <->> " in gist or "Order By: ((" in gist
+    assert "%>" in gist.splitlines()[1] + gist.splitlines()[2]
+    assert "Limit  (cost=" in plan and plan.count("Limit") >= 3  # names, addresses, reference
