@@ -729,19 +729,21 @@ def _trigram_matches(text, threshold=DEFAULT_WORD_SIMILARITY):
 # The search reads at most this many households per part (names, addresses) and procedures by
 # reference: the page ranks a bounded set, never every household sharing a common name.
 SEARCH_CANDIDATES = 300
+# Names are read fuzzily (typos) only when their exact lookup finds fewer than a page of households.
+FUZZY_BELOW = 50
 
 
 def search_procedures(queryset, q):
     """The search box: names and claim number, reference, and apart the addresses; accent- and
     case-insensitive, fuzzy and ranked by similarity on PostgreSQL.
 
-    Each part is an index lookup of its own, bounded to SEARCH_CANDIDATES rows; their procedures are
-    gathered by a UNION, so the page reads the candidates only, never the whole table, and sorts them
-    by the names' similarity to the terms, then the most recently opened first. On PostgreSQL the
-    names are read from the GiST trigram index in order of word distance (`<<->`) under the `%>`
-    condition: the N nearest households come out of the index, as many as there are "Martin"
-    (households migration 0006); the addresses and claim numbers from the GIN trigram indexes, the
-    reference from UPPER(reference)'s.
+    Each part is an index lookup of its own, bounded to SEARCH_CANDIDATES rows, read once (their ids,
+    a few hundred at most): the count and the page then read those procedures by primary key, and
+    rank them by the names' word similarity to the terms, then the most recently opened first. On
+    PostgreSQL the GIN trigram indexes answer every part (names and claim numbers, addresses,
+    UPPER(reference)). Names are exact word parts first; the fuzzy `%>` lookup, whose cost grows with
+    its matches (the similarity is rechecked on each), runs only when the exact one found fewer than
+    FUZZY_BELOW households (a typo, a rare name), its nearest SEARCH_CANDIDATES kept by distance.
     """
     words = normalise(q).split()
     if not words:
@@ -751,32 +753,40 @@ def search_procedures(queryset, q):
         names &= Q(search_text__contains=word)
         addresses &= Q(address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
-    postgresql = is_postgresql()
-    fuzzy = postgresql and len(letters) >= 4
-    bound = slice(0, SEARCH_CANDIDATES) if postgresql else slice(None)  # SQLite: no LIMIT in a UNION
+    ranked = is_postgresql() and len(letters) >= 4
+
+    def first(rows):
+        return list(rows.order_by().values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+
+    by_addresses = first(Household.objects.filter(addresses))
+    by_names = first(Household.objects.filter(names))
     # Terms found as they are in an address are an address: the names are then not read fuzzily,
     # so that "rue Victor Hugo" finds the households of that street, not M. Victor Hugo.
-    if fuzzy and not Household.objects.filter(addresses).exists():
+    if ranked and not by_addresses and len(by_names) < FUZZY_BELOW:
         from django.contrib.postgres.search import TrigramWordDistance
 
         digits = Q()
         for word in words:
             if word.isdigit():
                 digits &= Q(search_text__contains=word)
-        by_names = (
+        nearest = (
             Household.objects.filter(_trigram_match(letters) & digits)
             .annotate(distance=TrigramWordDistance(Value(letters), "search_text"))
             .order_by("distance")
-            .values("pk")[bound]
         )
-    else:
-        by_names = Household.objects.filter(names).order_by().values("pk")[bound]
-    by_addresses = Household.objects.filter(addresses).order_by().values("pk")[bound]
-    matches = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")[bound]
-    for households in (by_names, by_addresses):
-        matches = matches.union(Procedure.objects.filter(household__in=households).order_by().values("pk"))
+        by_names += [
+            pk for pk in nearest.values_list("pk", flat=True)[:SEARCH_CANDIDATES] if pk not in by_names
+        ]
+    households = by_names + by_addresses
+    matches = first(Procedure.objects.filter(reference__icontains=q.strip()))
+    if households:
+        matches += list(
+            Procedure.objects.filter(household__in=households)
+            .order_by()
+            .values_list("pk", flat=True)[: 3 * SEARCH_CANDIDATES]
+        )
     results = queryset.filter(pk__in=matches)
-    if not fuzzy:
+    if not ranked:
         return results.order_by("-opened_at", "-pk")
     from django.contrib.postgres.search import TrigramWordSimilarity
 
