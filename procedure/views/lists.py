@@ -220,7 +220,8 @@ def search(request):
         page = _page(request, results.select_related("household", "lease__commune"))
         if page.paginator.count == 1:
             return redirect("procedure:detail", pk=page.object_list[0].pk)
-    return render(request, "procedure/search.html", {"title": "Recherche", "q": query, "page_obj": page})
+    context = {"title": "Recherche", "q": query, "page_obj": page, "candidates": services.SEARCH_CANDIDATES}
+    return render(request, "procedure/search.html", context)
 
 
 # ---------------------------------------------------------------- import of acts

@@ -144,3 +144,18 @@ def test_addresses_are_searched_on_their_own_never_mixed_with_the_names(secretar
     assert by_address.url == reverse("procedure:detail", args=[on_the_street.pk])
     assert set(found(by_name)) >= {"EXP-HUGO", "EXP-RUE"}
     assert "EXP-MIXTE" not in found(by_name)
+
+
+def test_a_search_past_the_candidates_says_it_shows_the_nearest_only(secretariat_client, monkeypatch):
+    """Each part of the search reads a bounded number of households (services.SEARCH_CANDIDATES):
+    when the results reach it, the page says so and asks for a finer search."""
+    from procedure import services
+
+    monkeypatch.setattr(services, "SEARCH_CANDIDATES", 2)
+    for number in range(3):
+        case(f"BORNE-{number}", label=f"Ménage Lebornier {number}", last_name="Lebornier")
+
+    content = secretariat_client.get(URL, {"q": "lebornier"}).content.decode()
+
+    assert "seuls les 2 plus proches" in content
+    assert content.count("BORNE-") == 2
