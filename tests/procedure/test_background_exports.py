@@ -265,3 +265,10 @@ def test_documents_older_than_a_day_are_deleted_with_their_files(
     assert purge_exports.delay().get() == 1
     assert not BackgroundExport.objects.exists()
     assert not default_storage.exists(name)
+
+
+def test_the_purge_is_scheduled_every_hour():
+    from config.celery import app
+
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"] == "procedure.tasks.purge_exports"]
+    assert entry["schedule"].minute == {20} and len(entry["schedule"].hour) == 24
