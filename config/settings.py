@@ -220,6 +220,10 @@ CELERY_TASK_ROUTES = {
     "commissions.tasks.convene_households": {"queue": "pdf"},
     "commissions.tasks.send_opinion_letters": {"queue": "pdf"},
     "letters.tasks.send_weekly_list": {"queue": "email"},
+    "letters.tasks.send_weekly_list_pdf": {"queue": "email"},
+    "letters.tasks.render_weekly_list_pdf": {"queue": "pdf"},
+    "procedure.tasks.build_export": {"queue": "default"},  # openpyxl/csv: no PDF rendering
+    "procedure.tasks.build_pdf_export": {"queue": "pdf"},
     "referrals.tasks.send_outbox_message": {"queue": "email"},
     "referrals.tasks.send_referral_digests": {"queue": "email"},
     "commissions.tasks.notify_members": {"queue": "email"},
@@ -230,6 +234,11 @@ CELERY_TASK_ROUTES = {
     "commissions.tasks.notify_agenda_change": {"queue": "email"},
     "directory.tasks.purge_api_records": {"queue": "default"},  # a few DELETEs
 }
+
+# Exports past this many rows are built in the background (procedure/background/), their files
+# deleted after BACKGROUND_EXPORT_HOURS.
+BACKGROUND_EXPORT_ROWS = _read("BACKGROUND_EXPORT_ROWS", env.int, default=2000)
+BACKGROUND_EXPORT_HOURS = _read("BACKGROUND_EXPORT_HOURS", env.int, default=24)
 
 # Demo accounts (seed_demo, refused when DEBUG is off).
 DEMO_PASSWORD = _read("DEMO_PASSWORD", env.str, default="prevex-demo")

@@ -79,6 +79,8 @@ class WeeklyList(models.Model):
     claim_token = models.UUIDField("jeton d'envoi", null=True, blank=True)
     claimed_at = models.DateTimeField("envoi commencé le", null=True, blank=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    # The PDF follows the light formats (services/delivery.py): when it went to an attachment recipient.
+    pdf_sent_at = models.DateTimeField("PDF envoyé le", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     last_error = models.CharField("dernière erreur", max_length=250, blank=True)
 
@@ -116,6 +118,7 @@ class Delivery(models.Model):
         FAILED = "echec", "Échec définitif"
         RESEND = "renvoi", "Renvoi demandé"
         RECLAIMED = "reprise", "Envoi repris après interruption"
+        PDF_SENT = "pdf_envoye", "PDF envoyé"
 
     weekly_list = models.ForeignKey(
         WeeklyList, on_delete=models.CASCADE, related_name="deliveries", verbose_name="liste"

@@ -26,3 +26,20 @@ class ProcedureConfig(AppConfig):
         from .models import RetentionPolicy
 
         history.register_tracked(RetentionPolicy, "Durée de conservation")
+
+        from . import exports
+        from .background import services as background
+
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        background.register(
+            "procedures",
+            background.Builder(
+                "Export des procédures", exports.build_procedures_export, xlsx, "procedure:list"
+            ),
+        )
+        background.register(
+            "responsabilite_etat",
+            background.Builder(
+                "Responsabilité de l'État", exports.build_state_liability_export, xlsx, "procedure:list"
+            ),
+        )

@@ -582,5 +582,6 @@ class ListPreference(models.Model):
 
 
 # The acts read from their PDF (procedure/reading/).
-
+# The documents built in the background (procedure/background/).
+from .background.models import BackgroundExport  # noqa: E402, F401
 from .reading.models import ActDocument, ActDocumentAccess, ReadingBatch  # noqa: E402, F401

@@ -1,3 +1,4 @@
+from .background.views import urlpatterns as background_urlpatterns
 from .views.access_log import urlpatterns as access_log_urlpatterns
 from .views.case import urlpatterns as case_urlpatterns
 from .views.history import urlpatterns as history_urlpatterns
@@ -20,4 +21,5 @@ urlpatterns = (
     + reading_urlpatterns
     + access_log_urlpatterns
     + subject_access_urlpatterns
+    + background_urlpatterns
 )

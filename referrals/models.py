@@ -134,7 +134,15 @@ class Referral(models.Model):
                 name="referral_ccapex_diagnosis_names_funding",
             ),
         ]
-        indexes = [models.Index(fields=["addressed_to", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["addressed_to", "status", "due_date"]),
+            # The work queue's overdue referrals, soonest first (issue 11): read in order, 50 rows.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=["demandee", "acceptee", "en_cours"]),
+                name="referral_open_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.procedure}"

@@ -6,6 +6,7 @@ until it is added to `KWARGS`."""
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished
 from django.db import close_old_connections
@@ -23,6 +24,7 @@ from procedure.models import (
     AccessLog,
     ActDocument,
     ActDocumentAccess,
+    BackgroundExport,
     ProcedureEvent,
     ReadingBatch,
     SavedView,
@@ -68,6 +70,9 @@ KWARGS = {
     "procedure:reading_batch_status": lambda w: {"pk": w["act_document"].batch_id},
     "procedure:reading_check": lambda w: {"pk": w["act_document"].pk},
     "procedure:reading_pdf": lambda w: {"pk": w["act_document"].pk},
+    "procedure:background_export": lambda w: {"pk": w["background_export"].pk},
+    "procedure:background_export_status": lambda w: {"pk": w["background_export"].pk},
+    "procedure:background_export_download": lambda w: {"pk": w["background_export"].pk},
     "directory:api_token_revoke": lambda w: {"pk": w["api_token"].pk},
     "directory:open_notification": lambda w: {"pk": w["notification"].pk},
     # The partner API takes tokens, not sessions: a persona's session gets 401 there, the token kinds
@@ -214,7 +219,17 @@ def world(secretariat, ccas_beaune):
     )
     feed_url = calendar.new_feed(member_of_session)
     calendar.revoke_feed(member_of_session)
+    background_export = BackgroundExport(
+        user=secretariat,
+        membership=secretariat.memberships.get(),
+        kind="procedures",
+        filename="procedures.xlsx",
+        status=BackgroundExport.Status.READY,
+        rows=1,
+    )
+    background_export.file.save("procedures.xlsx", ContentFile(b"PK"), save=True)
     return {
+        "background_export": background_export,
         "act_document": act_document,
         "addressee": worker,
         "event": ProcedureEvent.objects.filter(procedure=case).first(),
@@ -278,7 +293,13 @@ def test_no_persona_but_the_secretariat_reaches_any_object(request, world, perso
 
 def test_the_secretariat_opens_the_pages_of_the_world(secretariat_client, world):
     pages = ["procedure:detail", "referrals:detail", "commissions:item", "commissions:pool_entry"]
-    for name in pages + ["procedure:reading_batch", "procedure:reading_check", "procedure:reading_pdf"]:
+    files = ["procedure:reading_pdf", "procedure:background_export_download"]
+    for name in pages + [
+        "procedure:reading_batch",
+        "procedure:reading_check",
+        "procedure:background_export",
+        *files,
+    ]:
         response = secretariat_client.get(reverse(name, kwargs=KWARGS[name](world)))
         _close(response)  # the PDF is a file response
         assert response.status_code == 200

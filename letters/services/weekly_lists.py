@@ -299,11 +299,14 @@ def to_pdf(kind, rows_: list[dict], *, week_start) -> bytes:
     return render_pdf(html)
 
 
-def files(kind, week_start) -> tuple[list[dict], dict[str, bytes]]:
-    """The rows of a list and its three files (xlsx, csv, pdf)."""
+def light_files(kind, week_start) -> tuple[list[dict], dict[str, bytes]]:
+    """The rows of a list and its light files (xlsx, csv), sent first; the PDF comes after
+    (delivery.render_pdf, on the pdf queue)."""
     rows_ = rows(kind, week_start)
-    return rows_, {
-        "xlsx": to_xlsx(kind, rows_, week_start=week_start),
-        "csv": to_csv(kind, rows_),
-        "pdf": to_pdf(kind, rows_, week_start=week_start),
-    }
+    return rows_, {"xlsx": to_xlsx(kind, rows_, week_start=week_start), "csv": to_csv(kind, rows_)}
+
+
+def files(kind, week_start) -> tuple[list[dict], dict[str, bytes]]:
+    """The rows of a list and its three files (xlsx, csv, pdf), at once (the command line)."""
+    rows_, content = light_files(kind, week_start)
+    return rows_, {**content, "pdf": to_pdf(kind, rows_, week_start=week_start)}
