@@ -7,11 +7,17 @@ from directory import views as directory_views
 from directory.admin_site import restrict_admin_to_administrators
 from letters import api as letters_api
 from procedure import api as procedure_api
+from procedure.reading import api as reading_api
 
 restrict_admin_to_administrators(admin.site)
 
 # The partner API (docs/decisions/005-partner-api.md): each app serves its endpoints.
-api_urlpatterns = procedure_api.urlpatterns + commissions_api.urlpatterns + letters_api.urlpatterns
+api_urlpatterns = (
+    procedure_api.urlpatterns
+    + reading_api.urlpatterns
+    + commissions_api.urlpatterns
+    + letters_api.urlpatterns
+)
 
 urlpatterns = [
     path("", directory_views.home, name="home"),

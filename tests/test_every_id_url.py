@@ -71,6 +71,7 @@ KWARGS = {
     "directory:open_notification": lambda w: {"pk": w["notification"].pk},
     # The partner API takes tokens, not sessions: a persona's session gets 401 there, the token kinds
     # are replayed on every endpoint in tests/directory/test_api_access.py.
+    "api:act_pdf_batch": lambda w: {"pk": w["act_document"].batch_id},
     "api:weekly_list_siao": lambda w: {"semaine": "2026-W46"},
     "api:weekly_list_caf": lambda w: {"semaine": "2026-W46"},
     "letters:batch_progress": lambda w: {"pk": w["batch"].pk},

@@ -16,7 +16,7 @@ from functools import reduce
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from config.celery import enqueue
@@ -53,16 +53,16 @@ def check_pdf(name, content) -> None:
         raise ValidationError(f"« {name} » n'est pas un PDF.")
 
 
-def read_pdfs(*, files, user) -> ReadingBatch:
+def read_pdfs(*, files, user=None, token=None) -> ReadingBatch:
     """Keep the PDFs (name, bytes) as one batch and queue each for reading, after commit.
 
-    The entry point of the upload page and of the API (a partner posting PDFs)."""
+    The entry point of the upload page (`user`) and of the API (`token`: a partner's system)."""
     for name, content in files:
         check_pdf(name, content)
     from ..tasks import read_act
 
     with transaction.atomic():
-        batch = ReadingBatch.objects.create(created_by=user)
+        batch = ReadingBatch.objects.create(created_by=user, api_token=token)
         for name, content in files:
             document = ActDocument(batch=batch, name=name[:255], sha256=hashlib.sha256(content).hexdigest())
             document.file.save(f"acte-{document.sha256[:16]}.pdf", ContentFile(content), save=False)
@@ -70,6 +70,21 @@ def read_pdfs(*, files, user) -> ReadingBatch:
             transaction.on_commit(lambda pk=document.pk: enqueue(read_act, pk))
     logger.info("reading_batch=%s documents=%s", batch.pk, len(files))
     return batch
+
+
+TO_CHECK = (ActDocument.Status.QUEUED, ActDocument.Status.READ, ActDocument.Status.SCAN)
+
+
+def batches_to_check():
+    """The batches with a PDF still to read or to confirm, newest first, with how many: those a
+    person dropped and those a partner's system posted (the API), which nobody else will open."""
+    pending = Count("documents", filter=Q(documents__status__in=TO_CHECK))
+    return (
+        ReadingBatch.objects.annotate(pending=pending, total=Count("documents"))
+        .filter(pending__gt=0)
+        .select_related("created_by", "api_token__organisation")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def lookups(text=None) -> reader.Lookups:

@@ -23,6 +23,7 @@ from ..reading.forms import ActCheckForm, SetAsideForm
 from ..reading.models import ActDocument, ReadingBatch
 
 MAX_FILES = 50
+WAITING_SHOWN = 20  # the batches still to check, dropped here or posted through the API
 CONTEXT = 70  # characters shown around the words a field was read from
 
 
@@ -50,7 +51,12 @@ def drop(request):
     return render(
         request,
         "procedure/reading/drop.html",
-        {"title": "Lire des actes PDF", "errors": errors, "max_files": MAX_FILES},
+        {
+            "title": "Lire des actes PDF",
+            "errors": errors,
+            "max_files": MAX_FILES,
+            "waiting": services.batches_to_check()[:WAITING_SHOWN],
+        },
         status=400 if errors else 200,
     )
 
