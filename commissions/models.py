@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.acting import acting_organisation, acting_role, is_secretariat
-from directory.models import Commune, Organisation, Role, Territory
+from directory.models import Commune, Organisation, Role, Territory, default_departement
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
 
@@ -84,6 +84,10 @@ class Commission(models.Model):
     sectors = models.JSONField("parcs examinés", default=list, blank=True, help_text="Vide : les deux parcs.")
     place = models.CharField("lieu habituel", max_length=250, blank=True)
     is_active = models.BooleanField("active", default=True)
+    # Issue 16: the département whose CCAPEX the formation is.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
     retired_on = models.DateField("supprimée le", null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",

@@ -1,11 +1,18 @@
 """Who the users are, which organisation they act for, and the département's places."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+
+
+def default_departement() -> str:
+    """The département of whatever is created without one: `DEPARTEMENT`, so that a
+    single-département install works unchanged (issue 16)."""
+    return settings.DEPARTEMENT
 
 
 class UserManager(BaseUserManager):
@@ -137,6 +144,15 @@ class Territory(models.Model):
         return self.name
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def serving(self, *departement_codes):
+        """The organisations working in one of these départements (their own or one they also serve)."""
+        served = OrganisationDepartement.objects.filter(departement_code__in=departement_codes)
+        return self.filter(
+            Q(departement_code__in=departement_codes) | Q(pk__in=served.values("organisation_id"))
+        )
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         STATE = "etat", "Service de l'État"
@@ -197,6 +213,13 @@ class Organisation(models.Model):
     )
     has_social_workers = models.BooleanField("dispose de travailleurs sociaux", default=False)
     is_active = models.BooleanField("actif", default=True)
+    # Issue 16: the département the organisation belongs to; one working in several (a social
+    # landlord, a national association) lists the others in `also_serves` (OrganisationDepartement).
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisme"
@@ -204,6 +227,33 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def departement_codes(self) -> tuple:
+        """Every département the organisation works in, its own first."""
+        others = sorted({row.departement_code for row in self.also_serves.all()} - {self.departement_code})
+        return (self.departement_code, *others)
+
+
+class OrganisationDepartement(models.Model):
+    """A further département an organisation works in (besides its own `departement_code`)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="also_serves", verbose_name="organisme"
+    )
+    departement_code = models.CharField("département", max_length=3, db_index=True)
+
+    class Meta:
+        verbose_name = "autre département desservi"
+        verbose_name_plural = "autres départements desservis"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "departement_code"], name="organisation_departement_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.departement_code}"
 
 
 class Role(models.TextChoices):
@@ -276,6 +326,14 @@ class ApiToken(models.Model):
     prefix = models.CharField("début du jeton", max_length=12)
     digest = models.CharField("empreinte SHA-256", max_length=64, unique=True)
     scopes = models.JSONField("droits", default=list)
+    # Issue 16: a national sender (a platform of the commissaires de justice) posts for every
+    # département; each act goes to the département of its commune.
+    is_national = models.BooleanField(
+        "national",
+        default=False,
+        help_text="Le partenaire écrit pour tous les départements : chaque acte va au département "
+        "de sa commune.",
+    )
     expires_at = models.DateTimeField("expire le")
     created_at = models.DateTimeField("créé le", default=timezone.now)
     created_by = models.ForeignKey(

@@ -12,11 +12,11 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.forms import DateInput
 from django.utils import timezone
 
-from directory.acting import secretariat_members
+from directory.acting import acting_departements, is_secretariat, secretariat_members
 from directory.models import Commune, Organisation, Territory
 from households.models import HousingSector, Landlord
 
-from . import access, services
+from . import services
 from .forms_lists import FilterForm
 from .models import AccessLog, Procedure, Stage, Task
 from .rules import Action
@@ -223,7 +223,9 @@ def procedures_for_list(user):
 def open_tasks_for_queue(user):
     """The open tasks of the procedures the user may see, soonest first (overdue ones first)."""
     tasks = Task.objects.filter(status=Task.Status.OPEN)
-    if access.procedure_filter(user) is not None:  # the secretariat sees all: no join to count
+    if is_secretariat(user):  # the secretariat sees its départements: no subquery to count
+        tasks = tasks.filter(procedure__departement_code__in=acting_departements(user))
+    else:
         tasks = tasks.filter(procedure__in=Procedure.objects.visible_to(user))
     return tasks.select_related("procedure__household", "procedure__lease__commune", "assignee").order_by(
         F("due_date").asc(nulls_last=True), "pk"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from directory.acting import acting_role
-from directory.models import ApiToken, Organisation, Role
+from directory.models import ApiToken, Organisation, Role, default_departement
 from households.models import Household, Landlord, Lease
 
 from . import access
@@ -118,6 +118,11 @@ class Procedure(models.Model):
     stage_rank = models.SmallIntegerField("rang de l'étape", null=True, editable=False)
     closed = models.BooleanField("clos", default=False, editable=False)
     last_act_date = models.DateField("dernier acte", null=True, editable=False)
+    # Issue 16: the département whose secretariat holds the case, the scope of every list (an index
+    # lookup). Set from the lease's commune at creation or import; changed by a transfer only.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, editable=False
+    )
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -135,10 +140,30 @@ class Procedure(models.Model):
             models.Index(fields=["landlord", "-opened_at", "-id"], name="procedure_landlord_idx"),
             models.Index(fields=["stage_rank", "id"], name="procedure_rank_idx"),
             models.Index(fields=["last_act_date", "id"], name="procedure_last_act_idx"),
+            # The same lists for one département's secretariat (issue 16).
+            models.Index(fields=["departement_code", "-opened_at", "-id"], name="procedure_dep_opened_idx"),
+            models.Index(
+                fields=["departement_code", "current_stage", "-opened_at", "-id"],
+                name="procedure_dep_stage_idx",
+            ),
+            models.Index(
+                fields=["departement_code", "closed", "-opened_at", "-id"], name="procedure_dep_closed_idx"
+            ),
         ]
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.lease_id:
+            self.departement_code = departement_of_lease(self.lease)
+        super().save(*args, **kwargs)
+
+
+def departement_of_lease(lease) -> str:
+    """The département of a lease's commune (the default département when it has none)."""
+    commune = getattr(lease, "commune", None)
+    return (commune.departement_code if commune else "") or default_departement()
 
 
 class EffectiveEventManager(models.Manager):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role
-from directory.models import Commune, Organisation, Role, Territory
+from directory.models import Commune, Organisation, Role, Territory, default_departement
 from households.models import HousingSector
 from procedure.models import Procedure, Task
 
@@ -444,6 +444,10 @@ class RoutingRule(models.Model):
     priority = models.PositiveSmallIntegerField("priorité", default=50, help_text="la plus petite l'emporte")
     reference = models.CharField("référence", max_length=120, blank=True)
     is_active = models.BooleanField("active", default=True)
+    # Issue 16: the département whose cases the rule routes.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
 
     class Meta:
         verbose_name = "règle d'orientation"
