@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.acting import acting_organisation, acting_role, is_secretariat
+from directory.acting import acting_departements, acting_organisation, acting_role, is_secretariat
 from directory.models import Commune, Organisation, Role, Territory, default_departement
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
@@ -414,12 +414,13 @@ class RecommendationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All for the secretariat; for a social worker or partner, the recommendations addressed
         to its acting organisation, open or closed less than RECOMMENDATION_ACCESS_DAYS ago."""
+        in_departements = Q(procedure__departement_code__in=acting_departements(user))  # issue 16
         if is_secretariat(user):
-            return self
+            return self.filter(in_departements)
         organisation = acting_organisation(user)
         if acting_role(user) not in ADDRESSEE_ROLES or organisation is None:
             return self.none()
-        return self.filter(responsible=organisation).filter(
+        return self.filter(in_departements, responsible=organisation).filter(
             Q(status=Recommendation.Status.OPEN) | Q(closed_at__gte=recommendation_access_cutoff())
         )
 

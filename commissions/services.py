@@ -28,6 +28,7 @@ from procedure import services as procedure_services
 from procedure.models import EventKind, JudgmentOutcome, Procedure, ProcedureEvent
 from procedure.rules import Action
 
+from . import scope
 from .models import (
     POOL_TARGET_MAX_MONTHS,
     POOL_TARGET_MIN_MONTHS,
@@ -239,7 +240,9 @@ SUGGESTION_ORDER = {
 def _candidates(commission):
     if commission.kind not in SUGGESTION_ORDER:
         return []
-    procedures = _open_cases().filter(~Exists(_any_open_request()))
+    procedures = _open_cases().filter(
+        ~Exists(_any_open_request()), departement_code=commission.departement_code
+    )
     same_stage = ReviewRequest.objects.filter(
         procedure=OuterRef("pk"), commission=commission, stage=OuterRef("current_stage")
     )
@@ -307,8 +310,9 @@ def _suggest(procedure, commission, reason):
     )
 
 
-def pending_queue(commission=None):
-    """The cases awaiting examination, oldest first, with their reason."""
+def pending_queue(commission=None, user=None):
+    """The cases awaiting examination, oldest first, with their reason (of the user's départements
+    when given, issue 16)."""
     queue = ReviewRequest.objects.filter(status=ReviewRequest.Status.PENDING).select_related(
         "commission",
         "procedure__household",
@@ -317,6 +321,8 @@ def pending_queue(commission=None):
         "requested_by",
         "commune",
     )
+    if user is not None:
+        queue = queue.filter(scope.review_condition(user))
     return queue.filter(commission=commission) if commission is not None else queue
 
 
@@ -833,14 +839,17 @@ def lease_terminated(procedure_id) -> bool:
     return _termination_events().filter(procedure_id=procedure_id).exists()
 
 
-def pool_entries(*, include_closed=False):
-    """The pool's entries with their status, oldest first; terminated leases in one query."""
-    entries = RehousingPoolEntry.objects.select_related(
-        "procedure__household", "procedure__lease__commune", "lead_landlord"
-    ).annotate(
-        terminated=Exists(_termination_events().filter(procedure=OuterRef("procedure"))),
-        offer_count=Count("offers"),
-        refusal_count=Count("offers", filter=Q(offers__answer=RehousingOffer.Answer.REFUSED)),
+def pool_entries(*, include_closed=False, user=None):
+    """The pool's entries with their status, oldest first; terminated leases in one query (of the
+    user's départements when given, issue 16)."""
+    entries = (
+        (scope.pool_entries(user) if user is not None else RehousingPoolEntry.objects)
+        .select_related("procedure__household", "procedure__lease__commune", "lead_landlord")
+        .annotate(
+            terminated=Exists(_termination_events().filter(procedure=OuterRef("procedure"))),
+            offer_count=Count("offers"),
+            refusal_count=Count("offers", filter=Q(offers__answer=RehousingOffer.Answer.REFUSED)),
+        )
     )
     if not include_closed:
         entries = entries.filter(status=RehousingPoolEntry.Status.IN_POOL)

@@ -78,13 +78,19 @@ def build_week(*, week_start: datetime.date, kinds=tuple(ListKind)) -> list[Week
         missing = [org for org in weekly_lists.recipients(kind) if org.pk not in existing]
         if not missing:
             continue
-        rows, content = weekly_lists.files(kind, week_start)
+        # Each recipient gets the cases of the départements it works in (issue 16): one build per
+        # set of départements.
+        by_departements = {}
         for organisation in missing:
-            weekly = _create(
-                kind=kind, week_start=week_start, organisation=organisation, rows=rows, content=content
-            )
-            if weekly is not None:
-                created.append(weekly)
+            by_departements.setdefault(organisation.departement_codes, []).append(organisation)
+        for departements, organisations in by_departements.items():
+            rows, content = weekly_lists.files(kind, week_start, departements)
+            for organisation in organisations:
+                weekly = _create(
+                    kind=kind, week_start=week_start, organisation=organisation, rows=rows, content=content
+                )
+                if weekly is not None:
+                    created.append(weekly)
     return created
 
 
