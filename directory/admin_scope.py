@@ -8,6 +8,8 @@ The directory's models are here; config/admin_scopes.py adds the other apps' (th
 so that no lower app knows a higher one).
 """
 
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
 from .models import Organisation
@@ -47,13 +49,44 @@ def departements_of(request):
 
 
 def scope_admin(site):
-    """Wrap the get_queryset of every registered ModelAdmin whose model has a line in SCOPES."""
+    """Every registered ModelAdmin: its rows (get_queryset) when its model has a line in SCOPES, the
+    choices of its foreign keys and many-to-many fields, and its list filters on them, to the
+    administrator's départements."""
     for model, model_admin in site._registry.items():
-        condition = SCOPES.get(model._meta.label_lower)
-        if condition is None or getattr(model_admin, "_departement_scoped", False):
+        if getattr(model_admin, "_departement_scoped", False):
             continue
-        model_admin.get_queryset = _scoped(model_admin.get_queryset, condition)
+        condition = SCOPES.get(model._meta.label_lower)
+        if condition is not None:
+            model_admin.get_queryset = _scoped(model_admin.get_queryset, condition)
+        model_admin.formfield_for_foreignkey = _scoped_choices(model_admin.formfield_for_foreignkey)
+        model_admin.formfield_for_manytomany = _scoped_choices(model_admin.formfield_for_manytomany)
+        model_admin.list_filter = [_related_only(model, entry) for entry in model_admin.list_filter]
         model_admin._departement_scoped = True
+
+
+def _scoped_choices(formfield_for):
+    def scoped_formfield(db_field, request, **kwargs):
+        formfield = formfield_for(db_field, request, **kwargs)
+        condition = SCOPES.get(db_field.related_model._meta.label_lower)
+        codes = departements_of(request)
+        if formfield is not None and condition is not None and codes is not None:
+            formfield.queryset = formfield.queryset.filter(condition(list(codes)))
+        return formfield
+
+    return scoped_formfield
+
+
+def _related_only(model, entry):
+    """A list filter on a relation lists only the related rows of the (scoped) list."""
+    if not isinstance(entry, str):
+        return entry
+    try:
+        field = model._meta.get_field(entry)
+    except FieldDoesNotExist:
+        return entry
+    if field.is_relation and field.related_model._meta.label_lower in SCOPES:
+        return (entry, admin.RelatedOnlyFieldListFilter)
+    return entry
 
 
 def _scoped(get_queryset, condition):
