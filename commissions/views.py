@@ -6,7 +6,6 @@ A page of the secretariat is a 403 for any other role; an object the user may no
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
@@ -180,7 +179,9 @@ def partner_review(request):
     The answer never depends on whether a procedure bears the reference typed."""
     if request.acting.role not in services.REFERRING_ROLES:
         raise PermissionDenied("Votre rôle ne permet pas de saisir la CCAPEX.")
-    form = PartnerReviewForm(request.POST or None, departement_code=settings.DEPARTEMENT)
+    form = PartnerReviewForm(
+        request.POST or None, departement_code=request.acting.organisation.departement_code
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_partner_review(user=request.user, **form.cleaned_data)

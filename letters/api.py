@@ -100,7 +100,8 @@ class WeeklyListView(api.PartnerApiView):
             week_start = weekly_lists.parse_iso_week(semaine)
         except ValueError as refusal:
             return Response({"detail": str(refusal)}, status=400)
-        rows = weekly_lists.rows(self.kind, week_start)
+        # The cases of the départements the token's organisation works in (issue 16).
+        rows = weekly_lists.rows(self.kind, week_start, request.auth.organisation.departement_codes)
         fmt = "csv" if request.query_params.get("format") == "csv" else "json"
         filename = f"liste-{self.kind}-{weekly_lists.iso_week_label(week_start)}.{fmt}"
         procedure_services.log_api_access(
