@@ -5,16 +5,12 @@ from django.db.models import Q
 
 from directory.admin_scope import SCOPES, field_condition, organisation_condition
 from directory.models import Organisation
+from procedure import access_log
 from procedure.models import Procedure
 
 
 def _households(codes):
     return Q(pk__in=Procedure.objects.filter(departement_code__in=codes).values("household_id"))
-
-
-def _access_log(codes):
-    # A read stays in the log of the reader's département after the case moves (issue 16 item 3).
-    return Q(procedure__departement_code__in=codes) | Q(organisation__in=Organisation.objects.serving(*codes))
 
 
 SCOPES.update(
@@ -25,7 +21,7 @@ SCOPES.update(
             | Q(organisation__in=Organisation.objects.serving(*codes))
         ),
         "procedure.procedure": field_condition("departement_code"),
-        "procedure.accesslog": _access_log,
+        "procedure.accesslog": access_log.of_departements,
         "procedure.changelog": field_condition("procedure__departement_code"),
         "referrals.routingrule": field_condition("departement_code"),
         "referrals.referral": field_condition("procedure__departement_code"),

@@ -13,6 +13,7 @@ SECTIONS = [
     ("Procédures", "procedure:list", SECRETARIAT),
     ("Importer des actes", "procedure:import", SECRETARIAT),
     ("Lire des actes PDF", "procedure:reading_drop", SECRETARIAT),
+    ("Transferts", "procedure:transfers", SECRETARIAT),
     ("Courriers", "letters:index", SECRETARIAT),
     ("Listes hebdomadaires", "letters:weekly_lists", SECRETARIAT),
     ("Indicateurs", "indicators:dashboard", SECRETARIAT),

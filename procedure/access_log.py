@@ -14,11 +14,11 @@ import io
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from directory.exports import safe_row
-from directory.models import Membership, Role, User
+from directory.models import Membership, Organisation, Role, User
 
 from .models import AccessLog, ChangeLog, ProcedureEvent, ReadingAlert, Task
 
@@ -141,4 +141,16 @@ def _alert_text(day, alerts) -> str:
         f"{settings.ACCESS_ALERT_DISTINCT_FILES} dossiers distincts en dehors de leur travail :\n\n"
         + "\n".join(lines)
         + "\n\nLe journal des consultations de Prévex détaille ces lectures.\n"
+    )
+
+
+def of_departements(codes) -> Q:
+    """The reads an administrator of these départements sees (issue 16): those of their cases, and
+    those made by their organisations' people (which stay there after a case moves away)."""
+    serving = Organisation.objects.serving(*codes)
+    members = Membership.objects.filter(organisation__in=serving).values("user")
+    return (
+        Q(procedure__departement_code__in=codes)
+        | Q(organisation__in=serving)
+        | Q(organisation__isnull=True, api_token__isnull=True, user__in=members)
     )

@@ -604,3 +604,54 @@ class ListPreference(models.Model):
 
 # The acts read from their PDF (procedure/reading/).
 from .reading.models import ActDocument, ActDocumentAccess, ReadingBatch  # noqa: E402, F401
+
+
+class CaseTransfer(models.Model):
+    """A household that moves (issue 16): its case handed to another département's secretariat,
+    which accepts it (the case, its history and its access log follow) or refuses it (with the reason).
+    Written by procedure/transfers.py only."""
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", "En attente de réponse"
+        ACCEPTED = "accepte", "Accepté"
+        REFUSED = "refuse", "Refusé"
+        CANCELLED = "annule", "Annulé"
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="transfers", verbose_name="procédure"
+    )
+    from_departement = models.CharField("département d'origine", max_length=3)
+    to_departement = models.CharField("département d'accueil", max_length=3, db_index=True)
+    reason = models.TextField("motif")
+    status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="demandé par",
+    )
+    requested_at = models.DateTimeField("demandé le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="décidé par",
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    refusal_reason = models.TextField("motif du refus", blank=True)
+
+    class Meta:
+        verbose_name = "transfert de dossier"
+        verbose_name_plural = "transferts de dossiers"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure"], condition=models.Q(status="en_attente"), name="one_pending_transfer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} : {self.from_departement} → {self.to_departement}"

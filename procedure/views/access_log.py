@@ -2,14 +2,13 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from directory.models import Organisation, Role
+from directory.models import Role
 
 from .. import access_log as log
 from ..filters import AccessLogFilter
@@ -24,9 +23,9 @@ def access_log(request):
     if request.acting.role != Role.ADMIN:
         raise PermissionDenied("Le journal des consultations est réservé aux administrateurs.")
     codes = request.acting.departements  # issue 16: the reads of its départements' cases and readers
-    entries = AccessLog.objects.filter(
-        Q(procedure__departement_code__in=codes) | Q(organisation__in=Organisation.objects.serving(*codes))
-    ).select_related("user", "api_token", "organisation", "procedure")
+    entries = AccessLog.objects.filter(log.of_departements(codes)).select_related(
+        "user", "api_token", "organisation", "procedure"
+    )
     filterset = AccessLogFilter(request.GET, queryset=entries)
     if request.GET.get("format") == "csv":
         response = HttpResponse(log.export_csv(filterset.qs), content_type="text/csv; charset=utf-8")
