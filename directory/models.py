@@ -1,5 +1,7 @@
 """Who the users are, which organisation they act for, and the département's places."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -147,10 +149,10 @@ class Territory(models.Model):
 class OrganisationQuerySet(models.QuerySet):
     def serving(self, *departement_codes):
         """The organisations working in one of these départements (their own or one they also serve)."""
-        served = OrganisationDepartement.objects.filter(departement_code__in=departement_codes)
-        return self.filter(
-            Q(departement_code__in=departement_codes) | Q(pk__in=served.values("organisation_id"))
-        )
+        condition = Q(departement_code__in=departement_codes)
+        for code in departement_codes:
+            condition |= Q(other_departements__regex=rf"(^| ){re.escape(code)}( |$)")
+        return self.filter(condition)
 
 
 class Organisation(models.Model):
@@ -214,9 +216,15 @@ class Organisation(models.Model):
     has_social_workers = models.BooleanField("dispose de travailleurs sociaux", default=False)
     is_active = models.BooleanField("actif", default=True)
     # Issue 16: the département the organisation belongs to; one working in several (a social
-    # landlord, a national association) lists the others in `also_serves` (OrganisationDepartement).
+    # landlord, a national association) lists the others in `other_departements`.
     departement_code = models.CharField(
         "département", max_length=3, default=default_departement, db_index=True
+    )
+    other_departements = models.CharField(
+        "autres départements desservis",
+        max_length=400,
+        blank=True,
+        help_text="Codes séparés par des espaces (ex. : 71 58), pour un organisme de plusieurs départements.",
     )
 
     objects = OrganisationQuerySet.as_manager()
@@ -231,29 +239,14 @@ class Organisation(models.Model):
     @property
     def departement_codes(self) -> tuple:
         """Every département the organisation works in, its own first."""
-        others = sorted({row.departement_code for row in self.also_serves.all()} - {self.departement_code})
+        others = sorted(set(self.other_departements.split()) - {self.departement_code})
         return (self.departement_code, *others)
 
-
-class OrganisationDepartement(models.Model):
-    """A further département an organisation works in (besides its own `departement_code`)."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="also_serves", verbose_name="organisme"
-    )
-    departement_code = models.CharField("département", max_length=3, db_index=True)
-
-    class Meta:
-        verbose_name = "autre département desservi"
-        verbose_name_plural = "autres départements desservis"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "departement_code"], name="organisation_departement_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.organisation} — {self.departement_code}"
+    def also_serve(self, departement_code: str) -> None:
+        """Add a département the organisation works in (saved)."""
+        if departement_code not in self.departement_codes:
+            self.other_departements = " ".join([*self.other_departements.split(), departement_code])
+            self.save(update_fields=["other_departements"])
 
 
 class Role(models.TextChoices):

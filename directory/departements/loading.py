@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from directory.models import Commune, Organisation, OrganisationDepartement, Territory
+from directory.models import Commune, Organisation, Territory
 
 COMMUNES_CSV = Path(__file__).resolve().parent.parent / "data" / "communes.csv.gz"
 COMMUNE_FIELDS = [
@@ -145,10 +145,8 @@ def load_organisation(
     if departement_code:
         on_create["departement_code"] = departement_code
     organisation = _create_or_update(Organisation, code, values, on_create, summary.organisations)
-    if departement_code and organisation.departement_code != departement_code:
-        OrganisationDepartement.objects.get_or_create(
-            organisation=organisation, departement_code=departement_code
-        )
+    if departement_code:
+        organisation.also_serve(departement_code)
     return organisation
 
 

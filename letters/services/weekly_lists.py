@@ -136,7 +136,6 @@ def recipients(kind, departements=None) -> list[Organisation]:
         organisations = Organisation.objects.filter(kind=DEFAULT_RECIPIENT_KINDS[kind])
     if departements is not None:
         organisations = organisations.filter(pk__in=Organisation.objects.serving(*departements).values("pk"))
-    organisations = organisations.prefetch_related("also_serves")
     return list(organisations.filter(is_active=True).exclude(email="").order_by("name"))
 
 

@@ -57,10 +57,10 @@ def transfer_request(request, pk):
         except transfers.TransferRefused as refusal:
             form.add_error(None, refusal)
         else:
+            label = transfers.departement_label(transfer.to_departement)
             messages.success(
                 request,
-                f"Transfert demandé au secrétariat de {transfers.departement_label(transfer.to_departement)} : "
-                "le dossier reste le vôtre jusqu'à sa réponse.",
+                f"Transfert demandé au secrétariat de {label} : le dossier reste le vôtre jusqu'à sa réponse.",  # noqa: E501
             )
             return redirect("procedure:detail", pk=procedure.pk)
     services.log_access(user=request.user, procedure=procedure, context="transfert (demande)")
