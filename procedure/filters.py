@@ -32,6 +32,32 @@ PERIOD_DAYS = {"aujourdhui": 0, "semaine": 7, "mois": 30}
 STATUSES = [("ouverte", "En cours"), ("close", "Close")]
 
 
+def _departements(request):
+    return acting_departements(request.user) if request is not None else None
+
+
+def _territories(request):
+    """The filters' choices: the user's départements' only (issue 16)."""
+    codes = _departements(request)
+    return Territory.objects.all() if codes is None else Territory.objects.filter(departement_code__in=codes)
+
+
+def _social_landlords(request):
+    landlords = Landlord.objects.filter(kind=Landlord.Kind.SOCIAL)
+    codes = _departements(request)
+    return (
+        landlords
+        if codes is None
+        else landlords.filter(organisation__in=Organisation.objects.serving(*codes))
+    )
+
+
+def _organisations(request):
+    codes = _departements(request)
+    organisations = Organisation.objects.all() if codes is None else Organisation.objects.serving(*codes)
+    return organisations.order_by("name")
+
+
 def _territory_communes(territory):
     return territory.communes.values("pk")
 
@@ -39,8 +65,10 @@ def _territory_communes(territory):
 ANOMALIES = "anomalies"  # the tasks of services.sync_anomaly_tasks
 
 
-def assignee_choices():
-    members = [(str(user.pk), user.get_full_name() or user.email) for user in secretariat_members()]
+def assignee_choices(departements=None):
+    members = [
+        (str(user.pk), user.get_full_name() or user.email) for user in secretariat_members(departements)
+    ]
     return [(MINE, "Moi (mes tâches)"), (NOBODY, "Personne"), *members]
 
 
@@ -60,7 +88,7 @@ class WorkQueueFilter(django_filters.FilterSet):
         label="Étape", choices=Stage.choices, method="filter_stage", empty_label="Toutes"
     )
     territory = django_filters.ModelChoiceFilter(
-        label="Territoire", queryset=Territory.objects.all(), method="filter_territory", empty_label="Tous"
+        label="Territoire", queryset=_territories, method="filter_territory", empty_label="Tous"
     )
     sector = django_filters.ChoiceFilter(
         label="Parc", field_name="procedure__lease__sector", choices=HousingSector.choices, empty_label="Tous"
@@ -76,6 +104,11 @@ class WorkQueueFilter(django_filters.FilterSet):
         model = Task
         fields = []
         form = FilterForm
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:  # the members of the user's own départements' secretariats (issue 16)
+            self.filters["assignee"].extra["choices"] = assignee_choices(request.acting.departements)
 
     def filter_action(self, queryset, name, value):
         if value == ANOMALIES:
@@ -144,14 +177,14 @@ class ProcedureFilter(django_filters.FilterSet):
         label="Parc", field_name="lease__sector", choices=HousingSector.choices, empty_label="Tous"
     )
     territory = django_filters.ModelChoiceFilter(
-        label="Territoire", queryset=Territory.objects.all(), method="filter_territory", empty_label="Tous"
+        label="Territoire", queryset=_territories, method="filter_territory", empty_label="Tous"
     )
     commune = django_filters.CharFilter(
         label="Commune (nom ou code INSEE)", method="filter_commune", help_text="ex. : Dijon ou 21231"
     )
     landlord = django_filters.ModelChoiceFilter(
         label="Bailleur social",
-        queryset=Landlord.objects.filter(kind=Landlord.Kind.SOCIAL),
+        queryset=_social_landlords,
         empty_label="Tous",
     )
     deadline_within = django_filters.NumberFilter(
@@ -237,7 +270,7 @@ class AccessLogFilter(django_filters.FilterSet):
 
     user = django_filters.CharFilter(label="Utilisateur (nom ou adresse)", method="filter_user")
     organisation = django_filters.ModelChoiceFilter(
-        label="Organisme", queryset=Organisation.objects.order_by("name"), empty_label="Tous"
+        label="Organisme", queryset=_organisations, empty_label="Tous"
     )
     reference = django_filters.CharFilter(
         label="Référence de la procédure", field_name="procedure__reference", lookup_expr="iexact"

@@ -26,7 +26,7 @@ def access_log(request):
     entries = AccessLog.objects.filter(log.of_departements(codes)).select_related(
         "user", "api_token", "organisation", "procedure"
     )
-    filterset = AccessLogFilter(request.GET, queryset=entries)
+    filterset = AccessLogFilter(request.GET, queryset=entries, request=request)
     if request.GET.get("format") == "csv":
         response = HttpResponse(log.export_csv(filterset.qs), content_type="text/csv; charset=utf-8")
         name = f"journal-consultations-{timezone.localdate():%Y-%m-%d}.csv"

@@ -86,7 +86,7 @@ def home_work_queue(request):
 def procedure_list(request):
     if default := default_view_redirect(request, Screen.PROCEDURES):
         return default
-    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
+    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user), request=request)
     page = _page(request, filterset.qs)
     for procedure in page.object_list:
         procedure.stage_label = _stage_label(procedure.current_stage)
@@ -150,7 +150,7 @@ def _without(query, *keys):
 @roles_required(*CASE_ROLES)
 def procedure_export(request):
     """The filtered list as an XLSX attachment, with the same filters as the page."""
-    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
+    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user), request=request)
     workbook, rows = procedures_workbook(filterset.qs, export_columns_for(request.user))
     services.log_access(
         user=request.user, context="export des procédures", filters=dict(request.GET.lists()), rows=rows
