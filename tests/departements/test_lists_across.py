@@ -17,6 +17,7 @@ from procedure.models import Stage
 from procedure.services import log_access, refresh_search_text
 from tests.commissions.factories import AgendaItemFactory, CommissionFactory, SessionFactory
 from tests.conftest import client_for
+from tests.factories import TerritoryFactory
 from tests.procedure.factories import procedure_at
 from tests.referrals.factories import acting
 
@@ -64,6 +65,8 @@ def two_departements(secretariat, administrator, secretariat_71, administrator_7
         )
         AgendaItemFactory(session=session, procedure=case)
     log_access(user=secretariat, procedure=dijon_case, context="dossier")
+    TerritoryFactory(name="Territoire Beaunois", departement_code="21")
+    TerritoryFactory(name="Territoire Chalonnais", departement_code="71")
     return dijon_case, chalon_case
 
 
@@ -86,13 +89,17 @@ def test_the_case_is_in_its_own_departement(two_departements):
         (
             "secretariat_71",
             ("EXPLOC-71-CHALON", "Médiation Chalon"),
-            ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon"),
+            ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon", "Beaunois"),
         ),
-        ("administrator_71", ("EXPLOC-71-CHALON",), ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon")),
+        (
+            "administrator_71",
+            ("EXPLOC-71-CHALON",),
+            ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon", "Beaunois"),
+        ),
         (
             "secretariat",
             ("EXPLOC-21-DIJON", "Médiation Dijon"),
-            ("EXPLOC-71-CHALON", "Saonais", "Médiation Chalon"),
+            ("EXPLOC-71-CHALON", "Saonais", "Médiation Chalon", "Chalonnais"),
         ),
     ],
 )
