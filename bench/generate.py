@@ -201,8 +201,8 @@ def grow_to(size, *, departement_only, seed=1):
         print(f"{existing} procédures déjà présentes.", flush=True)
         return
     communes = Commune.objects.filter(departement_code="21") if departement_only else Commune.objects.all()
-    communes = list(communes.values_list("pk", "name", "postal_codes", "population"))
-    weights = [max(population or 0, 50) for *_, population in communes]
+    communes = list(communes.values_list("pk", "name", "postal_codes", "population", "departement_code"))
+    weights = [max(population or 0, 50) for *_, population, _ in communes]
     social, private = landlords()
     rng = random.Random(f"{seed}-{existing}")
     batch = 50_000
@@ -228,7 +228,7 @@ def _write_batch(rng, start, count, communes, weights, social, private):
     for offset in range(count):
         number = start + offset
         household_id = ids["households_household"] + offset
-        commune_id, commune_name, postal_codes, _ = chosen[offset]
+        commune_id, commune_name, postal_codes, _, departement_code = chosen[offset]
         postal_code = (postal_codes.split() or ["00000"])[0]
         public = rng.random() < 0.45
         sector = HousingSector.PUBLIC if public else HousingSector.PRIVATE
@@ -294,6 +294,7 @@ def _write_batch(rng, start, count, communes, weights, social, private):
                 None,
                 False,
                 None,
+                departement_code,  # the lease's commune's (issue 16)
             )
         )
         _acts(rng, rows, ids, procedure_id, sector, furthest[offset], today, now)
@@ -325,7 +326,7 @@ COLUMNS = {
     ],
     "procedure_procedure": [
         "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
-        "current_stage", "stage_rank", "closed", "last_act_date",
+        "current_stage", "stage_rank", "closed", "last_act_date", "departement_code",
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501
