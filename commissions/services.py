@@ -205,7 +205,7 @@ def refuse_review(*, review, user, reason) -> ReviewRequest:
     return review
 
 
-def suggest_review_requests(*, today=None) -> list[ReviewRequest]:
+def suggest_review_requests(*, today=None, departements=None) -> list[ReviewRequest]:
     """Prévex's suggestions, from the rules of each active formation (Charte II.A.2):
 
     - médiation pré-expulsion: public-sector households at the CQL or réquisition stage, in the
@@ -220,6 +220,8 @@ def suggest_review_requests(*, today=None) -> list[ReviewRequest]:
     """
     created = []
     commissions = Commission.objects.active().select_related("territory")
+    if departements is not None:  # the formations of the secretariat's départements (issue 16)
+        commissions = commissions.filter(departement_code__in=list(departements))
     for commission in sorted(commissions, key=lambda c: (SUGGESTION_ORDER.get(c.kind, 9), c.pk)):
         for procedure, reason in _candidates(commission):
             review = _suggest(procedure, commission, reason)

@@ -134,7 +134,7 @@ def queue(request):
 @require_POST
 @secretariat_only
 def suggest(request):
-    created = services.suggest_review_requests()
+    created = services.suggest_review_requests(departements=request.acting.departements)
     messages.success(request, f"{len(created)} saisine(s) proposée(s) d'après les règles de la Charte.")
     return redirect("commissions:queue")
 

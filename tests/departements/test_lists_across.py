@@ -154,3 +154,37 @@ def test_the_figures_of_71_count_no_case_of_21(two_departements, secretariat, se
         assert f"commandements_payer,{year},,1" in rows
     report = reverse("indicators:report", kwargs={"year": year})
     assert client_for(secretariat_71).get(report).status_code == 200
+
+
+@pytest.fixture
+def complex_cases(two_departements, chalon):
+    """A complex situation in each département (over-indebtedness): the central CCAPEX's to suggest."""
+    from procedure.models import EventKind, ProcedureEvent
+
+    cases = [
+        _case("EXPLOC-21-COMPLEXE", "Ménage Complexe"),
+        _case("EXPLOC-71-COMPLEXE", "Ménage Complexe", lease__commune=chalon),
+    ]
+    for case in cases:
+        ProcedureEvent.objects.create(
+            procedure=case,
+            kind=EventKind.OVER_INDEBTEDNESS,
+            date=timezone.localdate() - datetime.timedelta(days=1),
+        )
+    return cases
+
+
+@pytest.mark.parametrize(("persona", "code"), [("secretariat_71", "71"), ("secretariat", "21")])
+def test_the_suggestions_are_made_on_the_secretariat_s_own_formations_and_cases(
+    request, complex_cases, persona, code
+):
+    from commissions.models import ReviewRequest
+
+    response = client_for(request.getfixturevalue(persona)).post(reverse("commissions:suggest"))
+    assert response.status_code == 302
+    suggested = set(
+        ReviewRequest.objects.filter(source=ReviewRequest.Source.SUGGESTED).values_list(
+            "commission__departement_code", "procedure__reference"
+        )
+    )
+    assert suggested == {(code, f"EXPLOC-{code}-COMPLEXE")}
