@@ -106,22 +106,37 @@ def notify_administrators(day: datetime.date) -> int:
     if not pending:
         return 0
     try:
-        send_mail(
-            f"Prévex : lectures inhabituelles de dossiers le {day:%d/%m/%Y}",
-            _alert_text(day, pending),
-            None,
-            _administrator_emails(),
-        )
+        # Each département's administrators hear of their own people only (issue 16).
+        for codes, alerts in _by_departements(pending).items():
+            send_mail(
+                f"Prévex : lectures inhabituelles de dossiers le {day:%d/%m/%Y}",
+                _alert_text(day, alerts),
+                None,
+                _administrator_emails(codes),
+            )
     except Exception:
         ReadingAlert.objects.filter(pk__in=[a.pk for a in pending], notified_at=now).update(notified_at=None)
         raise
     return len(pending)
 
 
-def _administrator_emails() -> list[str]:
-    admins = User.objects.filter(
-        is_active=True, memberships__in=_active_admin_memberships(), email__gt=""
-    ).distinct()
+def _by_departements(alerts) -> dict:
+    """{départements of the readers' organisations: their alerts}; () for a reader of none."""
+    memberships = Membership.objects.active(timezone.localdate()).filter(user__in=[a.user_id for a in alerts])
+    codes = {}
+    for membership in memberships.select_related("organisation"):
+        codes.setdefault(membership.user_id, set()).update(membership.organisation.departement_codes)
+    groups = {}
+    for alert in alerts:
+        groups.setdefault(tuple(sorted(codes.get(alert.user_id, ()))), []).append(alert)
+    return groups
+
+
+def _administrator_emails(departements=()) -> list[str]:
+    memberships = _active_admin_memberships()
+    if departements:
+        memberships = memberships.filter(organisation__in=Organisation.objects.serving(*departements))
+    admins = User.objects.filter(is_active=True, memberships__in=memberships, email__gt="").distinct()
     return sorted(admins.values_list("email", flat=True))
 
 
