@@ -67,7 +67,11 @@ def test_a_transfer_accepted_moves_the_case_with_its_history_and_its_readers(
     assert not Task.objects.filter(procedure=case, status=Task.Status.OPEN, assignee=secretariat).exists()
     moved = ChangeLog.objects.get(procedure=case, changes__has_key="département")
     assert moved.changes["département"] == ["Côte-d'Or (21)", "Saône-et-Loire (71)"]
-    assert theirs.get(reverse("procedure:detail", args=[case.pk])).status_code == 200
+    case_page = theirs.get(reverse("procedure:detail", args=[case.pk]))
+    assert case_page.status_code == 200
+    history = case_page.content.decode()  # the timeline shows the transfer, and the acts before it
+    assert "Saône-et-Loire (71)" in history and "Transfert accepté" in history
+    assert "transfert demandé vers" in history
     assert ours.get(reverse("procedure:detail", args=[case.pk])).status_code == 404
     # Who read it before stays in the log: 71's administrators see it on their case now, and 21's
     # administrators still see what their own people read.
