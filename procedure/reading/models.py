@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.db import models
 
-from directory.models import Organisation
+from directory.models import Organisation, default_departement
 
 
 class ReadingBatch(models.Model):
@@ -14,6 +14,8 @@ class ReadingBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
     )
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    # Issue 16: the département of the secretariat that dropped the PDFs.
+    departement_code = models.CharField("département", max_length=3, default=default_departement)
 
     class Meta:
         verbose_name = "lot d'actes à lire"

@@ -20,8 +20,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.celery import enqueue
-from directory.acting import acting_organisation, acting_role, is_secretariat, require_secretariat
-from directory.models import Commune, Organisation, Role
+from directory.acting import (
+    acting_departements,
+    acting_organisation,
+    acting_role,
+    is_secretariat,
+    require_secretariat,
+)
+from directory.models import Commune, Organisation, Role, default_departement
 
 from .. import services
 from ..models import Procedure, ProcedureEvent
@@ -62,7 +68,9 @@ def read_pdfs(*, files, user) -> ReadingBatch:
     from ..tasks import read_act
 
     with transaction.atomic():
-        batch = ReadingBatch.objects.create(created_by=user)
+        batch = ReadingBatch.objects.create(
+            created_by=user, departement_code=next(iter(acting_departements(user)), default_departement())
+        )
         for name, content in files:
             document = ActDocument(batch=batch, name=name[:255], sha256=hashlib.sha256(content).hexdigest())
             document.file.save(f"acte-{document.sha256[:16]}.pdf", ContentFile(content), save=False)
@@ -217,8 +225,11 @@ def visible_documents(user):
     """The secretariat sees every PDF; a commission member none; any other role those of the
     cases it may see."""
     documents = ActDocument.objects.select_related("batch", "procedure")
-    if is_secretariat(user):
-        return documents
+    if is_secretariat(user):  # its départements' batches, on a case of theirs or none yet (issue 16)
+        codes = acting_departements(user)
+        return documents.filter(batch__departement_code__in=codes).filter(
+            Q(procedure__isnull=True) | Q(procedure__departement_code__in=codes)
+        )
     if acting_role(user) == Role.COMMISSION_MEMBER:
         return documents.none()  # the agenda's summaries only, never the case file (CP 226-13)
     return documents.filter(procedure__in=Procedure.objects.visible_to(user))
