@@ -1,14 +1,25 @@
 """Synthetic but realistic data for the benchmark (`manage.py bench_data`): real communes, stage
 proportions from law.md ("Scale"), social landlords, private persons and companies, the Charte's
-tasks for each case's latest act; written with PostgreSQL COPY, then each batch's stored summary
-by services.refresh_summaries. The same size and seed give the same data."""
+tasks for each case's latest act, and what follows a case in proportion (below); written with
+PostgreSQL COPY, then each batch's stored summary by services.refresh_summaries. The same size and
+seed give the same data.
+
+What follows a case, in proportion (law.md "Scale" and the Charte):
+- referrals: a DSF for every case that reached the assignation (the law asks for one before the
+  hearing), a CCAPEX diagnosis for one case in ten still at the commandement de payer; addressed to
+  one of the département's social services (CCAS), done when the act is more than 60 days old;
+- commission items: one CCAPEX per département meeting every month over the last three years and the
+  next one; one case in four past the judgment is examined at the first session 10 days after its
+  last act (an opinion when the session is past);
+- letters: the Charte's questionnaire to the household for every commandement de payer, and to the
+  owner in the private sector (the PDFs themselves are not written: the bench never opens them)."""
 
 import csv
 import datetime
 import random
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from directory.departements.loading import open_communes
@@ -17,6 +28,14 @@ from households.models import HousingSector, Landlord
 from procedure import rules
 from procedure.models import JudgmentOutcome, PoliceDecision, Procedure, Stage
 from procedure.services import normalise, refresh_summaries
+
+# What follows a case (module docstring).
+REFERRAL_DONE_AFTER_DAYS = 60
+CCAPEX_DIAGNOSIS_SHARE = 0.10
+EXAMINED_SHARE = 0.25
+SESSION_MONTHS = 37
+SOCIAL_SERVICES_PER_DEPARTEMENT = 3
+OPINION = "Avis : maintien dans les lieux sous condition d'un plan d'apurement."
 
 BENCH_EMAIL = "secretariat@bench.prevex.fr"
 SOCIAL_CODES = ["orvitis", "grand-dijon-habitat", "cdc-habitat", "icf-habitat", "mon-logis"]
@@ -201,13 +220,15 @@ def grow_to(size, *, departement_only, seed=1):
         print(f"{existing} procédures déjà présentes.", flush=True)
         return
     communes = Commune.objects.filter(departement_code="21") if departement_only else Commune.objects.all()
-    communes = list(communes.values_list("pk", "name", "postal_codes", "population"))
-    weights = [max(population or 0, 50) for *_, population in communes]
+    communes = list(communes.values_list("pk", "name", "postal_codes", "population", "departement_code"))
+    weights = [max(population or 0, 50) for *_, population, _ in communes]
     social, private = landlords()
+    follow_up = FollowUp({code for *_, code in communes})
     rng = random.Random(f"{seed}-{existing}")
     batch = 50_000
     for start in range(existing, size, batch):
-        _write_batch(rng, start, min(batch, size - start), communes, weights, social, private)
+        with transaction.atomic():  # a batch is whole or absent: a failed run leaves no half case
+            _write_batch(rng, start, min(batch, size - start), communes, weights, social, private, follow_up)
         print(f"  {min(start + batch, size)} procédures…", flush=True)
     with connection.cursor() as cursor:
         for table in TABLES:
@@ -217,7 +238,7 @@ def grow_to(size, *, departement_only, seed=1):
             cursor.execute(f"VACUUM ANALYZE {table}")  # the visibility map, for index-only scans
 
 
-def _write_batch(rng, start, count, communes, weights, social, private):
+def _write_batch(rng, start, count, communes, weights, social, private, follow_up):
     ids = {table: next_id(table) for table in TABLES}
     first_procedure = ids["procedure_procedure"]
     now = timezone.now()
@@ -228,7 +249,7 @@ def _write_batch(rng, start, count, communes, weights, social, private):
     for offset in range(count):
         number = start + offset
         household_id = ids["households_household"] + offset
-        commune_id, commune_name, postal_codes, _ = chosen[offset]
+        commune_id, commune_name, postal_codes, _, departement_code = chosen[offset]
         postal_code = (postal_codes.split() or ["00000"])[0]
         public = rng.random() < 0.45
         sector = HousingSector.PUBLIC if public else HousingSector.PRIVATE
@@ -294,9 +315,11 @@ def _write_batch(rng, start, count, communes, weights, social, private):
                 None,
                 False,
                 None,
+                departement_code,  # the lease's commune's (issue 16)
             )
         )
-        _acts(rng, rows, ids, procedure_id, sector, furthest[offset], today, now)
+        acts = _acts(rng, rows, ids, procedure_id, sector, furthest[offset], today, now)
+        follow_up.add(rng, rows, ids, procedure_id, departement_code, sector, acts, today, now)
     _copy(rows)
     refresh_summaries(Procedure.objects.filter(pk__gte=first_procedure).values("pk"))
 
@@ -308,6 +331,9 @@ TABLES = [
     "procedure_procedure",
     "procedure_procedureevent",
     "procedure_task",
+    "referrals_referral",
+    "commissions_agendaitem",
+    "letters_letter",
 ]
 COLUMNS = {
     "households_household": [
@@ -325,15 +351,28 @@ COLUMNS = {
     ],
     "procedure_procedure": [
         "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
-        "current_stage", "stage_rank", "closed", "last_act_date",
+        "current_stage", "stage_rank", "closed", "last_act_date", "departement_code",
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501
-        "debt", "note", "source", "recorded_by_id", "recorded_at",
+        "debt", "note", "source", "recorded_by_id", "recorded_at", "cancellation_reason",
     ],
     "procedure_task": [
         "id", "procedure_id", "event_id", "kind", "title", "legal_reference", "due_date", "status",
         "set_aside_reason", "assigned_to_id", "closed_at", "closed_by_id", "created_at",
+    ],
+    "referrals_referral": [
+        "id", "procedure_id", "kind", "addressed_to_id", "requested_by_id", "requesting_organisation_id",
+        "task_id", "reason", "due_date", "funding_source", "status", "refusal_reason", "requested_at",
+        "closed_at",
+    ],
+    "commissions_agendaitem": [
+        "id", "session_id", "procedure_id", "review_request_id", "order", "presenter_id", "household_invited",
+        "convocation_at", "attendance", "opinion", "decided_at", "override_reason",
+    ],
+    "letters_letter": [
+        "id", "procedure_id", "template_version_id", "kind", "recipient", "file", "checksum", "status",
+        "batch_id", "created_by_id", "created_at", "status_changed_at",
     ],
 }  # fmt: skip
 
@@ -371,10 +410,123 @@ def _acts(rng, rows, ids, procedure_id, sector, furthest, today, now):
                 "import",
                 None,
                 now,
+                "",
             )
         )
         if index == len(chain) - 1:
             _tasks(rows, ids, procedure_id, event_id, kind, sector, date, hearing, decision, today, now)
+    return list(zip(chain, dates, strict=True))
+
+
+class FollowUp:
+    """Referrals, commission items and letters of the cases, in proportion (module docstring)."""
+
+    def __init__(self, departements):
+        from commissions.models import AgendaItem, Commission, Session
+        from letters.models import LetterKind
+        from letters.services.letters import current_version
+
+        self.services = {}
+        for code in sorted(departements):
+            self.services[code] = [
+                Organisation.objects.get_or_create(
+                    code=f"ccas-bench-{code.lower()}-{n}",
+                    defaults={"name": f"CCAS banc {code} n° {n}", "kind": Organisation.Kind.CCAS},
+                )[0].pk
+                for n in range(1, SOCIAL_SERVICES_PER_DEPARTEMENT + 1)
+            ]
+        today = timezone.localdate()
+        back = datetime.timedelta(days=31 * (SESSION_MONTHS - 2))
+        first_month = (today.replace(day=1) - back).replace(day=1)
+        months = []
+        while len(months) < SESSION_MONTHS:
+            months.append(first_month.replace(day=15))
+            first_month = (first_month + datetime.timedelta(days=32)).replace(day=1)
+        self.sessions = {}
+        for code in sorted(departements):
+            commission, _ = Commission.objects.get_or_create(
+                code=f"ccapex-bench-{code.lower()}",
+                defaults={
+                    "name": f"CCAPEX {code} (banc d'essai)",
+                    "kind": "pleniere",
+                    "level": "centrale",
+                    "rhythm": "mensuel",
+                },
+            )
+            Session.objects.bulk_create(
+                [
+                    Session(
+                        commission=commission,
+                        date=day,
+                        status=Session.Status.CLOSED if day < today else Session.Status.PLANNED,
+                    )
+                    for day in months
+                ],
+                ignore_conflicts=True,
+            )
+            self.sessions[code] = sorted(
+                Session.objects.filter(commission=commission).values_list("date", "pk")
+            )
+        self.order = {
+            row["session"]: row["last"]
+            for row in AgendaItem.objects.values("session").annotate(last=models.Max("order"))
+        }
+        self.household_letter = current_version(LetterKind.QUESTIONNAIRE_HOUSEHOLD).pk
+        self.owner_letter = current_version(LetterKind.QUESTIONNAIRE_OWNER).pk
+        self.today = today
+
+    def add(self, rng, rows, ids, procedure_id, departement, sector, acts, today, now):
+        stages = dict(acts)
+        last_kind, last_date = acts[-1]
+        self._referral(rng, rows, ids, procedure_id, departement, stages, last_date, today, now)
+        past_judgment = rules.STAGE_ORDER.index(last_kind) >= rules.STAGE_ORDER.index(Stage.JUDGMENT)
+        if past_judgment and rng.random() < EXAMINED_SHARE:
+            self._item(rows, ids, procedure_id, departement, last_date, now)
+        self._letters(rows, ids, procedure_id, sector, stages[Stage.PAYMENT_ORDER])
+
+    def _referral(self, rng, rows, ids, procedure_id, departement, stages, last_date, today, now):
+        if Stage.SUMMONS in stages:
+            kind, requested_on, funding = "dsf", stages[Stage.SUMMONS], ""
+        elif rng.random() < CCAPEX_DIAGNOSIS_SHARE:
+            kind, requested_on, funding = "diagnostic_ccapex", stages[Stage.PAYMENT_ORDER], "etat"
+        else:
+            return
+        done = (today - last_date).days > REFERRAL_DONE_AFTER_DAYS
+        requested_at = timezone.make_aware(datetime.datetime.combine(requested_on, datetime.time(9)))
+        table = rows["referrals_referral"]
+        table.append(
+            (ids["referrals_referral"] + len(table), procedure_id, kind,
+             rng.choice(self.services[departement]), None, None, None, "",
+             requested_on + datetime.timedelta(days=60), funding,
+             "faite" if done else "demandee", "", requested_at,
+             requested_at + datetime.timedelta(days=45) if done else None)
+        )  # fmt: skip
+
+    def _item(self, rows, ids, procedure_id, departement, last_date, now):
+        wanted = last_date + datetime.timedelta(days=10)
+        session = next((pk for day, pk in self.sessions[departement] if day >= wanted), None)
+        if session is None:
+            return
+        self.order[session] = order = self.order.get(session, 0) + 1
+        past = next(day for day, pk in self.sessions[departement] if pk == session) < self.today
+        table = rows["commissions_agendaitem"]
+        table.append(
+            (ids["commissions_agendaitem"] + len(table), session, procedure_id, None, order, None, False,
+             None, "absent" if past else "", OPINION if past else "", now if past else None, "")
+        )  # fmt: skip
+
+    def _letters(self, rows, ids, procedure_id, sector, payment_order_on):
+        table = rows["letters_letter"]
+        sent = timezone.make_aware(datetime.datetime.combine(payment_order_on, datetime.time(10)))
+        versions = [("questionnaire_menage", self.household_letter, "Le ménage")]
+        if sector == HousingSector.PRIVATE:
+            versions.append(("questionnaire_proprietaire", self.owner_letter, "Le propriétaire"))
+        for kind, version, recipient in versions:
+            letter_id = ids["letters_letter"] + len(table)
+            table.append(
+                (letter_id, procedure_id, version, kind, recipient, f"courriers/banc/{letter_id}.pdf",
+                 "0" * 64, "envoye", None, None, sent, sent)
+            )  # fmt: skip
 
 
 def _tasks(rows, ids, procedure_id, event_id, kind, sector, date, hearing, decision, today, now):
@@ -392,6 +544,7 @@ def _copy(rows):
     with connection.cursor() as cursor:
         raw = cursor.cursor
         for table, columns in COLUMNS.items():
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            quoted = ", ".join(f'"{column}"' for column in columns)  # "order" is a keyword
+            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                 for row in rows[table]:
                     copy.write_row(row)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from directory import history
 from directory.french import counted
 from households.models import HousingSector
 from procedure.models import Stage
@@ -67,16 +68,28 @@ class CommissionAdmin(admin.ModelAdmin):
     action_form = MergeForm
     actions = ["retire", "merge"]
 
+    def changelist_view(self, request, extra_context=None):
+        """The formations to merge into: those of the administrator's département (issue 16)."""
+        response = super().changelist_view(request, extra_context)
+        action_form = getattr(response, "context_data", {}).get("action_form")
+        if action_form is not None:
+            action_form.fields["merge_into"].queryset = self.get_queryset(request).filter(is_active=True)
+        return response
+
     @admin.action(description="Supprimer (retirer) les commissions choisies")
     def retire(self, request, queryset):
-        count = queryset.filter(is_active=True).update(is_active=False, retired_on=timezone.localdate())
+        retired = list(queryset.filter(is_active=True).values_list("pk", flat=True))
+        count = Commission.objects.filter(pk__in=retired).update(
+            is_active=False, retired_on=timezone.localdate()
+        )
+        history.record_updates(Commission, retired, user=request.user)
         messages.success(request, f"{counted(count, 'commission retirée')} ; leur historique est conservé.")
 
     @admin.action(description="Fusionner les commissions choisies dans la commission indiquée")
     def merge(self, request, queryset):
         target = (
             MergeForm(request.POST).is_valid()
-            and Commission.objects.filter(pk=request.POST.get("merge_into") or 0).first()
+            and self.get_queryset(request).filter(pk=request.POST.get("merge_into") or 0).first()
         )
         if not target:
             messages.error(request, "Choisissez la commission dans laquelle fusionner.")

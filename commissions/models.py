@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.acting import acting_organisation, acting_role, is_secretariat
-from directory.models import Commune, Organisation, Role, Territory
+from directory.acting import acting_departements, acting_organisation, acting_role, is_secretariat
+from directory.history import tracked_history
+from directory.models import Commune, Organisation, Role, Territory, default_departement
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
 
@@ -84,6 +85,10 @@ class Commission(models.Model):
     sectors = models.JSONField("parcs examinés", default=list, blank=True, help_text="Vide : les deux parcs.")
     place = models.CharField("lieu habituel", max_length=250, blank=True)
     is_active = models.BooleanField("active", default=True)
+    # Issue 16: the département whose CCAPEX the formation is.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
     retired_on = models.DateField("supprimée le", null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
@@ -95,6 +100,8 @@ class Commission(models.Model):
     )
 
     objects = CommissionQuerySet.as_manager()
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "commission"
@@ -134,6 +141,8 @@ class CommissionMember(models.Model):
         verbose_name="représentant nommé",
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "membre de commission"
@@ -244,6 +253,8 @@ class ReviewRequest(models.Model):
     debt_other = models.DecimalField(
         "dette : autres sommes", max_digits=10, decimal_places=2, null=True, blank=True
     )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "saisine"
@@ -378,6 +389,8 @@ class AgendaItem(models.Model):
         help_text="Le dossier ne correspond pas aux étapes, parcs ou territoire de la formation.",
     )
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "point de l'ordre du jour"
         verbose_name_plural = "points de l'ordre du jour"
@@ -410,12 +423,13 @@ class RecommendationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All for the secretariat; for a social worker or partner, the recommendations addressed
         to its acting organisation, open or closed less than RECOMMENDATION_ACCESS_DAYS ago."""
+        in_departements = Q(procedure__departement_code__in=acting_departements(user))  # issue 16
         if is_secretariat(user):
-            return self
+            return self.filter(in_departements)
         organisation = acting_organisation(user)
         if acting_role(user) not in ADDRESSEE_ROLES or organisation is None:
             return self.none()
-        return self.filter(responsible=organisation).filter(
+        return self.filter(in_departements, responsible=organisation).filter(
             Q(status=Recommendation.Status.OPEN) | Q(closed_at__gte=recommendation_access_cutoff())
         )
 
@@ -508,6 +522,8 @@ class Recommendation(models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "préconisation"

@@ -19,10 +19,22 @@ REVIEW_TEXTS = [
 
 def anonymise_cases(procedure_ids) -> list[str]:
     reviews = ReviewRequest.objects.filter(procedure__in=procedure_ids)
-    scrub_texts(reviews, REVIEW_TEXTS)
-    reviews.update(household_name=ANONYMOUS_HOUSEHOLD)
-    scrub_texts(AgendaItem.objects.filter(procedure__in=procedure_ids), ["opinion"])
-    scrub_texts(Recommendation.objects.filter(procedure__in=procedure_ids), ["detail", "outcome_note"])
+    # The history's rows too, those of rows since deleted included (directory/history.py), and
+    # those written before a partner's saisine was attached to the case.
+    review_ids = ReviewRequest.history.filter(procedure__in=procedure_ids).values("id")
+    review_history = ReviewRequest.history.filter(id__in=review_ids)
+    scrub_texts(reviews, REVIEW_TEXTS, history=review_history)
+    scrub_texts(reviews, ["household_name"], ANONYMOUS_HOUSEHOLD, history=review_history)
+    scrub_texts(
+        AgendaItem.objects.filter(procedure__in=procedure_ids),
+        ["opinion"],
+        history=AgendaItem.history.filter(procedure__in=procedure_ids),
+    )
+    scrub_texts(
+        Recommendation.objects.filter(procedure__in=procedure_ids),
+        ["detail", "outcome_note"],
+        history=Recommendation.history.filter(procedure__in=procedure_ids),
+    )
     entries = RehousingPoolEntry.objects.filter(procedure__in=procedure_ids)
     scrub_texts(entries, ["outcome_note"])
     scrub_texts(RehousingOffer.objects.filter(entry__in=entries), ["description", "reason"])

@@ -71,6 +71,11 @@ app.conf.beat_schedule = {
         "task": "directory.tasks.purge_api_records",
         "schedule": crontab(minute=45, hour=2),
     },
+    # The documents built in the background (exports past a few thousand rows) once a day old.
+    "purge-background-exports": {
+        "task": "procedure.tasks.purge_exports",
+        "schedule": crontab(minute=20),
+    },
 }
 
 

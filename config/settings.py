@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "simple_history",  # history of sensitive changes (docs/decisions/014)
     "directory",
     "households",
     "procedure",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "directory.middleware.LoginRequiredMiddleware",
     "directory.middleware.ActingOrganisationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # the acting user of each history row
     "directory.middleware.SecondFactorMiddleware",
     "directory.middleware.ProConnectSignOutMiddleware",  # before CSPMiddleware on the way out
 ]
@@ -200,6 +202,19 @@ REDIS_URL = _read("REDIS_URL", env.str, default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Several web hosts share Django's cache and the sessions in Redis when REDIS_URL is set (issue 16,
+# docs/deploy.md); without Redis, a local memory cache and sessions in the database, as before.
+# REDIS_CACHE_URL may point the cache and sessions at another Redis (or database number) than Celery's.
+REDIS_CACHE_URL = _read("REDIS_CACHE_URL", env.str, default="") or REDIS_URL
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "prevex",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -218,6 +233,10 @@ CELERY_TASK_ROUTES = {
     "commissions.tasks.convene_households": {"queue": "pdf"},
     "commissions.tasks.send_opinion_letters": {"queue": "pdf"},
     "letters.tasks.send_weekly_list": {"queue": "email"},
+    "letters.tasks.send_weekly_list_pdf": {"queue": "email"},
+    "letters.tasks.render_weekly_list_pdf": {"queue": "pdf"},
+    "procedure.tasks.build_export": {"queue": "default"},  # openpyxl/csv: no PDF rendering
+    "procedure.tasks.build_pdf_export": {"queue": "pdf"},
     "referrals.tasks.send_outbox_message": {"queue": "email"},
     "referrals.tasks.send_referral_digests": {"queue": "email"},
     "commissions.tasks.notify_members": {"queue": "email"},
@@ -228,6 +247,11 @@ CELERY_TASK_ROUTES = {
     "commissions.tasks.notify_agenda_change": {"queue": "email"},
     "directory.tasks.purge_api_records": {"queue": "default"},  # a few DELETEs
 }
+
+# Exports past this many rows are built in the background (procedure/background/), their files
+# deleted after BACKGROUND_EXPORT_HOURS.
+BACKGROUND_EXPORT_ROWS = _read("BACKGROUND_EXPORT_ROWS", env.int, default=2000)
+BACKGROUND_EXPORT_HOURS = _read("BACKGROUND_EXPORT_HOURS", env.int, default=24)
 
 # Demo accounts (seed_demo, refused when DEBUG is off).
 DEMO_PASSWORD = _read("DEMO_PASSWORD", env.str, default="prevex-demo")

@@ -18,6 +18,7 @@ SECTIONS = [
     ("Liste des procédures", "procedure:list", SECRETARIAT, CASES),
     ("Importer des actes", "procedure:import", SECRETARIAT, CASES),
     ("Lire des actes PDF", "procedure:reading_drop", SECRETARIAT, CASES),
+    ("Transferts", "procedure:transfers", SECRETARIAT, CASES),
     ("Courriers et modèles", "letters:index", SECRETARIAT, LETTERS),
     ("Listes hebdomadaires", "letters:weekly_lists", SECRETARIAT, LETTERS),
     ("Demandes reçues", "referrals:inbox", (Role.SOCIAL_WORKER, Role.PARTNER), None),
@@ -30,6 +31,7 @@ SECTIONS = [
     ("Chiffres de la Charte", "indicators:supply", (Role.PARTNER,), None),
     ("Jetons d'accès des partenaires", "directory:api_tokens", (Role.ADMIN,), ADMINISTRATION),
     ("Journal des consultations", "procedure:access_log", (Role.ADMIN,), ADMINISTRATION),
+    ("Historique des modifications", "directory:change_history", (Role.ADMIN,), ADMINISTRATION),
     ("Pilotage national", "indicators:national", (Role.NATIONAL_STEERING,), None),
     ("Administration du site", "admin:index", (Role.ADMIN,), ADMINISTRATION),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("deconnexion/", views.SignOutView.as_view(), name="logout"),
     path("organisme/", views.choose_organisation, name="choose_organisation"),
     path("jetons-api/", views.api_tokens, name="api_tokens"),
+    path("historique/", views.change_history, name="change_history"),
     path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),

@@ -136,8 +136,16 @@ def export_rows(years) -> list[list]:
 
 
 def export_csv(years) -> str:
-    return csv_text(EXPORT_HEADER, export_rows(years))
+    return rows_csv(export_rows(years))
+
+
+def rows_csv(rows) -> str:
+    return csv_text(EXPORT_HEADER, rows)
 
 
 def export_xlsx(years) -> bytes:
-    return xlsx_bytes("indicateurs", EXPORT_HEADER, export_rows(years))
+    return rows_xlsx(export_rows(years))
+
+
+def rows_xlsx(rows) -> bytes:
+    return xlsx_bytes("indicateurs", EXPORT_HEADER, rows)

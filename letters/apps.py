@@ -30,3 +30,11 @@ class LettersConfig(AppConfig):
         procedure_extensions.register(subject_access.SECTIONS, personal_data.subject_sections)
         procedure_extensions.register(procedure_retention.STALE_FILES, personal_data.stale_files)
         procedure_extensions.register(procedure_extensions.CASE_SUMMARY, ("Courriers", "courriers"))
+
+        from directory import history
+
+        from .models import LetterTemplate, LetterTemplateVersion, ListRecipient
+
+        history.register_tracked(LetterTemplate, "Modèles de courrier")
+        history.register_tracked(LetterTemplateVersion, "Versions des modèles de courrier")
+        history.register_tracked(ListRecipient, "Destinataires des listes hebdomadaires")

@@ -23,6 +23,8 @@ def seed_letters(stdout=None) -> None:
     last_week = weekly_lists.week_start_of(timezone.localdate()) - datetime.timedelta(days=7)
     for weeks_back in range(DEMO_WEEKS - 1, -1, -1):
         delivery.build_week(week_start=last_week - datetime.timedelta(weeks=weeks_back))
+    for kind, week_start in delivery.pdfs_missing():  # a handful of rows: rendered in-process
+        delivery.render_pdf(kind=kind, week_start=week_start)
     for weekly in WeeklyList.objects.filter(status=WeeklyList.Status.PENDING).select_related("recipient"):
         WeeklyList.objects.filter(pk=weekly.pk).update(status=WeeklyList.Status.SENT, sent_at=timezone.now())
         Delivery.objects.create(

@@ -14,7 +14,8 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from directory.models import Organisation
+from directory.history import tracked_history
+from directory.models import Organisation, default_departement
 from procedure.models import Procedure
 
 
@@ -40,6 +41,8 @@ class ListRecipient(models.Model):
         help_text="Par défaut, un lien vers une page de téléchargement.",
     )
     is_active = models.BooleanField("actif", default=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "destinataire de liste hebdomadaire"
@@ -76,6 +79,8 @@ class WeeklyList(models.Model):
     claim_token = models.UUIDField("jeton d'envoi", null=True, blank=True)
     claimed_at = models.DateTimeField("envoi commencé le", null=True, blank=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    # The PDF follows the light formats (services/delivery.py): when it went to an attachment recipient.
+    pdf_sent_at = models.DateTimeField("PDF envoyé le", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     last_error = models.CharField("dernière erreur", max_length=250, blank=True)
 
@@ -113,6 +118,7 @@ class Delivery(models.Model):
         FAILED = "echec", "Échec définitif"
         RESEND = "renvoi", "Renvoi demandé"
         RECLAIMED = "reprise", "Envoi repris après interruption"
+        PDF_SENT = "pdf_envoye", "PDF envoyé"
 
     weekly_list = models.ForeignKey(
         WeeklyList, on_delete=models.CASCADE, related_name="deliveries", verbose_name="liste"
@@ -168,12 +174,25 @@ class LetterKind(models.TextChoices):
 
 
 class LetterTemplate(models.Model):
-    kind = models.CharField("courrier", max_length=40, choices=LetterKind.choices, unique=True)
+    """A kind of letter's wording for one département (issue 16): each département starts from the
+    national default (letters/defaults.py) and changes it as its own."""
+
+    kind = models.CharField("courrier", max_length=40, choices=LetterKind.choices)
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "modèle de courrier"
         verbose_name_plural = "modèles de courrier"
         ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "departement_code"], name="letter_template_once_per_departement"
+            )
+        ]
 
     def __str__(self):
         return self.get_kind_display()
@@ -202,6 +221,8 @@ class LetterTemplateVersion(models.Model):
     )
     created_at = models.DateTimeField("le", auto_now_add=True)
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "version de modèle"
         ordering = ["template", "-number"]
@@ -223,6 +244,10 @@ class LetterBatch(models.Model):
         FAILED = "echec", "Échec"
 
     week_start = models.DateField("semaine du (lundi)")
+    # Issue 16: the questionnaires of one département's cases.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
     status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField("courriers", default=0)
     done = models.PositiveIntegerField("générés", default=0)

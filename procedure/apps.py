@@ -20,3 +20,26 @@ class ProcedureConfig(AppConfig):
         partner_api.register_scope(api.SCOPE)
         home.register_block("procedure/_list_home_work_queue.html", SECRETARIAT_ROLES, home_work_queue)
         household_access.register_scope(access.households_visible_to)
+
+        from directory import history
+
+        from .models import RetentionPolicy
+
+        history.register_tracked(RetentionPolicy, "Durée de conservation")
+
+        from . import exports
+        from .background import services as background
+
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        background.register(
+            "procedures",
+            background.Builder(
+                "Export des procédures", exports.build_procedures_export, xlsx, "procedure:list"
+            ),
+        )
+        background.register(
+            "responsabilite_etat",
+            background.Builder(
+                "Responsabilité de l'État", exports.build_state_liability_export, xlsx, "procedure:list"
+            ),
+        )

@@ -9,7 +9,10 @@ referrals, letters or commissions:
 - WORK_QUEUE_SECTIONS: (template name, fn(request) -> context dict), rendered on the secretariat's
   work queue below its tasks (overdue referrals, overdue recommendations…);
 - CASE_SUMMARY: (label, anchor id) of a panel's heading, for the case page's sommaire; shown only
-  when the rendered panels hold that id (no query).
+  when the rendered panels hold that id (no query);
+- CASE_HISTORY_SOURCES: fn(procedure, user) -> iterable of querysets of historical rows
+  (directory/history.py), those of the case's records this user may read, for the case's
+  "Historique des modifications".
 """
 
 import datetime
@@ -19,6 +22,7 @@ TIMELINE_SOURCES = []
 CASE_PANELS = []
 WORK_QUEUE_SECTIONS = []
 CASE_SUMMARY = []
+CASE_HISTORY_SOURCES = []
 
 
 @dataclass(frozen=True)

@@ -205,8 +205,16 @@ def _scrub_history(changes):
         change.save(update_fields=["changes", "reason"])
 
 
-def scrub_texts(queryset, fields, value=""):
-    """Erase free-text fields of the rows (for the apps' anonymisers)."""
+def scrub_texts(queryset, fields, value="", *, history=None):
+    """Erase free-text fields of the rows (for the apps' anonymisers), and the same fields of their
+    historical rows when the model keeps a history (directory/history.py), with the reason given
+    for each change. `history` (a queryset of the historical model) reaches the rows of objects
+    since deleted; by default, the historical rows of the live rows erased."""
+    historical = getattr(queryset.model, "history", None)
+    if historical is not None:
+        if history is None:
+            history = historical.filter(id__in=list(queryset.values_list("pk", flat=True)))
+        history.update(**dict.fromkeys(fields, value), history_change_reason=None)
     return queryset.update(**dict.fromkeys(fields, value))
 
 

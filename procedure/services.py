@@ -761,14 +761,24 @@ def _trigram_matches(text, threshold=DEFAULT_WORD_SIMILARITY):
     return Household.objects.filter(_trigram_match(text, threshold)).values("pk")
 
 
+# The search reads at most this many households per part (names, addresses) and procedures by
+# reference: the page ranks a bounded set, never every household sharing a common name.
+SEARCH_CANDIDATES = 300
+# Names are read fuzzily (typos) only when their exact lookup finds fewer than a page of households.
+FUZZY_BELOW = 50
+
+
 def search_procedures(queryset, q):
     """The search box: names and claim number, reference, and apart the addresses; accent- and
     case-insensitive, fuzzy and ranked by similarity on PostgreSQL.
 
-    Each part is an index lookup of its own (PostgreSQL: GIN trigram indexes on search_text,
-    address_text and UPPER(reference)); their procedures are gathered by a UNION, so the page reads
-    the matches only, never the whole table, and sorts them by the names' similarity to the terms,
-    then the most recently opened first.
+    Each part is an index lookup of its own, bounded to SEARCH_CANDIDATES rows, read once (their ids,
+    a few hundred at most): the count and the page then read those procedures by primary key, and
+    rank them by the names' word similarity to the terms, then the most recently opened first. On
+    PostgreSQL the GIN trigram indexes answer every part (names and claim numbers, addresses,
+    UPPER(reference)). Names are exact word parts first; the fuzzy `%>` lookup, whose cost grows with
+    its matches (the similarity is rechecked on each), runs only when the exact one found fewer than
+    FUZZY_BELOW households (a typo, a rare name), its nearest SEARCH_CANDIDATES kept by distance.
     """
     words = normalise(q).split()
     if not words:
@@ -778,17 +788,40 @@ def search_procedures(queryset, q):
         names &= Q(search_text__contains=word)
         addresses &= Q(address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
-    fuzzy = is_postgresql() and len(letters) >= 4
+    ranked = is_postgresql() and len(letters) >= 4
+
+    def first(rows):
+        return list(rows.order_by().values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+
+    by_addresses = first(Household.objects.filter(addresses))
+    by_names = first(Household.objects.filter(names))
     # Terms found as they are in an address are an address: the names are then not read fuzzily,
     # so that "rue Victor Hugo" finds the households of that street, not M. Victor Hugo.
-    if fuzzy and not Household.objects.filter(addresses).exists():
-        names |= _trigram_match(letters)
-    of_households = [Household.objects.filter(condition).values("pk") for condition in (names, addresses)]
-    matches = Procedure.objects.filter(reference__icontains=q.strip()).order_by().values("pk")
-    for households in of_households:
-        matches = matches.union(Procedure.objects.filter(household__in=households).order_by().values("pk"))
+    if ranked and not by_addresses and len(by_names) < FUZZY_BELOW:
+        from django.contrib.postgres.search import TrigramWordDistance
+
+        digits = Q()
+        for word in words:
+            if word.isdigit():
+                digits &= Q(search_text__contains=word)
+        nearest = (
+            Household.objects.filter(_trigram_match(letters) & digits)
+            .annotate(distance=TrigramWordDistance(Value(letters), "search_text"))
+            .order_by("distance")
+        )
+        by_names += [
+            pk for pk in nearest.values_list("pk", flat=True)[:SEARCH_CANDIDATES] if pk not in by_names
+        ]
+    households = by_names + by_addresses
+    matches = first(Procedure.objects.filter(reference__icontains=q.strip()))
+    if households:
+        matches += list(
+            Procedure.objects.filter(household__in=households)
+            .order_by()
+            .values_list("pk", flat=True)[: 3 * SEARCH_CANDIDATES]
+        )
     results = queryset.filter(pk__in=matches)
-    if not fuzzy:
+    if not ranked:
         return results.order_by("-opened_at", "-pk")
     from django.contrib.postgres.search import TrigramWordSimilarity
 
@@ -924,8 +957,16 @@ def log_api_access(*, token, context, **detail) -> AccessLog:
 # ---------------------------------------------------------------------------------------------
 
 
-def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=False):
-    """Import a CSV or XLSX file of acts, whole or not at all (formats.md); returns an ImportReport."""
+def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=False, departements=None):
+    """Import a CSV or XLSX file of acts, whole or not at all (formats.md); returns an ImportReport.
+    `departements`: where the sender may write (the user's own by default; issue 16)."""
     from .importing import import_acts as run
 
-    return run(file_obj, filename=filename, file_format=file_format, user=user, dry_run=dry_run)
+    return run(
+        file_obj,
+        filename=filename,
+        file_format=file_format,
+        user=user,
+        dry_run=dry_run,
+        departements=departements,
+    )

@@ -57,3 +57,27 @@ def anonymise_closed_cases() -> int:
     """Nightly: anonymise the cases closed longer than the retention period; a second run, or a
     second worker, finds nothing left to do."""
     return retention.run().cases
+
+
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+def build_export(export_id) -> str:
+    """A document past a few thousand rows, built in the background (procedure/background/)."""
+    from .background import services as background
+
+    return background.run(export_id)
+
+
+@shared_task(acks_late=True, max_retries=3)
+def purge_exports() -> int:
+    """Hourly: delete the documents built in the background once BACKGROUND_EXPORT_HOURS old."""
+    from .background import services as background
+
+    return background.purge()
+
+
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+def build_pdf_export(export_id) -> str:
+    """The same, for a document rendered as PDF (the pdf queue's workers)."""
+    from .background import services as background
+
+    return background.run(export_id)

@@ -22,6 +22,11 @@ class ReferralsConfig(AppConfig):
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
 
+        from . import history
+
+        history.register()
+        extensions.register(extensions.CASE_HISTORY_SOURCES, history.case_history)
+
         from procedure import retention as procedure_retention
 
         from . import personal_data

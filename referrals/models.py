@@ -11,8 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role
-from directory.models import Commune, Organisation, Role, Territory
+from directory.acting import SECRETARIAT_ROLES, acting_departements, acting_organisation, acting_role
+from directory.history import tracked_history
+from directory.models import Commune, Organisation, Role, Territory, default_departement
 from households.models import HousingSector
 from procedure.models import Procedure, Task
 
@@ -42,12 +43,13 @@ class ReferralQuerySet(models.QuerySet):
         """The secretariat sees every referral; an organisation those addressed to it, while open
         and REFERRAL_ACCESS_DAYS after closure (docs/architecture.md, "Who sees what")."""
         role = acting_role(user)
+        in_departements = Q(procedure__departement_code__in=acting_departements(user))  # issue 16
         if role in SEES_ALL:
-            return self
+            return self.filter(in_departements)
         organisation = acting_organisation(user)
         if role not in WORKING_ROLES or organisation is None:
             return self.none()
-        return self.filter(addressed_to=organisation).in_access_window()
+        return self.filter(in_departements, addressed_to=organisation).in_access_window()
 
 
 class Referral(models.Model):
@@ -117,6 +119,8 @@ class Referral(models.Model):
 
     objects = ReferralQuerySet.as_manager()
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "orientation"
         ordering = ["due_date", "pk"]
@@ -131,7 +135,15 @@ class Referral(models.Model):
                 name="referral_ccapex_diagnosis_names_funding",
             ),
         ]
-        indexes = [models.Index(fields=["addressed_to", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["addressed_to", "status", "due_date"]),
+            # The work queue's overdue referrals, soonest first (issue 11): read in order, 50 rows.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=["demandee", "acceptee", "en_cours"]),
+                name="referral_open_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.procedure}"
@@ -275,6 +287,8 @@ class Diagnosis(models.Model):
     # The headings without which a DSF is not filed (the form and the service both check).
     REQUIRED_TO_SUBMIT = ("household_situation", "rental_situation", "support_needed", "recommendations")
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "diagnostic"
 
@@ -312,6 +326,8 @@ class VisitReport(models.Model):
         verbose_name="rédigé par",
     )
     submitted_at = models.DateTimeField("transmis le", auto_now_add=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "rapport de visite anticipation"
@@ -386,6 +402,8 @@ class SupportMeasure(models.Model):
     )
     recorded_at = models.DateTimeField("enregistrée le", auto_now_add=True)
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = "mesure d'accompagnement"
         verbose_name_plural = "mesures d'accompagnement"
@@ -444,6 +462,12 @@ class RoutingRule(models.Model):
     priority = models.PositiveSmallIntegerField("priorité", default=50, help_text="la plus petite l'emporte")
     reference = models.CharField("référence", max_length=120, blank=True)
     is_active = models.BooleanField("active", default=True)
+    # Issue 16: the département whose cases the rule routes.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "règle d'orientation"
@@ -467,6 +491,8 @@ class ReferralDelay(models.Model):
 
     kind = models.CharField("type d'orientation", max_length=30, choices=Referral.Kind.choices, unique=True)
     working_days = models.PositiveSmallIntegerField("délai (jours ouvrés)")
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = "délai d'orientation"

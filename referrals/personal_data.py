@@ -28,15 +28,26 @@ DIAGNOSIS_TEXTS = [
 
 def anonymise_cases(procedure_ids) -> list[str]:
     referrals = Referral.objects.filter(procedure__in=procedure_ids)
-    scrub_texts(referrals, ["reason", "refusal_reason"])
+    # The history's rows too, those of referrals since deleted included (directory/history.py).
+    referral_ids = Referral.history.filter(procedure__in=procedure_ids).values("id")
+    scrub_texts(referrals, ["reason", "refusal_reason"], history=Referral.history.filter(id__in=referral_ids))
     scrub_texts(ReferralTransition.objects.filter(referral__in=referrals), ["note"])
     scrub_texts(ContactAttempt.objects.filter(referral__in=referrals), ["note"])
-    scrub_texts(Diagnosis.objects.filter(referral__in=referrals), DIAGNOSIS_TEXTS)
+    scrub_texts(
+        Diagnosis.objects.filter(referral__in=referrals),
+        DIAGNOSIS_TEXTS,
+        history=Diagnosis.history.filter(referral__in=referral_ids),
+    )
     scrub_texts(
         VisitReport.objects.filter(referral__in=referrals),
         ["situation", "landlord_contact", "recommendations"],
+        history=VisitReport.history.filter(referral__in=referral_ids),
     )
-    scrub_texts(SupportMeasure.objects.filter(procedure__in=procedure_ids), ["note"])
+    scrub_texts(
+        SupportMeasure.objects.filter(procedure__in=procedure_ids),
+        ["note"],
+        history=SupportMeasure.history.filter(procedure__in=procedure_ids),
+    )
     attachments = Attachment.objects.filter(referral__in=referrals)
     files = list(attachments.values_list("file", flat=True))
     attachments.delete()

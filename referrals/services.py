@@ -495,16 +495,20 @@ def may_renew(measure) -> bool:
 def renew_support_measure(*, measure, user) -> SupportMeasure:
     """Renew a measure for the same length; an ASLL is renewable once (fiche action 5 §2.a)."""
     require_secretariat(user)
-    if measure.kind == SupportMeasure.Kind.ASLL and measure.renewals >= ASLL_MAX_RENEWALS:
-        raise ReferralRefused("Une mesure ASLL n'est renouvelable qu'une fois.")
-    if measure.household_agreed is not True:
-        raise ReferralRefused("Seule une mesure acceptée par le ménage peut être renouvelée.")
-    if not (measure.start_date and measure.end_date):
-        raise ReferralRefused("Indiquez le début et la fin de la mesure avant de la renouveler.")
-    length = measure.end_date - measure.start_date
-    measure.end_date = measure.end_date + length
-    measure.renewals = F("renewals") + 1
-    measure.save(update_fields=["end_date", "renewals"])
+    with transaction.atomic():
+        # The row locked and read again (a concurrent renewal waits), then saved with its values:
+        # an F() expression would not go into the history's row (directory/history.py).
+        locked = SupportMeasure.objects.select_for_update().get(pk=measure.pk)
+        if locked.kind == SupportMeasure.Kind.ASLL and locked.renewals >= ASLL_MAX_RENEWALS:
+            raise ReferralRefused("Une mesure ASLL n'est renouvelable qu'une fois.")
+        if locked.household_agreed is not True:
+            raise ReferralRefused("Seule une mesure acceptée par le ménage peut être renouvelée.")
+        if not (locked.start_date and locked.end_date):
+            raise ReferralRefused("Indiquez le début et la fin de la mesure avant de la renouveler.")
+        length = locked.end_date - locked.start_date
+        locked.end_date = locked.end_date + length
+        locked.renewals += 1
+        locked.save(update_fields=["end_date", "renewals"])
     measure.refresh_from_db()
     return measure
 

@@ -6,6 +6,7 @@ until it is added to `KWARGS`."""
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished
 from django.db import close_old_connections
@@ -23,6 +24,8 @@ from procedure.models import (
     AccessLog,
     ActDocument,
     ActDocumentAccess,
+    BackgroundExport,
+    CaseTransfer,
     ProcedureEvent,
     ReadingBatch,
     SavedView,
@@ -59,6 +62,9 @@ KWARGS = {
     "procedure:edit_household": lambda w: {"pk": w["case"].pk},
     "procedure:edit_lease": lambda w: {"pk": w["case"].pk},
     "procedure:subject_export": lambda w: {"pk": w["case"].pk, "fmt": "json"},
+    "procedure:case_history": lambda w: {"pk": w["case"].pk},
+    "procedure:transfer_request": lambda w: {"pk": w["case"].pk},
+    "procedure:transfer_detail": lambda w: {"pk": w["transfer"].pk},
     "procedure:correct_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
     "procedure:cancel_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
     "procedure:delete_view": lambda w: {"pk": w["saved_view"].pk},
@@ -67,6 +73,9 @@ KWARGS = {
     "procedure:reading_batch_status": lambda w: {"pk": w["act_document"].batch_id},
     "procedure:reading_check": lambda w: {"pk": w["act_document"].pk},
     "procedure:reading_pdf": lambda w: {"pk": w["act_document"].pk},
+    "procedure:background_export": lambda w: {"pk": w["background_export"].pk},
+    "procedure:background_export_status": lambda w: {"pk": w["background_export"].pk},
+    "procedure:background_export_download": lambda w: {"pk": w["background_export"].pk},
     "directory:api_token_revoke": lambda w: {"pk": w["api_token"].pk},
     "directory:open_notification": lambda w: {"pk": w["notification"].pk},
     # The partner API takes tokens, not sessions: a persona's session gets 401 there, the token kinds
@@ -214,7 +223,17 @@ def world(secretariat, ccas_beaune):
     )
     feed_url = calendar.new_feed(member_of_session)
     calendar.revoke_feed(member_of_session)
+    background_export = BackgroundExport(
+        user=secretariat,
+        membership=secretariat.memberships.get(),
+        kind="procedures",
+        filename="procedures.xlsx",
+        status=BackgroundExport.Status.READY,
+        rows=1,
+    )
+    background_export.file.save("procedures.xlsx", ContentFile(b"PK"), save=True)
     return {
+        "background_export": background_export,
         "act_document": act_document,
         "addressee": worker,
         "event": ProcedureEvent.objects.filter(procedure=case).first(),
@@ -227,6 +246,14 @@ def world(secretariat, ccas_beaune):
         "revoked_feed_token": feed_url.rsplit("/", 1)[1].removesuffix(".ics"),
         "api_token": api_token,
         "case": case,
+        # to a third département: neither 21's partners nor 71's secretariat read it
+        "transfer": CaseTransfer.objects.create(
+            procedure=case,
+            from_departement="21",
+            to_departement="58",
+            reason="Déménagement",
+            requested_by=secretariat,
+        ),
         "task": Task.objects.filter(procedure=case).first(),
         "referral": referral,
         "attachment": attachment,
@@ -278,7 +305,13 @@ def test_no_persona_but_the_secretariat_reaches_any_object(request, world, perso
 
 def test_the_secretariat_opens_the_pages_of_the_world(secretariat_client, world):
     pages = ["procedure:detail", "referrals:detail", "commissions:item", "commissions:pool_entry"]
-    for name in pages + ["procedure:reading_batch", "procedure:reading_check", "procedure:reading_pdf"]:
+    files = ["procedure:reading_pdf", "procedure:background_export_download"]
+    for name in pages + [
+        "procedure:reading_batch",
+        "procedure:reading_check",
+        "procedure:background_export",
+        *files,
+    ]:
         response = secretariat_client.get(reverse(name, kwargs=KWARGS[name](world)))
         _close(response)  # the PDF is a file response
         assert response.status_code == 200

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from directory import history
 from directory.acting import (
     require_secretariat,
 )
@@ -16,6 +17,7 @@ from procedure import rules
 
 from ..models import (
     AgendaItem,
+    Commission,
     Recommendation,
     RehousingPoolEntry,
     ReviewRequest,
@@ -46,6 +48,7 @@ def record_decision(*, item, user, attendance, opinion) -> AgendaItem:
             ReviewRequest.objects.filter(pk=item.review_request_id).update(
                 status=ReviewRequest.Status.EXAMINED
             )
+            history.record_updates(ReviewRequest, [item.review_request_id], user=user)
     return item
 
 
@@ -229,7 +232,15 @@ def merge_commissions(*, commissions, into) -> int:
     already = ReviewRequest.objects.filter(
         commission=into, procedure=OuterRef("procedure"), status__in=ReviewRequest.OPEN_STATUSES
     )
-    ReviewRequest.objects.filter(commission__in=merged, status=ReviewRequest.Status.PENDING).exclude(
+    moving = ReviewRequest.objects.filter(commission__in=merged, status=ReviewRequest.Status.PENDING).exclude(
         Exists(already)
-    ).update(commission=into)
-    return merged.update(is_active=False, retired_on=timezone.localdate(), merged_into=into)
+    )
+    moved = list(moving.values_list("pk", flat=True))
+    ReviewRequest.objects.filter(pk__in=moved).update(commission=into)
+    history.record_updates(ReviewRequest, moved)
+    retired = list(merged.values_list("pk", flat=True))
+    count = Commission.objects.filter(pk__in=retired).update(
+        is_active=False, retired_on=timezone.localdate(), merged_into=into
+    )
+    history.record_updates(Commission, retired)
+    return count

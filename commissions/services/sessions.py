@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from config.celery import enqueue
+from directory import history
 from directory.acting import (
     require_secretariat,
 )
@@ -97,6 +98,7 @@ def add_to_agenda(
             override_reason=override_reason[:500] if reasons else "",
         )
         ReviewRequest.objects.filter(pk=review.pk).update(status=ReviewRequest.Status.SCHEDULED)
+        history.record_updates(ReviewRequest, [review.pk], user=user)
         review.status = ReviewRequest.Status.SCHEDULED
         actions = ACTIONS_BY_KIND.get(commission.kind, DEFAULT_ACTIONS)
         procedure_services.complete_tasks(
@@ -131,6 +133,7 @@ def remove_from_agenda(*, item, user) -> None:
             ReviewRequest.objects.filter(pk=item.review_request_id).update(
                 status=ReviewRequest.Status.PENDING
             )
+            history.record_updates(ReviewRequest, [item.review_request_id], user=user)
         item.delete()
 
 

@@ -18,6 +18,17 @@
   no list is ever skipped.
 - An SMTP failure puts the list back to `a_envoyer` and the task retries with backoff; after the
   last try the list is `echec`, shown to the secretariat, who may resend it with a reason.
+
+## The light formats first, the PDF after (issue 11)
+
+A week's lists are built with their XLSX and CSV only (seconds, even nationwide) and sent at once;
+the PDF (a landscape table that takes WeasyPrint over a minute at national volume) is rendered
+afterwards by `letters.tasks.render_weekly_list_pdf` on the `pdf` queue, once per kind and week, and
+stored into every list of that kind and week. The download page says « PDF en préparation » until
+then. A recipient who receives its lists as attachments gets a second e-mail with the PDF, claimed
+like the first one by a conditional UPDATE (`pdf_sent_at` from NULL to now): a retry or a second
+worker finds it set and sends nothing. When the PDF was ready before the first e-mail left, that
+e-mail carries it and no second one is sent.
 """
 
 import datetime
@@ -81,13 +92,19 @@ def build_week(*, week_start: datetime.date, kinds=tuple(ListKind)) -> list[Week
         missing = [org for org in weekly_lists.recipients(kind) if org.pk not in existing]
         if not missing:
             continue
-        rows, content = weekly_lists.files(kind, week_start)
+        # Each recipient gets the cases of the départements it works in (issue 16): one build per
+        # set of départements.
+        by_departements = {}
         for organisation in missing:
-            weekly = _create(
-                kind=kind, week_start=week_start, organisation=organisation, rows=rows, content=content
-            )
-            if weekly is not None:
-                created.append(weekly)
+            by_departements.setdefault(organisation.departement_codes, []).append(organisation)
+        for departements, organisations in by_departements.items():
+            rows, content = weekly_lists.light_files(kind, week_start, departements)
+            for organisation in organisations:
+                weekly = _create(
+                    kind=kind, week_start=week_start, organisation=organisation, rows=rows, content=content
+                )
+                if weekly is not None:
+                    created.append(weekly)
     return created
 
 
@@ -177,8 +194,10 @@ def deliver(*, list_id: int, last_try: bool = True) -> str:
 
 def _mark_sent(weekly, *, token):
     now = timezone.now()
+    # An e-mail that carried the PDF needs no second one (the files attached are those present).
+    pdf_sent = {"pdf_sent_at": now} if weekly.send_as_attachment and weekly.pdf else {}
     WeeklyList.objects.filter(pk=weekly.pk, claim_token=token).update(
-        status=WeeklyList.Status.SENT, sent_at=now, last_error=""
+        status=WeeklyList.Status.SENT, sent_at=now, last_error="", **pdf_sent
     )
     Delivery.objects.create(
         weekly_list=weekly,
@@ -215,8 +234,12 @@ def message(weekly: WeeklyList) -> EmailMessage:
         f"La {weekly.get_kind_display().lower()} de la semaine {weekly.iso_week} ({dates}) compte "
         f"{counted(weekly.row_count, 'ménage')}.",
     ]
-    if weekly.send_as_attachment:
+    if weekly.send_as_attachment and weekly.pdf:
         lines.append("Vous la trouverez en pièces jointes (XLSX, CSV et PDF).")
+    elif weekly.send_as_attachment:
+        lines.append(
+            "Vous la trouverez en pièces jointes (XLSX et CSV) ; la version PDF suit dans un second message."
+        )
     else:
         url = settings.SITE_URL + reverse("letters:weekly_list_detail", args=[weekly.pk])
         lines += ["Pour la télécharger, connectez-vous à Prévex :", url]
@@ -228,9 +251,111 @@ def message(weekly: WeeklyList) -> EmailMessage:
     email = EmailMessage(subject=subject, body="\n".join(lines), to=[weekly.recipient.email])
     if weekly.send_as_attachment:
         for field in (weekly.xlsx, weekly.csv, weekly.pdf):
-            with field.open("rb") as handle:
-                email.attach(field.name.rsplit("/", 1)[-1], handle.read())
+            if field:
+                with field.open("rb") as handle:
+                    email.attach(field.name.rsplit("/", 1)[-1], handle.read())
     return email
+
+
+# ---------------------------------------------------------------------------------------------
+# The PDF, after the light formats
+# ---------------------------------------------------------------------------------------------
+
+
+def pdfs_missing() -> list[tuple[str, datetime.date]]:
+    """The (kind, week) whose lists still wait for their PDF, oldest first."""
+    return list(
+        WeeklyList.objects.filter(pdf="")
+        .order_by("week_start", "kind")
+        .values_list("kind", "week_start")
+        .distinct()
+    )
+
+
+def render_pdf(*, kind, week_start: datetime.date) -> list[int]:
+    """Render a week's list of one kind as PDF once and store it into every list of that kind and
+    week still without it. Returns the ids of those lists (none when another worker did it)."""
+    waiting = list(
+        WeeklyList.objects.filter(kind=kind, week_start=week_start, pdf="").select_related("recipient")
+    )
+    if not waiting:
+        return []
+    # One PDF per set of départements the recipients work in (issue 16), each rendered once.
+    pdfs = {}
+    done = []
+    for weekly in waiting:
+        departements = weekly.recipient.departement_codes
+        if departements not in pdfs:
+            rows = weekly_lists.rows(kind, week_start, departements)
+            pdfs[departements] = weekly_lists.to_pdf(kind, rows, week_start=week_start)
+        data = pdfs[departements]
+        name = f"{weekly_lists.iso_week_label(week_start)}/{kind}-{weekly.recipient.code}.pdf"
+        weekly.pdf.save(name, ContentFile(data), save=False)
+        if WeeklyList.objects.filter(pk=weekly.pk, pdf="").update(pdf=weekly.pdf.name):
+            done.append(weekly.pk)
+        else:  # another worker stored its PDF first
+            weekly.pdf.delete(save=False)
+    logger.info("weekly_list_pdf kind=%s week=%s lists=%s", kind, week_start, len(done))
+    return done
+
+
+def pdf_follow_ups(list_ids) -> list[int]:
+    """Among these lists, those whose recipient still waits for the PDF by e-mail."""
+    return list(
+        WeeklyList.objects.filter(
+            pk__in=list_ids,
+            status=WeeklyList.Status.SENT,
+            send_as_attachment=True,
+            pdf_sent_at__isnull=True,
+        )
+        .exclude(pdf="")
+        .values_list("pk", flat=True)
+    )
+
+
+def deliver_pdf(*, list_id: int) -> bool:
+    """Send the PDF of a list sent as attachments without it, once: claimed by a conditional UPDATE
+    of `pdf_sent_at`; an SMTP failure releases the claim and raises SendFailed (the task retries).
+    Returns True when this call sent it."""
+    now = timezone.now()
+    claimed = (
+        WeeklyList.objects.filter(
+            pk=list_id, status=WeeklyList.Status.SENT, send_as_attachment=True, pdf_sent_at__isnull=True
+        )
+        .exclude(pdf="")
+        .update(pdf_sent_at=now)
+    )
+    if not claimed:
+        return False
+    weekly = WeeklyList.objects.select_related("recipient").get(pk=list_id)
+    dates = f"du {weekly.week_start:%d/%m/%Y} au {weekly.week_end:%d/%m/%Y}"
+    email = EmailMessage(
+        subject=f"Prévex — {weekly.get_kind_display()} — semaine {weekly.iso_week} ({dates}) — PDF",
+        body="\n".join(
+            [
+                "Bonjour,",
+                "",
+                f"Voici la version PDF de la {weekly.get_kind_display().lower()} de la semaine "
+                f"{weekly.iso_week}, envoyée en XLSX et CSV dans un précédent message.",
+                "",
+                "Le secrétariat de la CCAPEX de la Côte-d'Or (DDETS)",
+                "Message automatique : ne pas répondre.",
+            ]
+        ),
+        to=[weekly.recipient.email],
+    )
+    with weekly.pdf.open("rb") as handle:
+        email.attach(weekly.pdf.name.rsplit("/", 1)[-1], handle.read())
+    try:
+        email.send(fail_silently=False)
+    except SEND_ERRORS as exc:
+        WeeklyList.objects.filter(pk=list_id, pdf_sent_at=now).update(pdf_sent_at=None)
+        raise SendFailed(str(exc)) from exc
+    Delivery.objects.create(
+        weekly_list=weekly, event=Delivery.Event.PDF_SENT, to=weekly.recipient.email, as_attachment=True
+    )
+    logger.info("weekly_list_pdf_sent id=%s", weekly.pk)
+    return True
 
 
 def resend(*, weekly: WeeklyList, user, reason: str) -> bool:

@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.db import models
 
-from directory.models import ApiToken, Organisation
+from directory.models import ApiToken, Organisation, default_departement
 
 
 class ReadingBatch(models.Model):
@@ -28,6 +28,8 @@ class ReadingBatch(models.Model):
         verbose_name="déposé par l'API (jeton)",
     )
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    # Issue 16: the département of the secretariat that dropped the PDFs.
+    departement_code = models.CharField("département", max_length=3, default=default_departement)
 
     class Meta:
         verbose_name = "lot d'actes à lire"

@@ -7,7 +7,6 @@ worker the cases handed to their organisation; commission members and partners h
 
 import functools
 import logging
-import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,17 +17,16 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
-from directory.exports import xlsx_row
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
-from .. import deadlines, services
-from ..exports import EXPORT_COLUMNS, procedures_workbook
+from .. import services
+from ..background import services as background
+from ..exports import EXPORT_COLUMNS, liability_candidates, procedures_workbook, state_liability_workbook
 from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list, with_next_due
 from ..forms_lists import ImportConfirmForm, ImportUploadForm
-from ..models import EventKind, ListPreference, Procedure, ProcedureEvent, Screen, Stage
+from ..models import ListPreference, Procedure, Screen, Stage
 from ..pagination import CappedPaginator
 from ..pending_imports import PendingImport
 from .saved_views import default_view_redirect, saved_views_context
@@ -39,6 +37,7 @@ PER_PAGE = 50
 # The database lost in the middle of an import (server restarted, connection cut): the import's
 # transaction is rolled back by PostgreSQL, nothing is written, the secretariat retries.
 DATABASE_LOST = (OperationalError, InterfaceError)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CASE_ROLES = (*SECRETARIAT, Role.SOCIAL_WORKER)
 
 
@@ -93,7 +92,7 @@ def home_work_queue(request):
 def procedure_list(request):
     if default := default_view_redirect(request, Screen.PROCEDURES):
         return default
-    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
+    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user), request=request)
     page = _page(request, filterset.qs)
     for procedure in page.object_list:
         procedure.stage_label = _stage_label(procedure.current_stage)
@@ -156,19 +155,21 @@ def _without(query, *keys):
 @require_GET
 @roles_required(*CASE_ROLES)
 def procedure_export(request):
-    """The filtered list as an XLSX attachment, with the same filters as the page."""
-    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
-    workbook, rows = procedures_workbook(filterset.qs, export_columns_for(request.user))
+    """The filtered list as an XLSX attachment, with the same filters as the page; past
+    BACKGROUND_EXPORT_ROWS procedures it is built in the background and the user follows its
+    progress on the document's page (procedure/background/)."""
+    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user), request=request)
+    columns = export_columns_for(request.user)
+    filename = f"procedures-{timezone.localdate():%Y-%m-%d}.xlsx"
+    if background.needs_background(filterset.qs):
+        params = {"query": dict(request.GET.lists()), "columns": [column.key for column in columns]}
+        export = background.start(request, kind="procedures", params=params, filename=filename)
+        return redirect("procedure:background_export", pk=export.pk)
+    workbook, rows = procedures_workbook(filterset.qs, columns)
     services.log_access(
         user=request.user, context="export des procédures", filters=dict(request.GET.lists()), rows=rows
     )
-    filename = f"procedures-{timezone.localdate():%Y-%m-%d}.xlsx"
-    return FileResponse(
-        workbook,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 def export_columns_for(user):
@@ -180,52 +181,20 @@ def export_columns_for(user):
 
 # ---------------------------------------------------------------- the State's liability (CPCE L.153-1)
 
-LIABILITY_COLUMNS = [
-    ("Référence", lambda p, s: p.reference),
-    ("Ménage", lambda p, s: p.household.label),
-    ("Bailleur", lambda p, s: p.landlord.name),
-    ("Responsabilité depuis le", lambda p, s: s.starts_on),
-    ("Jusqu'au", lambda p, s: s.until),
-    ("Jours suspendus (trêve, délais du juge)", lambda p, s: s.suspended_days),
-    ("Jours indemnisables", lambda p, s: s.liable_days),
-    ("Loyer et charges mensuels (€)", lambda p, s: (p.lease.rent or 0) + (p.lease.charges or 0)),
-    ("Indemnisation estimée (€)", lambda p, s: s.compensation_estimate),
-    ("Fondement", lambda p, s: s.reference),
-]
-
 
 @require_GET
 @roles_required(*SECRETARIAT)
 def state_liability_export(request):
     """For the préfecture's litigation office: every visible case whose concours was refused
-    (explicitly or by silence), with the State's liability and its estimate (CPCE L.153-1)."""
-    requested = ProcedureEvent.objects.filter(kind=EventKind.POLICE_REQUEST).values("procedure")
-    procedures = (
-        Procedure.objects.visible_to(request.user)
-        .filter(pk__in=requested)
-        .select_related("household", "lease", "landlord")
-        .prefetch_related("events")
-        .order_by("reference")
-    )
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Responsabilité de l'État")
-    sheet.append([header for header, _ in LIABILITY_COLUMNS])
-    rows = 0
-    for procedure in procedures:
-        liability = deadlines.state_liability(procedure, events=list(procedure.events.all()))
-        if liability is not None:
-            sheet.append(xlsx_row(sheet, [value(procedure, liability) for _, value in LIABILITY_COLUMNS]))
-            rows += 1
+    (explicitly or by silence), with the State's liability and its estimate (CPCE L.153-1); built
+    in the background past BACKGROUND_EXPORT_ROWS candidate cases."""
+    filename = f"responsabilite-etat-{timezone.localdate():%Y-%m-%d}.xlsx"
+    if background.needs_background(liability_candidates(request.user)):
+        export = background.start(request, kind="responsabilite_etat", params={}, filename=filename)
+        return redirect("procedure:background_export", pk=export.pk)
+    output, rows = state_liability_workbook(request.user)
     services.log_access(user=request.user, context="export de la responsabilité de l'État", rows=rows)
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"responsabilite-etat-{timezone.localdate():%Y-%m-%d}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 @require_POST
@@ -261,7 +230,13 @@ def search(request):
             return redirect("procedure:detail", pk=page.object_list[0].pk)
         for procedure in page.object_list:
             procedure.stage_label = _stage_label(procedure.current_stage)
-    context = {"title": "Recherche", "q": query, "page_obj": page, "today": timezone.localdate()}
+    context = {
+        "title": "Recherche",
+        "q": query,
+        "page_obj": page,
+        "today": timezone.localdate(),
+        "candidates": services.SEARCH_CANDIDATES,
+    }
     return render(request, "procedure/search.html", context)
 
 

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
-from directory.acting import require_secretariat
+from directory.acting import in_departements, require_secretariat
 
 from ..reading import services
 from ..reading.forms import ActCheckForm, SetAsideForm
@@ -55,7 +55,7 @@ def drop(request):
             "title": "Lire des actes PDF",
             "errors": errors,
             "max_files": MAX_FILES,
-            "waiting": services.batches_to_check()[:WAITING_SHOWN],
+            "waiting": services.batches_to_check(request.user)[:WAITING_SHOWN],
         },
         status=400 if errors else 200,
     )
@@ -63,7 +63,7 @@ def drop(request):
 
 def _batch(request, pk):
     require_secretariat(request.user)
-    return get_object_or_404(ReadingBatch, pk=pk)
+    return get_object_or_404(ReadingBatch.objects.filter(in_departements(request.user)), pk=pk)
 
 
 def batch(request, pk):

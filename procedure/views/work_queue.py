@@ -22,6 +22,7 @@ from ..filters import MINE, WorkQueueFilter, open_tasks_for_queue
 from ..forms_desk import ASSIGN, SET_ASIDE, BulkTasksForm
 from ..forms_lists import SetAsideForm
 from ..models import Procedure, Screen, Task
+from ..pagination import CAP, thousands
 from .lists import PER_PAGE, _stage_label, roles_required
 from .saved_views import default_view_redirect, saved_views_context
 
@@ -60,7 +61,7 @@ def _render_queue(request, query, bulk_form):
             "title": "File de travail",
             "filter": filterset,
             "page_obj": page,
-            "task_count": tasks_count(tasks.count()),
+            "task_count": _capped_tasks_count(tasks),
             "mine": mine,
             "mine_query": QueryDict(mutable=True) | {"assignee": MINE},
             "bulk_form": bulk_form,
@@ -162,7 +163,7 @@ def task_set_aside(request, pk):
 @roles_required(*SECRETARIAT)
 def bulk(request):
     """Chosen → confirmation page with the count → applied in one UPDATE → back to the queue."""
-    form = BulkTasksForm(request.POST)
+    form = BulkTasksForm(request.POST, departements=request.acting.departements)
     if not form.is_valid():
         return _render_queue(request, QueryDict(form.data.get(form.add_prefix("filters"), "")), form)
     selection = _selection(request, form)
@@ -210,6 +211,13 @@ def _confirm(request, form, count):
             "back_url": _safe_next(request) or reverse("procedure:work_queue"),
         },
     )
+
+
+def _capped_tasks_count(tasks):
+    """The queue's task count up to CAP (one bounded subquery, as the lists' CappedPaginator): the
+    confirmation page of a bulk action still gives the exact number before anything is written."""
+    count = tasks.order_by().values("pk")[: CAP + 1].count()
+    return f"plus de {thousands(CAP)} tâches" if count > CAP else tasks_count(count)
 
 
 def tasks_count(count):

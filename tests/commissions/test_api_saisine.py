@@ -88,3 +88,13 @@ def test_an_amount_is_written_as_the_schema_says(landlord_client, dijon, amount)
     assert response.status_code == 422
     assert [e["champ"] for e in response.json()["erreurs"]] == ["loyer_mensuel"]
     assert not ReviewRequest.objects.exists()
+
+
+def test_a_saisine_posted_by_a_machine_is_in_the_history_with_its_organisation_and_no_user(
+    landlord_client, landlord, dijon
+):
+    """The history (docs/decisions/014) names the token's organisation; a token is no user."""
+    response = landlord_client.post(URL, saisine(), format="json")
+    assert response.status_code == 201, response.json()
+    (row,) = ReviewRequest.history.filter(id=response.json()["id"])
+    assert (row.history_type, row.history_user, row.history_organisation) == ("+", None, landlord)

@@ -37,6 +37,7 @@ def test_the_administrator_has_the_administration_sub_menu_and_every_section_rea
     assert dict(menu)["Administration"] == [
         ("Jetons d'accès des partenaires", "directory:api_tokens"),
         ("Journal des consultations", "procedure:access_log"),
+        ("Historique des modifications", "directory:change_history"),
         ("Administration du site", "admin:index"),
     ]
     assert reached == {name for _label, name in sections_for(Role.ADMIN)}

@@ -55,10 +55,22 @@ def test_secretariat_pages_have_no_serious_violation(page, secretariat, referred
         "/file-de-travail/",
         "/procedures/",
         f"/procedures/{procedure.pk}/",
+        f"/procedures/{procedure.pk}/historique-des-modifications/",
         correction,
         "/regles/",
     ]:
         assert_accessible(page, path)
+
+
+def test_the_administrators_history_of_changes_has_no_serious_violation(page, administrator, ccas_dijon):
+    from referrals.models import Referral, RoutingRule
+
+    rule = RoutingRule.objects.create(kind=Referral.Kind.DSF, organisation=ccas_dijon)
+    rule.priority = 10
+    rule.save()
+    sign_in(page, email=administrator.email, password=DEMO_PASSWORD)
+    assert_accessible(page, "/historique/")
+    assert_accessible(page, f"/historique/?objet=routingrule&id={rule.pk}")
 
 
 def test_social_worker_pages_have_no_serious_violation(page, social_worker, referred_case):

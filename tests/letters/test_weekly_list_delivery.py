@@ -55,13 +55,36 @@ def test_building_a_week_twice_builds_it_once(siao_list):
     assert WeeklyList.objects.filter(kind=ListKind.SIAO).count() == 1
 
 
-def test_a_built_list_stores_its_three_files_with_the_week_s_households(siao_list):
+def test_a_built_list_stores_its_light_files_at_once_and_its_pdf_after(siao_list):
     assert siao_list.row_count == 1
     csv_text = read(siao_list.csv).decode("utf-8-sig")
     assert csv_text.splitlines()[0].split(";")[0] == "reference"
     assert "EXPLOC-9" in csv_text
     assert read(siao_list.xlsx)[:2] == b"PK"
+    assert not siao_list.pdf
+    assert delivery.pdfs_missing() == [(ListKind.SIAO, WEEK)]
+
+    assert tasks.render_weekly_list_pdf.delay(ListKind.SIAO, WEEK.isoformat()).get() == [siao_list.pk]
+
+    siao_list.refresh_from_db()
     assert read(siao_list.pdf)[:5] == b"%PDF-"
+    assert delivery.pdfs_missing() == []
+    assert tasks.render_weekly_list_pdf.delay(ListKind.SIAO, WEEK.isoformat()).get() == []
+
+
+def test_the_pdf_is_rendered_once_for_every_recipient_of_the_kind_and_week(recipient, monkeypatch):
+    ListRecipientFactory(organisation=recipient, kind=ListKind.SIAO)
+    ListRecipientFactory(organisation=OrganisationFactory(ccas=True, code="ccas-y"), kind=ListKind.SIAO)
+    granted_on(datetime.date(2026, 11, 12), reference="EXPLOC-9")
+    built = delivery.build_week(week_start=WEEK, kinds=[ListKind.SIAO])
+    renders = []
+    real = delivery.weekly_lists.to_pdf
+    monkeypatch.setattr(delivery.weekly_lists, "to_pdf", lambda *a, **k: renders.append(1) or real(*a, **k))
+
+    assert sorted(delivery.render_pdf(kind=ListKind.SIAO, week_start=WEEK)) == sorted(w.pk for w in built)
+
+    assert len(renders) == 1
+    assert all(read(w.pdf)[:5] == b"%PDF-" for w in WeeklyList.objects.all())
 
 
 def test_lists_go_to_configured_recipients_only_and_default_to_the_siao_and_caf_kinds(recipient):
@@ -100,14 +123,62 @@ def test_by_default_the_email_holds_a_link_to_the_sign_in_page_not_the_file(siao
     assert "EXPLOC-9" not in email.body
 
 
-def test_an_organisation_set_to_attachments_receives_the_three_files(recipient, mailoutbox):
+def _extensions(email):
+    return sorted(name.rsplit(".", 1)[1] for name, _content, _mime in email.attachments)
+
+
+def test_an_organisation_set_to_attachments_receives_the_light_files_first_then_the_pdf_once(
+    recipient, mailoutbox
+):
     ListRecipientFactory(organisation=recipient, kind=ListKind.SIAO, send_as_attachment=True)
     (weekly,) = delivery.build_week(week_start=WEEK, kinds=[ListKind.SIAO])
 
-    delivery.deliver(list_id=weekly.pk)
+    assert tasks.send_weekly_list.delay(weekly.pk).get() == WeeklyList.Status.SENT
+    assert [_extensions(email) for email in mailoutbox] == [["csv", "xlsx"]]
+    assert "la version PDF suit" in mailoutbox[0].body
 
-    names = sorted(name.rsplit(".", 1)[1] for name, _content, _mime in mailoutbox[0].attachments)
-    assert names == ["csv", "pdf", "xlsx"]
+    tasks.render_weekly_list_pdf.delay(ListKind.SIAO, WEEK.isoformat()).get()
+    assert [_extensions(email) for email in mailoutbox] == [["csv", "xlsx"], ["pdf"]]
+    assert mailoutbox[1].subject.endswith("— PDF")
+
+    # The PDF task run again, a retry of the send, the Monday run again: no third e-mail.
+    tasks.render_weekly_list_pdf.delay(ListKind.SIAO, WEEK.isoformat()).get()
+    assert tasks.send_weekly_list_pdf.delay(weekly.pk).get() is False
+    assert tasks.send_weekly_list.delay(weekly.pk).get() == WeeklyList.Status.SENT
+    assert len(mailoutbox) == 2
+    weekly.refresh_from_db()
+    assert weekly.pdf_sent_at is not None
+    events = list(weekly.deliveries.values_list("event", flat=True))
+    assert events == [Delivery.Event.CLAIMED, Delivery.Event.SENT, Delivery.Event.PDF_SENT]
+
+
+def test_a_pdf_ready_before_the_send_goes_in_the_first_email_and_no_second_follows(recipient, mailoutbox):
+    ListRecipientFactory(organisation=recipient, kind=ListKind.SIAO, send_as_attachment=True)
+    (weekly,) = delivery.build_week(week_start=WEEK, kinds=[ListKind.SIAO])
+    delivery.render_pdf(kind=ListKind.SIAO, week_start=WEEK)
+
+    tasks.send_weekly_list.delay(weekly.pk).get()
+    tasks.send_weekly_list_pdf.delay(weekly.pk).get()
+
+    assert [_extensions(email) for email in mailoutbox] == [["csv", "pdf", "xlsx"]]
+
+
+def test_a_refused_pdf_email_is_retried_and_sent_once(recipient, mailoutbox, settings, monkeypatch):
+    ListRecipientFactory(organisation=recipient, kind=ListKind.SIAO, send_as_attachment=True)
+    (weekly,) = delivery.build_week(week_start=WEEK, kinds=[ListKind.SIAO])
+    delivery.deliver(list_id=weekly.pk)
+    delivery.render_pdf(kind=ListKind.SIAO, week_start=WEEK)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+
+    with pytest.raises(delivery.SendFailed):
+        delivery.deliver_pdf(list_id=weekly.pk)
+
+    weekly.refresh_from_db()
+    assert weekly.pdf_sent_at is None  # the claim was released: the retry sends it
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert delivery.deliver_pdf(list_id=weekly.pk) is True
+    assert delivery.deliver_pdf(list_id=weekly.pk) is False
+    assert [_extensions(email) for email in mailoutbox] == [["csv", "xlsx"], ["pdf"]]
 
 
 def test_a_list_claimed_by_a_live_worker_is_not_sent_by_another(siao_list, mailoutbox):
@@ -215,7 +286,7 @@ def test_weekly_lists_are_scheduled_on_monday_at_seven():
 
 
 def test_a_worker_losing_the_build_race_keeps_the_winner_s_list_and_drops_its_files(siao_list, settings):
-    rows, content = delivery.weekly_lists.files(ListKind.SIAO, WEEK)
+    rows, content = delivery.weekly_lists.light_files(ListKind.SIAO, WEEK)
 
     loser = delivery._create(
         kind=ListKind.SIAO, week_start=WEEK, organisation=siao_list.recipient, rows=rows, content=content
@@ -224,4 +295,4 @@ def test_a_worker_losing_the_build_race_keeps_the_winner_s_list_and_drops_its_fi
     assert loser is None
     assert WeeklyList.objects.get(kind=ListKind.SIAO) == siao_list
     stored = sorted(p.name for p in (settings.MEDIA_ROOT / "listes" / "2026-W46").iterdir())
-    assert len(stored) == 3
+    assert len(stored) == 2  # the XLSX and the CSV (the PDF comes after)

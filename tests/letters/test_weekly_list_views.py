@@ -84,6 +84,22 @@ def test_the_recipient_signs_in_and_downloads_its_list(siao_client, siao_list):
     assert download["Content-Disposition"].endswith('filename="siao-2026-W46.csv"')
 
 
+def test_the_download_page_says_the_pdf_is_being_prepared_then_offers_it(siao_client, siao_list):
+    url = reverse("letters:weekly_list_detail", args=[siao_list.pk])
+    pdf_url = reverse("letters:weekly_list_download", args=[siao_list.pk, "pdf"])
+
+    before = siao_client.get(url).content.decode()
+    assert "PDF en préparation" in before and pdf_url not in before
+    assert siao_client.get(pdf_url).status_code == 404
+
+    delivery.render_pdf(kind=ListKind.SIAO, week_start=WEEK)
+
+    after = siao_client.get(url).content.decode()
+    assert "PDF en préparation" not in after and pdf_url in after
+    download = siao_client.get(pdf_url)
+    assert b"".join(download.streaming_content)[:5] == b"%PDF-"
+
+
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, siao_list):
     response = client.get(reverse("letters:weekly_list_download", args=[siao_list.pk, "xlsx"]))
     assert response.status_code == 302 and "/connexion/" in response["Location"]

@@ -131,3 +131,15 @@ def test_an_empty_file_is_named_by_its_rank(bailiff):
     assert response.json()["erreurs"] == [
         {"index": 1, "champ": "fichiers", "message": "Le fichier soumis est vide."}
     ]
+
+
+def test_a_batch_of_another_departement_is_not_listed_to_check(post, secretariat_client):
+    """Issue 16: each secretariat checks its own département's batches (the bailiffs of the 71)."""
+    post(act())
+    batch = ReadingBatch.objects.get()
+    assert batch.departement_code == "21"  # the posting organisation's
+    ReadingBatch.objects.update(departement_code="71")
+
+    drop_page = secretariat_client.get(reverse("procedure:reading_drop")).content.decode()
+
+    assert 'data-testid="batches-to-check"' not in drop_page

@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from households.models import HousingSector
 from procedure.filters import PERIODS, SORTS, STATUSES
-from procedure.models import Stage
+from procedure.models import Procedure, Stage
 from procedure.rules import STAGE_ORDER
+from procedure.services import SEARCH_CANDIDATES, search_procedures
 from tests.households.factories import LandlordFactory
 from tests.procedure.factories import procedure_at
 
@@ -105,3 +106,23 @@ def test_the_search_reads_the_trigram_indexes_only(secretariat_client, cases, q)
 
 def test_the_test_sees_a_sequential_scan_where_no_index_helps(cases):
     assert sequential_scans("SELECT id FROM procedure_procedure WHERE debt > 100") == ["procedure_procedure"]
+
+
+def test_a_typo_reads_the_names_fuzzily_from_the_trigram_index_and_bounded(cases):
+    """A name with a typo: the `%>` lookup is answered by the GIN trigram index and only its nearest
+    SEARCH_CANDIDATES households are kept (a LIMIT), then the page reads them by primary key."""
+    with CaptureQueriesContext(connection) as captured:
+        list(search_procedures(Procedure.objects.all(), "dupond marei")[:50])
+    fuzzy = [q["sql"] for q in captured.captured_queries if "<<->" in q["sql"]]
+    assert len(fuzzy) == 1
+    plan = plan_of_sql(fuzzy[0])
+    assert "household_search_text_trgm" in plan and "%>" in plan
+    assert plan.lstrip().startswith("Limit")
+    assert f"LIMIT {SEARCH_CANDIDATES}" in fuzzy[0]
+
+
+def plan_of_sql(sql):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())

@@ -1,6 +1,6 @@
 """The anonymisation run on the demo (issue 15, "Done when"): every demo case closed, then
 anonymised; the indicators are unchanged and no demo household's name, first name or address is
-left anywhere in the database or the media folder."""
+left anywhere in the database (the history of changes included) or the media folder."""
 
 import datetime
 import io
@@ -95,6 +95,34 @@ def database_text() -> str:
     return out.getvalue().encode().decode("unicode_escape", errors="ignore") + out.getvalue()
 
 
+def history_text() -> str:
+    """The historical tables of directory/history.py (django-simple-history), dumped alone."""
+    out = io.StringIO()
+    call_command("dumpdata", *history_labels(), stdout=out)
+    return out.getvalue().encode().decode("unicode_escape", errors="ignore") + out.getvalue()
+
+
+def history_labels() -> list[str]:
+    from directory.history import TRACKED
+
+    return [f"{t.model._meta.app_label}.{t.model.history.model._meta.model_name}" for t in TRACKED.values()]
+
+
+def write_names_in_the_history():
+    """Changes that put demo names in free texts, as a social worker or the secretariat would."""
+    from referrals.models import Diagnosis, Referral
+
+    person = Person.objects.exclude(first_name="").first()
+    referral = Referral.objects.first()
+    referral.reason = f"Appeler {person.first_name} {person.last_name} le matin"
+    referral.save()
+    diagnosis = Diagnosis.objects.first() or Diagnosis.objects.create(referral=referral)
+    diagnosis.observations = f"{person.last_name} : situation suivie"
+    diagnosis.save()
+    diagnosis.observations = "situation suivie"  # the live row forgets the name, not the history
+    diagnosis.save()
+
+
 def media_text() -> str:
     texts = []
     for path in Path(settings.MEDIA_ROOT).rglob("*"):
@@ -115,8 +143,14 @@ def test_after_the_run_on_the_demo_no_demo_name_is_left_and_the_indicators_are_u
     years = sorted({d.year for d in ProcedureEvent.objects.dates("date", "year")})
     before = indicators.export_rows(years)
     RetentionPolicy.objects.update_or_create(pk=1, defaults={"months_after_closure": 0})
+    write_names_in_the_history()
     text_before = database_text() + media_text()
     assert [name for name in names if name in text_before], "the check finds the names before the run"
+    history_before = history_text()
+    assert {"referrals.historicalreferral", "commissions.historicalreviewrequest"} <= set(history_labels())
+    assert [name for name in names if re.search(rf"\b{re.escape(name)}\b", history_before)], (
+        "the history holds demo names before the run"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         journal = retention.run(today=run_day)
@@ -128,6 +162,8 @@ def test_after_the_run_on_the_demo_no_demo_name_is_left_and_the_indicators_are_u
         name: _around(name, left) for name in sorted(names) if re.search(rf"\b{re.escape(name)}\b", left)
     }
     assert found == {}
+    history = history_text()
+    assert [name for name in names if re.search(rf"\b{re.escape(name)}\b", history)] == []
 
 
 def _around(name, text):

@@ -208,3 +208,18 @@ def test_on_sqlite_the_search_is_accent_insensitive_containment_not_fuzzy(secret
 
     assert secretariat_client.get(URL, {"q": "ROUSSÉ"}).url == reverse("procedure:detail", args=[target.pk])
     assert found(secretariat_client.get(URL, {"q": "Rouseau"})) == []
+
+
+def test_a_search_past_the_candidates_says_it_shows_the_nearest_only(secretariat_client, monkeypatch):
+    """Each part of the search reads a bounded number of households (services.SEARCH_CANDIDATES):
+    when the results reach it, the page says so and asks for a finer search."""
+    from procedure import services
+
+    monkeypatch.setattr(services, "SEARCH_CANDIDATES", 2)
+    for number in range(3):
+        case(f"BORNE-{number}", label=f"Ménage Lebornier {number}", last_name="Lebornier")
+
+    content = secretariat_client.get(URL, {"q": "lebornier"}).content.decode()
+
+    assert "seuls les 2 plus proches" in content
+    assert content.count("BORNE-") == 2

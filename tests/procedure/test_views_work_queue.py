@@ -265,3 +265,18 @@ def test_home_page_of_a_social_worker_has_no_work_queue_block(social_worker_clie
     html = social_worker_client.get(reverse("home")).content.decode()
 
     assert "bloc-file-de-travail" not in html
+
+
+def test_the_task_count_stops_at_the_cap(secretariat_client, monkeypatch):
+    """The queue counts its tasks up to CAP (a bounded subquery), never every open task."""
+    from procedure.views import work_queue
+
+    monkeypatch.setattr(work_queue, "CAP", 2)
+    for days in (1, 2, 3):
+        task_on(ProcedureFactory(), days=days)
+
+    content = secretariat_client.get(URL).content.decode()
+
+    assert "Tâches à faire : plus de 2 tâches" in content
+    monkeypatch.setattr(work_queue, "CAP", 3)
+    assert "Tâches à faire : 3 tâches" in secretariat_client.get(URL).content.decode()

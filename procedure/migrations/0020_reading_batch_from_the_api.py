@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0010_api_records_retention_indexes'),
-        ('procedure', '0014_access_log_of_api_reads'),
+        ("procedure", "0019_casetransfer"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
