@@ -221,7 +221,7 @@ def grow_to(size, *, departement_only, seed=1):
         return
     communes = Commune.objects.filter(departement_code="21") if departement_only else Commune.objects.all()
     communes = list(communes.values_list("pk", "name", "postal_codes", "population", "departement_code"))
-    weights = [max(population or 0, 50) for _, _, _, population, _ in communes]
+    weights = [max(population or 0, 50) for *_, population, _ in communes]
     social, private = landlords()
     follow_up = FollowUp({code for *_, code in communes})
     rng = random.Random(f"{seed}-{existing}")
@@ -249,7 +249,7 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
     for offset in range(count):
         number = start + offset
         household_id = ids["households_household"] + offset
-        commune_id, commune_name, postal_codes, _, departement = chosen[offset]
+        commune_id, commune_name, postal_codes, _, departement_code = chosen[offset]
         postal_code = (postal_codes.split() or ["00000"])[0]
         public = rng.random() < 0.45
         sector = HousingSector.PUBLIC if public else HousingSector.PRIVATE
@@ -315,10 +315,11 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
                 None,
                 False,
                 None,
+                departement_code,  # the lease's commune's (issue 16)
             )
         )
         acts = _acts(rng, rows, ids, procedure_id, sector, furthest[offset], today, now)
-        follow_up.add(rng, rows, ids, procedure_id, departement, sector, acts, today, now)
+        follow_up.add(rng, rows, ids, procedure_id, departement_code, sector, acts, today, now)
     _copy(rows)
     refresh_summaries(Procedure.objects.filter(pk__gte=first_procedure).values("pk"))
 
@@ -350,7 +351,7 @@ COLUMNS = {
     ],
     "procedure_procedure": [
         "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
-        "current_stage", "stage_rank", "closed", "last_act_date",
+        "current_stage", "stage_rank", "closed", "last_act_date", "departement_code",
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501

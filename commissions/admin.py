@@ -68,6 +68,14 @@ class CommissionAdmin(admin.ModelAdmin):
     action_form = MergeForm
     actions = ["retire", "merge"]
 
+    def changelist_view(self, request, extra_context=None):
+        """The formations to merge into: those of the administrator's département (issue 16)."""
+        response = super().changelist_view(request, extra_context)
+        action_form = getattr(response, "context_data", {}).get("action_form")
+        if action_form is not None:
+            action_form.fields["merge_into"].queryset = self.get_queryset(request).filter(is_active=True)
+        return response
+
     @admin.action(description="Supprimer (retirer) les commissions choisies")
     def retire(self, request, queryset):
         retired = list(queryset.filter(is_active=True).values_list("pk", flat=True))
@@ -81,7 +89,7 @@ class CommissionAdmin(admin.ModelAdmin):
     def merge(self, request, queryset):
         target = (
             MergeForm(request.POST).is_valid()
-            and Commission.objects.filter(pk=request.POST.get("merge_into") or 0).first()
+            and self.get_queryset(request).filter(pk=request.POST.get("merge_into") or 0).first()
         )
         if not target:
             messages.error(request, "Choisissez la commission dans laquelle fusionner.")

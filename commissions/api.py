@@ -64,9 +64,9 @@ class SaisineSerializer(serializers.Serializer):
     dette = DebtSerializer()
 
     def validate_commune_insee(self, value):
-        commune = Commune.objects.filter(
-            insee_code=value.strip(), departement_code=settings.DEPARTEMENT
-        ).first()
+        token = self.context.get("token")  # issue 16: its organisation's départements
+        departements = token.organisation.departement_codes if token else (settings.DEPARTEMENT,)
+        commune = Commune.objects.filter(insee_code=value.strip(), departement_code__in=departements).first()
         if commune is None:
             raise serializers.ValidationError(f"Commune {value} inconnue dans le département.")
         return commune
@@ -112,7 +112,7 @@ class SaisineView(api.PartnerApiView):
         tags=["Saisines"],
     )
     def post(self, request):
-        serializer = SaisineSerializer(data=request.data)
+        serializer = SaisineSerializer(data=request.data, context={"token": request.auth})
         if not serializer.is_valid():
             return api.unprocessable(api.serializer_errors(serializer.errors))
         return self.idempotent(

@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.acting import acting_organisation, acting_role, is_secretariat
+from directory.acting import acting_departements, acting_organisation, acting_role, is_secretariat
 from directory.history import tracked_history
-from directory.models import Commune, Organisation, Role, Territory
+from directory.models import Commune, Organisation, Role, Territory, default_departement
 from households.models import HousingSector
 from procedure.models import Procedure, Stage
 
@@ -85,6 +85,10 @@ class Commission(models.Model):
     sectors = models.JSONField("parcs examinés", default=list, blank=True, help_text="Vide : les deux parcs.")
     place = models.CharField("lieu habituel", max_length=250, blank=True)
     is_active = models.BooleanField("active", default=True)
+    # Issue 16: the département whose CCAPEX the formation is.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
     retired_on = models.DateField("supprimée le", null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
@@ -419,12 +423,13 @@ class RecommendationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All for the secretariat; for a social worker or partner, the recommendations addressed
         to its acting organisation, open or closed less than RECOMMENDATION_ACCESS_DAYS ago."""
+        in_departements = Q(procedure__departement_code__in=acting_departements(user))  # issue 16
         if is_secretariat(user):
-            return self
+            return self.filter(in_departements)
         organisation = acting_organisation(user)
         if acting_role(user) not in ADDRESSEE_ROLES or organisation is None:
             return self.none()
-        return self.filter(responsible=organisation).filter(
+        return self.filter(in_departements, responsible=organisation).filter(
             Q(status=Recommendation.Status.OPEN) | Q(closed_at__gte=recommendation_access_cutoff())
         )
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import scope, services
 from .forms import AddItemForm
 from .models import ReviewRequest, Session
 from .views import _render_session, secretariat_only
@@ -17,10 +17,13 @@ def schedule_review(request, pk):
     """A refusal shows on the session page, the case chosen, so that the secretariat may give the
     reason of an inscription outside the criteria there."""
     review = get_object_or_404(
-        ReviewRequest.objects.filter(status=ReviewRequest.Status.PENDING, procedure__isnull=False), pk=pk
+        scope.reviews(request.user).filter(status=ReviewRequest.Status.PENDING, procedure__isnull=False),
+        pk=pk,
     )
     session = get_object_or_404(
-        Session.objects.select_related("commission").filter(
+        scope.sessions(request.user)
+        .select_related("commission")
+        .filter(
             commission_id=review.commission_id, status__in=(Session.Status.PLANNED, Session.Status.PUBLISHED)
         ),
         pk=request.POST.get("session") or 0,

@@ -204,11 +204,11 @@ def national_formations(departement_code: str) -> list[Formation]:
 def install_formations(departement_code: str) -> tuple[int, int]:
     """Create the département's missing formations; returns (created, total). Safe to rerun."""
     formations = FORMATIONS.get(departement_code) or national_formations(departement_code)
-    created = sum(_install(formation) for formation in formations)
+    created = sum(_install(formation, departement_code) for formation in formations)
     return created, len(formations)
 
 
-def _install(formation: Formation) -> bool:
+def _install(formation: Formation, departement_code: str) -> bool:
     if Commission.objects.filter(code=formation.code).exists():
         return False
     commission = Commission.objects.create(
@@ -223,6 +223,7 @@ def _install(formation: Formation) -> bool:
         stages=list(formation.stages),
         sectors=list(formation.sectors),
         place=formation.place,
+        departement_code=departement_code,
     )
     chairs = _organisations(formation.co_chairs)
     commission.co_chairs.set(chairs)

@@ -6,7 +6,6 @@ A page of the secretariat is a 403 for any other role; an object the user may no
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
@@ -24,7 +23,7 @@ from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import Procedure
 
-from . import follow_up, services
+from . import follow_up, scope, services
 from .forms import (
     AddItemForm,
     AttachReviewForm,
@@ -43,10 +42,6 @@ from .forms import (
     SessionForm,
 )
 from .models import (
-    AgendaItem,
-    Commission,
-    Recommendation,
-    RehousingOffer,
     RehousingPoolEntry,
     ReviewRequest,
     Session,
@@ -73,18 +68,24 @@ def _refused(request, error):
 @secretariat_only
 def index(request):
     today = timezone.localdate()
-    commissions = Commission.objects.select_related("territory", "merged_into").annotate(
-        next_session=Min("sessions__date", filter=Q(sessions__date__gte=today)),
-        pending=Count(
-            "review_requests", filter=Q(review_requests__status=ReviewRequest.Status.PENDING), distinct=True
-        ),
+    commissions = (
+        scope.commissions(request.user)
+        .select_related("territory", "merged_into")
+        .annotate(
+            next_session=Min("sessions__date", filter=Q(sessions__date__gte=today)),
+            pending=Count(
+                "review_requests",
+                filter=Q(review_requests__status=ReviewRequest.Status.PENDING),
+                distinct=True,
+            ),
+        )
     )
     return render(request, "commissions/index.html", {"title": "Commissions", "commissions": commissions})
 
 
 @secretariat_only
 def commission_detail(request, pk):
-    commission = get_object_or_404(Commission.objects.select_related("territory"), pk=pk)
+    commission = get_object_or_404(scope.commissions(request.user).select_related("territory"), pk=pk)
     sessions = services.sessions_with_counts(commission.sessions.all()).order_by("-date")
     members = commission.members.select_related("organisation", "user")
     return render(
@@ -104,7 +105,7 @@ def commission_detail(request, pk):
 @require_POST
 @secretariat_only
 def plan(request, pk):
-    commission = get_object_or_404(Commission, pk=pk)
+    commission = get_object_or_404(scope.commissions(request.user), pk=pk)
     form = PlanSessionsForm(request.POST)
     if form.is_valid():
         try:
@@ -122,7 +123,7 @@ def plan(request, pk):
 
 @secretariat_only
 def queue(request):
-    reviews = list(services.pending_queue())
+    reviews = list(services.pending_queue(user=request.user))
     coming = services.coming_sessions({review.commission_id for review in reviews if review.commission_id})
     for review in reviews:
         review.coming_sessions = coming.get(review.commission_id, [])
@@ -134,7 +135,7 @@ def queue(request):
 @require_POST
 @secretariat_only
 def suggest(request):
-    created = services.suggest_review_requests()
+    created = services.suggest_review_requests(departements=request.acting.departements)
     messages.success(request, f"{counted(len(created), 'saisine proposée')} d'après les règles de la Charte.")
     return redirect("commissions:queue")
 
@@ -142,7 +143,7 @@ def suggest(request):
 @require_POST
 @secretariat_only
 def withdraw(request, pk):
-    review = get_object_or_404(ReviewRequest, pk=pk)
+    review = get_object_or_404(scope.reviews(request.user), pk=pk)
     try:
         services.withdraw_review(review=review, user=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "Saisine retirée.")
@@ -179,7 +180,9 @@ def partner_review(request):
     The answer never depends on whether a procedure bears the reference typed."""
     if request.acting.role not in services.REFERRING_ROLES:
         raise PermissionDenied("Votre rôle ne permet pas de saisir la CCAPEX.")
-    form = PartnerReviewForm(request.POST or None, departement_code=settings.DEPARTEMENT)
+    form = PartnerReviewForm(
+        request.POST or None, departement_code=request.acting.organisation.departement_code
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_partner_review(user=request.user, **form.cleaned_data)
@@ -200,7 +203,7 @@ def review_detail(request, pk):
     """A partner's saisine as the partner typed it: the secretariat attaches it to a procedure
     or refuses it."""
     review = get_object_or_404(
-        ReviewRequest.objects.select_related(
+        scope.reviews(request.user).select_related(
             "commission", "commune", "requesting_organisation", "requested_by"
         ),
         pk=pk,
@@ -243,8 +246,8 @@ def review_detail(request, pk):
 # ---------------------------------------------------------------- sessions
 
 
-def _session(pk):
-    return get_object_or_404(Session.objects.select_related("commission"), pk=pk)
+def _session(request, pk):
+    return get_object_or_404(scope.sessions(request.user).select_related("commission"), pk=pk)
 
 
 def _agenda(session):
@@ -259,7 +262,7 @@ def _agenda(session):
 
 @secretariat_only
 def session_detail(request, pk):
-    return _render_session(request, _session(pk))
+    return _render_session(request, _session(request, pk))
 
 
 def _render_session(request, session, add_form=None, status=200):
@@ -309,7 +312,7 @@ def _decorate_stages(items):
 
 @secretariat_only
 def session_edit(request, pk):
-    session = _session(pk)
+    session = _session(request, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,7 +335,7 @@ def session_edit(request, pk):
 def add_item(request, pk):
     """Put a case on the agenda; a refusal (capacity, a case outside the formation's criteria)
     shows on the session page with the choice and the reason typed kept."""
-    session = _session(pk)
+    session = _session(request, pk)
     form = AddItemForm(request.POST, session=session)
     if form.is_valid():
         data = form.cleaned_data
@@ -355,7 +358,7 @@ def add_item(request, pk):
 @require_POST
 @secretariat_only
 def remove_item(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=pk)
+    item = get_object_or_404(scope.items(request.user).select_related("session"), pk=pk)
     try:
         services.remove_from_agenda(item=item, user=request.user)
         messages.success(request, "Dossier retiré de l'ordre du jour ; il attend une autre séance.")
@@ -367,7 +370,7 @@ def remove_item(request, pk):
 @require_POST
 @secretariat_only
 def publish(request, pk):
-    session = _session(pk)
+    session = _session(request, pk)
     try:
         change = services.publish(session=session, user=request.user)
         (messages.success if change.first_time or change.changed else messages.info)(
@@ -381,7 +384,7 @@ def publish(request, pk):
 @require_POST
 @secretariat_only
 def close(request, pk):
-    session = _session(pk)
+    session = _session(request, pk)
     try:
         services.close_session(session=session, user=request.user)
         messages.success(request, "Séance close.")
@@ -393,7 +396,7 @@ def close(request, pk):
 @require_POST
 @secretariat_only
 def move_item(request, pk, direction):
-    item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=pk)
+    item = get_object_or_404(scope.items(request.user).select_related("session"), pk=pk)
     try:
         services.move_item(item=item, user=request.user, direction=direction)
     except services.CommissionRefused as error:
@@ -404,7 +407,7 @@ def move_item(request, pk, direction):
 @require_POST
 @secretariat_only
 def set_presenter(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("session"), pk=pk)
+    item = get_object_or_404(scope.items(request.user).select_related("session"), pk=pk)
     form = PresenterForm(request.POST)
     if form.is_valid():
         try:
@@ -420,7 +423,7 @@ def set_presenter(request, pk):
 @require_POST
 @secretariat_only
 def opinion_letters(request, pk):
-    session = _session(pk)
+    session = _session(request, pk)
     try:
         services.queue_opinion_letters(session=session, user=request.user)
         messages.success(
@@ -435,7 +438,7 @@ def opinion_letters(request, pk):
 
 @secretariat_only
 def decision_record(request, pk):
-    session = _session(pk)
+    session = _session(request, pk)
     try:
         pdf = services.decision_record_pdf(session)
     except services.CommissionRefused as error:
@@ -450,9 +453,9 @@ def decision_record(request, pk):
 # ---------------------------------------------------------------- decisions and follow-up
 
 
-def _item(pk):
+def _item(request, pk):
     return get_object_or_404(
-        AgendaItem.objects.select_related(
+        scope.items(request.user).select_related(
             "session__commission", "procedure__household", "procedure__lease__commune"
         ),
         pk=pk,
@@ -461,7 +464,7 @@ def _item(pk):
 
 @secretariat_only
 def item_detail(request, pk):
-    item = _item(pk)
+    item = _item(request, pk)
     form = DecisionForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -504,7 +507,7 @@ def _with_close_forms(recommendations):
 @require_POST
 @secretariat_only
 def add_recommendation(request, pk):
-    item = _item(pk)
+    item = _item(request, pk)
     form = RecommendationForm(request.POST)
     if form.is_valid():
         try:
@@ -519,7 +522,7 @@ def add_recommendation(request, pk):
 @require_POST
 @secretariat_only
 def close_recommendation(request, pk):
-    recommendation = get_object_or_404(Recommendation, pk=pk)
+    recommendation = get_object_or_404(scope.recommendations(request.user), pk=pk)
     form = CloseRecommendationForm(request.POST)
     if form.is_valid():
         try:
@@ -585,7 +588,7 @@ def case_summary(request, session_pk, pk):
 def pool(request):
     """The households of the pool, with their time in it against the 3-to-6-month target."""
     include_closed = request.GET.get("tous") == "1"
-    entries = services.pool_entries(include_closed=include_closed)
+    entries = services.pool_entries(include_closed=include_closed, user=request.user)
     return render(
         request,
         "commissions/pool.html",
@@ -598,9 +601,9 @@ def pool(request):
     )
 
 
-def _pool_entry(pk):
+def _pool_entry(request, pk):
     return get_object_or_404(
-        RehousingPoolEntry.objects.select_related(
+        scope.pool_entries(request.user).select_related(
             "procedure__household", "procedure__lease__commune", "lead_landlord", "recommendation"
         ),
         pk=pk,
@@ -609,7 +612,7 @@ def _pool_entry(pk):
 
 @secretariat_only
 def pool_entry(request, pk):
-    entry = _pool_entry(pk)
+    entry = _pool_entry(request, pk)
     form = PoolEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
@@ -649,7 +652,7 @@ def _render_pool_entry(request, entry, form, offer_form, status=200):
 @require_POST
 @secretariat_only
 def add_offer(request, pk):
-    entry = _pool_entry(pk)
+    entry = _pool_entry(request, pk)
     form = OfferForm(request.POST)
     if form.is_valid():
         try:
@@ -664,7 +667,7 @@ def add_offer(request, pk):
 @require_POST
 @secretariat_only
 def answer_offer(request, pk):
-    offer = get_object_or_404(RehousingOffer, pk=pk)
+    offer = get_object_or_404(scope.offers(request.user), pk=pk)
     form = OfferAnswerForm(request.POST)
     if form.is_valid():
         try:

@@ -202,6 +202,19 @@ REDIS_URL = _read("REDIS_URL", env.str, default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Several web hosts share Django's cache and the sessions in Redis when REDIS_URL is set (issue 16,
+# docs/deploy.md); without Redis, a local memory cache and sessions in the database, as before.
+# REDIS_CACHE_URL may point the cache and sessions at another Redis (or database number) than Celery's.
+REDIS_CACHE_URL = _read("REDIS_CACHE_URL", env.str, default="") or REDIS_URL
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "prevex",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

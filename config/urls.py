@@ -3,15 +3,24 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from commissions import api as commissions_api
+from config import admin_scopes  # noqa: F401 (the other apps' lines of the admin's département scope)
 from directory import views as directory_views
+from directory.admin_scope import scope_admin
 from directory.admin_site import restrict_admin_to_administrators
 from letters import api as letters_api
 from procedure import api as procedure_api
+from procedure.reading import api as reading_api
 
 restrict_admin_to_administrators(admin.site)
+scope_admin(admin.site)
 
 # The partner API (docs/decisions/005-partner-api.md): each app serves its endpoints.
-api_urlpatterns = procedure_api.urlpatterns + commissions_api.urlpatterns + letters_api.urlpatterns
+api_urlpatterns = (
+    procedure_api.urlpatterns
+    + reading_api.urlpatterns
+    + commissions_api.urlpatterns
+    + letters_api.urlpatterns
+)
 
 urlpatterns = [
     path("", directory_views.home, name="home"),

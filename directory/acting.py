@@ -1,8 +1,10 @@
 """Which organisation and role a signed-in user acts for in this session."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import Membership, Organisation, Role, User
 
@@ -31,6 +33,12 @@ class Acting:
     def is_secretariat(self) -> bool:
         return self.role in SECRETARIAT_ROLES
 
+    @cached_property
+    def departements(self) -> tuple:
+        """The départements the acting organisation works in (issue 16): the scope of every case,
+        configuration and figure the user reaches."""
+        return self.organisation.departement_codes if self.organisation else ()
+
 
 def resolve(request) -> Acting:
     """The membership chosen in the session, else the only one the user has, else the one they
@@ -57,9 +65,13 @@ def choose(request, membership) -> None:
     User.objects.filter(pk=request.user.pk).update(last_membership=membership)
 
 
-def secretariat_members():
-    """The people who may be given the secretariat's tasks: an active secretariat membership."""
-    members = Membership.objects.active().filter(role=Role.SECRETARIAT).values("user")
+def secretariat_members(departements=None):
+    """The people who may be given the secretariat's tasks: an active secretariat membership (of
+    an organisation working in one of `departements`, when given)."""
+    members = Membership.objects.active().filter(role=Role.SECRETARIAT)
+    if departements is not None:
+        members = members.filter(organisation__in=Organisation.objects.serving(*departements))
+    members = members.values("user")
     return User.objects.filter(pk__in=members, is_active=True).order_by("last_name", "first_name", "pk")
 
 
@@ -72,6 +84,17 @@ def acting_role(user) -> str | None:
 def acting_organisation(user):
     acting = getattr(user, "acting", None)
     return acting.organisation if acting else None
+
+
+def acting_departements(user) -> tuple:
+    """The départements the user acts in (set by the middleware), () when acting for none."""
+    acting = getattr(user, "acting", None)
+    return acting.departements if acting else ()
+
+
+def in_departements(user, field="departement_code"):
+    """The Q "belongs to one of the user's départements" on a model with `field`."""
+    return Q(**{f"{field}__in": acting_departements(user)})
 
 
 def is_secretariat(user) -> bool:

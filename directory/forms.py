@@ -139,10 +139,11 @@ class ApiTokenForm(DsfrForm):
     )
     expires_on = forms.DateField(label="Expire le", help_text="Un an au plus.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = {kind for scope in api.SCOPES.values() for kind in scope.kinds}
-        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True, kind__in=kinds)
+        organisations = Organisation.objects.all() if organisations is None else organisations
+        self.fields["organisation"].queryset = organisations.filter(is_active=True, kind__in=kinds)
         self.fields["scopes"].choices = [
             (scope.code, f"{scope.label} ({', '.join(Organisation.Kind(k).label for k in scope.kinds)})")
             for scope in api.SCOPES.values()

@@ -1,5 +1,8 @@
 """Who the users are, which organisation they act for, and the département's places."""
 
+import re
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -8,6 +11,12 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from .history import tracked_history
+
+
+def default_departement() -> str:
+    """The département of whatever is created without one: `DEPARTEMENT`, so that a
+    single-département install works unchanged (issue 16)."""
+    return settings.DEPARTEMENT
 
 
 class UserManager(BaseUserManager):
@@ -139,6 +148,15 @@ class Territory(models.Model):
         return self.name
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def serving(self, *departement_codes):
+        """The organisations working in one of these départements (their own or one they also serve)."""
+        condition = Q(departement_code__in=departement_codes)
+        for code in departement_codes:
+            condition |= Q(other_departements__regex=rf"(^| ){re.escape(code)}( |$)")
+        return self.filter(condition)
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         STATE = "etat", "Service de l'État"
@@ -199,6 +217,19 @@ class Organisation(models.Model):
     )
     has_social_workers = models.BooleanField("dispose de travailleurs sociaux", default=False)
     is_active = models.BooleanField("actif", default=True)
+    # Issue 16: the département the organisation belongs to; one working in several (a social
+    # landlord, a national association) lists the others in `other_departements`.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
+    other_departements = models.CharField(
+        "autres départements desservis",
+        max_length=400,
+        blank=True,
+        help_text="Codes séparés par des espaces (ex. : 71 58), pour un organisme de plusieurs départements.",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
 
     history = tracked_history()
 
@@ -208,6 +239,18 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def departement_codes(self) -> tuple:
+        """Every département the organisation works in, its own first."""
+        others = sorted(set(self.other_departements.split()) - {self.departement_code})
+        return (self.departement_code, *others)
+
+    def also_serve(self, departement_code: str) -> None:
+        """Add a département the organisation works in (saved)."""
+        if departement_code not in self.departement_codes:
+            self.other_departements = " ".join([*self.other_departements.split(), departement_code])
+            self.save(update_fields=["other_departements"])
 
 
 class Role(models.TextChoices):
@@ -282,6 +325,14 @@ class ApiToken(models.Model):
     prefix = models.CharField("début du jeton", max_length=12)
     digest = models.CharField("empreinte SHA-256", max_length=64, unique=True)
     scopes = models.JSONField("droits", default=list)
+    # Issue 16: a national sender (a platform of the commissaires de justice) posts for every
+    # département; each act goes to the département of its commune.
+    is_national = models.BooleanField(
+        "national",
+        default=False,
+        help_text="Le partenaire écrit pour tous les départements : chaque acte va au département "
+        "de sa commune.",
+    )
     expires_at = models.DateTimeField("expire le")
     created_at = models.DateTimeField("créé le", default=timezone.now)
     created_by = models.ForeignKey(

@@ -18,6 +18,7 @@ SECTIONS = [
     ("Liste des procédures", "procedure:list", SECRETARIAT, CASES),
     ("Importer des actes", "procedure:import", SECRETARIAT, CASES),
     ("Lire des actes PDF", "procedure:reading_drop", SECRETARIAT, CASES),
+    ("Transferts", "procedure:transfers", SECRETARIAT, CASES),
     ("Courriers et modèles", "letters:index", SECRETARIAT, LETTERS),
     ("Listes hebdomadaires", "letters:weekly_lists", SECRETARIAT, LETTERS),
     ("Demandes reçues", "referrals:inbox", (Role.SOCIAL_WORKER, Role.PARTNER), None),

@@ -88,11 +88,20 @@ def release_expired_locks(*, now=None) -> int:
     return released
 
 
-def create_api_token(*, organisation, name, scopes, expires_at, user) -> tuple[ApiToken, str]:
-    """A new token for a partner's system; the secret is returned once and only its digest kept."""
+# The scopes a national token may hold (issue 16): posting acts, each routed by its commune.
+NATIONAL_SCOPES = {"actes"}
+
+
+def create_api_token(
+    *, organisation, name, scopes, expires_at, user, is_national=False
+) -> tuple[ApiToken, str]:
+    """A new token for a partner's system; the secret is returned once and only its digest kept.
+    A national token (a platform posting for every département) may only post acts."""
     allowed = {scope.code for scope in api.scopes_for(organisation.kind)}
     if not scopes or not set(scopes) <= allowed:
         raise ValidationError("Choisissez des droits ouverts à ce type d'organisme.")
+    if is_national and not set(scopes) <= NATIONAL_SCOPES:
+        raise ValidationError("Un jeton national ne peut que déposer des actes.")
     if expires_at <= timezone.now():
         raise ValidationError("La date d'expiration doit être dans le futur.")
     secret = api.TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -104,6 +113,7 @@ def create_api_token(*, organisation, name, scopes, expires_at, user) -> tuple[A
         scopes=sorted(scopes),
         expires_at=expires_at,
         created_by=user,
+        is_national=is_national,
     )
     logger.info("event=api_token_created token_id=%s organisation_id=%s", token.pk, organisation.pk)
     return token, secret

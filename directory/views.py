@@ -25,7 +25,7 @@ from .forms import (
     SecondFactorForm,
     SignInForm,
 )
-from .models import ApiCall, ApiToken, Role
+from .models import ApiCall, ApiToken, Organisation, Role
 from .navigation import sections_for
 
 logger = logging.getLogger(__name__)
@@ -176,7 +176,8 @@ def _require_administrator(request):
 def api_tokens(request):
     """The partners' API tokens: the administrator creates one (its secret shown once) or revokes it."""
     _require_administrator(request)
-    form = ApiTokenForm(request.POST or None)
+    serving = Organisation.objects.serving(*request.acting.departements)  # issue 16
+    form = ApiTokenForm(request.POST or None, organisations=serving)
     secret = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,9 +189,13 @@ def api_tokens(request):
             user=request.user,
         )
         messages.success(request, f"Jeton « {token.name} » créé pour {token.organisation}.")
-        form = ApiTokenForm()
-    tokens = ApiToken.objects.select_related("organisation").annotate(call_count=Count("calls"))
-    calls = ApiCall.objects.select_related("organisation")[:50]
+        form = ApiTokenForm(organisations=serving)
+    tokens = (
+        ApiToken.objects.filter(organisation__in=serving)
+        .select_related("organisation")
+        .annotate(call_count=Count("calls"))
+    )
+    calls = ApiCall.objects.filter(organisation__in=serving).select_related("organisation")[:50]
     return render(
         request,
         "directory/api_tokens.html",
@@ -209,7 +214,10 @@ def api_tokens(request):
 @require_POST
 def api_token_revoke(request, pk):
     _require_administrator(request)
-    token = get_object_or_404(ApiToken, pk=pk)
+    token = get_object_or_404(
+        ApiToken.objects.filter(organisation__in=Organisation.objects.serving(*request.acting.departements)),
+        pk=pk,
+    )
     services.revoke_api_token(token=token, user=request.user)
     messages.success(request, f"Jeton « {token.name} » révoqué : il est refusé dès maintenant.")
     return redirect("directory:api_tokens")

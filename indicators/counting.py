@@ -18,10 +18,13 @@ from .sources import SOURCES, counted_indicators
 
 @dataclass(frozen=True)
 class Scope:
-    """What the figures cover: the whole département, or one territory, and either sector or one."""
+    """What the figures cover: the whole département, or one territory, and either sector or one;
+    `departement`: the cases of that département only (a secretariat's figures, issue 16), every
+    case when empty."""
 
     territory: object = None
     sector: str = ""
+    departement: str = ""
 
     @property
     def is_departement(self):
@@ -33,6 +36,8 @@ DEPARTEMENT = Scope()
 
 def scoped(queryset, source, scope):
     path = source.procedure_field
+    if scope.departement:
+        queryset = queryset.filter(**{f"{path}__departement_code": scope.departement})
     if scope.territory is not None:
         communes = Commune.objects.filter(territories=scope.territory).values("pk")
         queryset = queryset.filter(**{f"{path}__lease__commune__in": communes})

@@ -28,9 +28,17 @@ class DashboardFilterForm(DsfrForm):
         label="Parc", choices=[("", "Les deux parcs"), *HousingSector.choices], required=False
     )
 
+    def __init__(self, *args, departement="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departement = departement
+        if departement:
+            self.fields["territory"].queryset = Territory.objects.filter(departement_code=departement)
+
     def scope(self):
         return counting.Scope(
-            territory=self.cleaned_data.get("territory"), sector=self.cleaned_data.get("sector") or ""
+            territory=self.cleaned_data.get("territory"),
+            sector=self.cleaned_data.get("sector") or "",
+            departement=self.departement,
         )
 
 

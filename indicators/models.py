@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from directory.models import Organisation, Territory
+from directory.models import Organisation, Territory, default_departement
 
 from .definitions import INDICATORS
 
@@ -39,6 +39,8 @@ class SuppliedFigure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="saisi par"
     )
     entered_at = models.DateTimeField("saisi le")
+    # Issue 16: each département's figure (the organisation's own département).
+    departement_code = models.CharField("département", max_length=3, default=default_departement)
 
     class Meta:
         verbose_name = "chiffre fourni"
@@ -49,7 +51,7 @@ class SuppliedFigure(models.Model):
                 fields=["indicator", "year", "territory"], name="supplied_figure_unique_per_territory"
             ),
             models.UniqueConstraint(
-                fields=["indicator", "year"],
+                fields=["indicator", "year", "departement_code"],
                 condition=Q(territory__isnull=True),
                 name="supplied_figure_unique_departement",
             ),

@@ -51,6 +51,8 @@ def supplied_figures(years, scope):
     figures = SuppliedFigure.objects.filter(year__in=list(years), territory=scope.territory).select_related(
         "organisation", "entered_by"
     )
+    if scope.departement:  # the département's own figures (issue 16)
+        figures = figures.filter(departement_code=scope.departement)
     return {(figure.indicator, figure.year): figure for figure in figures}
 
 
@@ -92,6 +94,7 @@ def supply_figure(*, indicator, year, value, territory=None, user, organisation)
             indicator=indicator.code,
             year=year,
             territory=territory,
+            departement_code=territory.departement_code if territory else organisation.departement_code,
             defaults={
                 "value": value,
                 "organisation": organisation,

@@ -25,12 +25,18 @@ from .sources import status, supplied_indicators
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _departement(request):
+    """The figures of the secretariat's own département (issue 16)."""
+    return request.acting.organisation.departement_code if request.acting.organisation else ""
+
+
 def _filters(request):
     data = request.GET.copy()
     data.setdefault("year", str(timezone.localdate().year))
-    form = DashboardFilterForm(data)
+    departement = _departement(request)
+    form = DashboardFilterForm(data, departement=departement)
     if not form.is_valid():
-        form = DashboardFilterForm({"year": timezone.localdate().year})
+        form = DashboardFilterForm({"year": timezone.localdate().year}, departement=departement)
         form.is_valid()
     return form
 
@@ -75,7 +81,7 @@ def export(request):
 @read_from_replica
 def annual_report(request, year):
     require_secretariat(request.user)
-    pdf = report.render_annual_report(year)
+    pdf = report.render_annual_report(year, counting.Scope(departement=_departement(request)))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bilan-ccapex-{year}.pdf"'
     return response
@@ -135,7 +141,9 @@ def supply(request):
         )
         return redirect("indicators:supply")
     entered = (
-        SuppliedFigure.objects.filter(indicator__in=[i.code for i in indicators])
+        SuppliedFigure.objects.filter(
+            indicator__in=[i.code for i in indicators], departement_code__in=request.acting.departements
+        )
         .select_related("organisation", "entered_by", "territory")
         .order_by("-year", "indicator")[:100]
     )

@@ -122,7 +122,8 @@ class WeeklyListView(api.PartnerApiView):
         except ValueError as refusal:
             # Well written but not in the calendar: no such list. Badly written: a bad request.
             return Response({"detail": str(refusal)}, status=404 if re.match(WEEK_PATTERN, semaine) else 400)
-        rows = weekly_lists.rows(self.kind, week_start)
+        # The cases of the départements the token's organisation works in (issue 16).
+        rows = weekly_lists.rows(self.kind, week_start, request.auth.organisation.departement_codes)
         filename = f"liste-{self.kind}-{weekly_lists.iso_week_label(week_start)}.{fmt}"
         procedure_services.log_api_access(
             token=request.auth, context="liste hebdomadaire (API)", file=filename, rows=len(rows)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from directory.history import tracked_history
-from directory.models import Organisation
+from directory.models import Organisation, default_departement
 from procedure.models import Procedure
 
 
@@ -174,7 +174,13 @@ class LetterKind(models.TextChoices):
 
 
 class LetterTemplate(models.Model):
-    kind = models.CharField("courrier", max_length=40, choices=LetterKind.choices, unique=True)
+    """A kind of letter's wording for one département (issue 16): each département starts from the
+    national default (letters/defaults.py) and changes it as its own."""
+
+    kind = models.CharField("courrier", max_length=40, choices=LetterKind.choices)
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
 
     history = tracked_history()
 
@@ -182,6 +188,11 @@ class LetterTemplate(models.Model):
         verbose_name = "modèle de courrier"
         verbose_name_plural = "modèles de courrier"
         ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "departement_code"], name="letter_template_once_per_departement"
+            )
+        ]
 
     def __str__(self):
         return self.get_kind_display()
@@ -233,6 +244,10 @@ class LetterBatch(models.Model):
         FAILED = "echec", "Échec"
 
     week_start = models.DateField("semaine du (lundi)")
+    # Issue 16: the questionnaires of one département's cases.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
     status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField("courriers", default=0)
     done = models.PositiveIntegerField("générés", default=0)

@@ -7,7 +7,7 @@ published agenda of a session of the user's commissions). With no grant, a role 
 
 from django.db.models import Q
 
-from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role
+from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role, in_departements
 
 GRANTS = []
 
@@ -21,16 +21,18 @@ def register_grant(grant):
 
 
 def procedure_filter(user):
-    """The Q a user's procedures must match, or None when the user sees all."""
+    """The Q a user's procedures must match: the secretariat sees every case of its départements
+    (an index lookup on Procedure.departement_code, issue 16); any other role the cases its grants
+    open, in its organisation's départements."""
     role = acting_role(user)
-    if role in SEES_ALL:
-        return None
     if role is None or acting_organisation(user) is None:
         return Q(pk__in=[])
+    if role in SEES_ALL:
+        return in_departements(user)
     condition = Q(pk__in=[])
     for grant in GRANTS:
         condition |= grant(user)
-    return condition
+    return in_departements(user) & condition
 
 
 def households_visible_to(user):

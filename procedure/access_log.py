@@ -12,11 +12,11 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from directory.exports import csv_text
-from directory.models import Membership, Role, User
+from directory.models import Membership, Organisation, Role, User
 
 from .models import AccessLog, ChangeLog, ProcedureEvent, ReadingAlert, Task
 
@@ -100,22 +100,37 @@ def notify_administrators(day: datetime.date) -> int:
     if not pending:
         return 0
     try:
-        send_mail(
-            f"Prévex : lectures inhabituelles de dossiers le {day:%d/%m/%Y}",
-            _alert_text(day, pending),
-            None,
-            _administrator_emails(),
-        )
+        # Each département's administrators hear of their own people only (issue 16).
+        for codes, alerts in _by_departements(pending).items():
+            send_mail(
+                f"Prévex : lectures inhabituelles de dossiers le {day:%d/%m/%Y}",
+                _alert_text(day, alerts),
+                None,
+                _administrator_emails(codes),
+            )
     except Exception:
         ReadingAlert.objects.filter(pk__in=[a.pk for a in pending], notified_at=now).update(notified_at=None)
         raise
     return len(pending)
 
 
-def _administrator_emails() -> list[str]:
-    admins = User.objects.filter(
-        is_active=True, memberships__in=_active_admin_memberships(), email__gt=""
-    ).distinct()
+def _by_departements(alerts) -> dict:
+    """{départements of the readers' organisations: their alerts}; () for a reader of none."""
+    memberships = Membership.objects.active(timezone.localdate()).filter(user__in=[a.user_id for a in alerts])
+    codes = {}
+    for membership in memberships.select_related("organisation"):
+        codes.setdefault(membership.user_id, set()).update(membership.organisation.departement_codes)
+    groups = {}
+    for alert in alerts:
+        groups.setdefault(tuple(sorted(codes.get(alert.user_id, ()))), []).append(alert)
+    return groups
+
+
+def _administrator_emails(departements=()) -> list[str]:
+    memberships = _active_admin_memberships()
+    if departements:
+        memberships = memberships.filter(organisation__in=Organisation.objects.serving(*departements))
+    admins = User.objects.filter(is_active=True, memberships__in=memberships, email__gt="").distinct()
     return sorted(admins.values_list("email", flat=True))
 
 
@@ -135,4 +150,16 @@ def _alert_text(day, alerts) -> str:
         f"{settings.ACCESS_ALERT_DISTINCT_FILES} dossiers distincts en dehors de leur travail :\n\n"
         + "\n".join(lines)
         + "\n\nLe journal des consultations de Prévex détaille ces lectures.\n"
+    )
+
+
+def of_departements(codes) -> Q:
+    """The reads an administrator of these départements sees (issue 16): those of their cases, and
+    those made by their organisations' people (which stay there after a case moves away)."""
+    serving = Organisation.objects.serving(*codes)
+    members = Membership.objects.filter(organisation__in=serving).values("user")
+    return (
+        Q(procedure__departement_code__in=codes)
+        | Q(organisation__in=serving)
+        | Q(organisation__isnull=True, api_token__isnull=True, user__in=members)
     )

@@ -101,8 +101,17 @@ def as_csv(acts: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def post_acts(acts: list[dict], *, single: bool) -> Response:
-    report = services.import_acts(io.BytesIO(as_csv(acts)), file_format="csv")
+def sender_departements(token):
+    """Where a token writes (issue 16): a national sender (a platform of the commissaires de
+    justice) in every département, each act going to its commune's; any other in its
+    organisation's départements only."""
+    return None if token.is_national else token.organisation.departement_codes
+
+
+def post_acts(acts: list[dict], *, single: bool, token) -> Response:
+    report = services.import_acts(
+        io.BytesIO(as_csv(acts)), file_format="csv", departements=sender_departements(token)
+    )
     if not report.ok:
         # The CSV's line L is the act of index L - 2 (line 1 is the header).
         errors = [
@@ -134,7 +143,9 @@ class ActView(api.PartnerApiView):
         serializer = ActSerializer(data=request.data)
         if not serializer.is_valid():
             return api.unprocessable(api.serializer_errors(serializer.errors))
-        return self.idempotent(request, lambda: post_acts([serializer.validated_data], single=True))
+        return self.idempotent(
+            request, lambda: post_acts([serializer.validated_data], single=True, token=request.auth)
+        )
 
 
 class ActBatchView(api.PartnerApiView):
@@ -152,7 +163,9 @@ class ActBatchView(api.PartnerApiView):
         serializer = BatchSerializer(data=request.data)
         if not serializer.is_valid():
             return api.unprocessable(_batch_errors(serializer.errors))
-        return self.idempotent(request, lambda: post_acts(serializer.validated_data["actes"], single=False))
+        return self.idempotent(
+            request, lambda: post_acts(serializer.validated_data["actes"], single=False, token=request.auth)
+        )
 
 
 def batch_limits(result, generator, request, public):

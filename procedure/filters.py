@@ -12,11 +12,11 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.forms import DateInput
 from django.utils import timezone
 
-from directory.acting import secretariat_members
+from directory.acting import acting_departements, is_secretariat, secretariat_members
 from directory.models import Commune, Organisation, Territory
 from households.models import HousingSector, Landlord
 
-from . import access, services
+from . import services
 from .forms_lists import FilterForm
 from .models import AccessLog, Procedure, Stage, Task
 from .rules import Action
@@ -32,6 +32,32 @@ PERIOD_DAYS = {"aujourdhui": 0, "semaine": 7, "mois": 30}
 STATUSES = [("ouverte", "En cours"), ("close", "Close")]
 
 
+def _departements(request):
+    return acting_departements(request.user) if request is not None else None
+
+
+def _territories(request):
+    """The filters' choices: the user's départements' only (issue 16)."""
+    codes = _departements(request)
+    return Territory.objects.all() if codes is None else Territory.objects.filter(departement_code__in=codes)
+
+
+def _social_landlords(request):
+    landlords = Landlord.objects.filter(kind=Landlord.Kind.SOCIAL)
+    codes = _departements(request)
+    return (
+        landlords
+        if codes is None
+        else landlords.filter(organisation__in=Organisation.objects.serving(*codes))
+    )
+
+
+def _organisations(request):
+    codes = _departements(request)
+    organisations = Organisation.objects.all() if codes is None else Organisation.objects.serving(*codes)
+    return organisations.order_by("name")
+
+
 def _territory_communes(territory):
     return territory.communes.values("pk")
 
@@ -39,8 +65,10 @@ def _territory_communes(territory):
 ANOMALIES = "anomalies"  # the tasks of services.sync_anomaly_tasks
 
 
-def assignee_choices():
-    members = [(str(user.pk), user.get_full_name() or user.email) for user in secretariat_members()]
+def assignee_choices(departements=None):
+    members = [
+        (str(user.pk), user.get_full_name() or user.email) for user in secretariat_members(departements)
+    ]
     return [(MINE, "Moi (mes tâches)"), (NOBODY, "Personne"), *members]
 
 
@@ -60,7 +88,7 @@ class WorkQueueFilter(django_filters.FilterSet):
         label="Étape", choices=Stage.choices, method="filter_stage", empty_label="Toutes"
     )
     territory = django_filters.ModelChoiceFilter(
-        label="Territoire", queryset=Territory.objects.all(), method="filter_territory", empty_label="Tous"
+        label="Territoire", queryset=_territories, method="filter_territory", empty_label="Tous"
     )
     sector = django_filters.ChoiceFilter(
         label="Parc", field_name="procedure__lease__sector", choices=HousingSector.choices, empty_label="Tous"
@@ -76,6 +104,11 @@ class WorkQueueFilter(django_filters.FilterSet):
         model = Task
         fields = []
         form = FilterForm
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:  # the members of the user's own départements' secretariats (issue 16)
+            self.filters["assignee"].extra["choices"] = assignee_choices(request.acting.departements)
 
     def filter_action(self, queryset, name, value):
         if value == ANOMALIES:
@@ -144,14 +177,14 @@ class ProcedureFilter(django_filters.FilterSet):
         label="Parc", field_name="lease__sector", choices=HousingSector.choices, empty_label="Tous"
     )
     territory = django_filters.ModelChoiceFilter(
-        label="Territoire", queryset=Territory.objects.all(), method="filter_territory", empty_label="Tous"
+        label="Territoire", queryset=_territories, method="filter_territory", empty_label="Tous"
     )
     commune = django_filters.CharFilter(
         label="Commune (nom ou code INSEE)", method="filter_commune", help_text="ex. : Dijon ou 21231"
     )
     landlord = django_filters.ModelChoiceFilter(
         label="Bailleur social",
-        queryset=Landlord.objects.filter(kind=Landlord.Kind.SOCIAL),
+        queryset=_social_landlords,
         empty_label="Tous",
     )
     landlord_name = django_filters.CharFilter(
@@ -239,7 +272,9 @@ def with_next_due(queryset, *, title=False):
 def open_tasks_for_queue(user):
     """The open tasks of the procedures the user may see, soonest first (overdue ones first)."""
     tasks = Task.objects.filter(status=Task.Status.OPEN)
-    if access.procedure_filter(user) is not None:  # the secretariat sees all: no join to count
+    if is_secretariat(user):  # the secretariat sees its départements: no subquery to count
+        tasks = tasks.filter(procedure__departement_code__in=acting_departements(user))
+    else:
         tasks = tasks.filter(procedure__in=Procedure.objects.visible_to(user))
     return tasks.select_related("procedure__household", "procedure__lease__commune", "assignee").order_by(
         F("due_date").asc(nulls_last=True), "pk"
@@ -251,7 +286,7 @@ class AccessLogFilter(django_filters.FilterSet):
 
     user = django_filters.CharFilter(label="Utilisateur (nom ou adresse)", method="filter_user")
     organisation = django_filters.ModelChoiceFilter(
-        label="Organisme", queryset=Organisation.objects.order_by("name"), empty_label="Tous"
+        label="Organisme", queryset=_organisations, empty_label="Tous"
     )
     reference = django_filters.CharFilter(
         label="Référence de la procédure", field_name="procedure__reference", lookup_expr="iexact"

@@ -39,9 +39,9 @@ class BulkTasksForm(DsfrForm):
     everything = forms.BooleanField(label="Toutes les tâches de la sélection filtrée", required=False)
     filters = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, departements=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = secretariat_members()
+        self.fields["assignee"].queryset = secretariat_members(departements)
 
     def clean(self):
         cleaned = super().clean()

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from directory.acting import acting_departements
 from directory.models import Commune, Organisation
 from households.models import Household, HousingSector, Landlord, Lease, Person
 
@@ -38,6 +39,7 @@ from .models import (
     Stage,
     Task,
     WinterTruce,
+    departement_of_lease,
 )
 
 REQUIRED = ("reference", "acte", "date_acte")
@@ -249,7 +251,9 @@ PARSERS = {
 # ---------------------------------------------------------------------------------------------
 
 
-def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=False) -> ImportReport:
+def import_acts(
+    file_obj, *, filename="", file_format=None, user=None, dry_run=False, departements=None
+) -> ImportReport:
     """Check the whole file, then import it in one transaction, or nothing (formats.md)."""
     report = ImportReport(dry_run=dry_run)
     try:
@@ -261,8 +265,10 @@ def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=F
     if report.errors:
         return report
     communes = _communes(rows)
+    if departements is None and getattr(user, "acting", None) is not None:
+        departements = acting_departements(user)
     with transaction.atomic():
-        groups = _check(rows, columns, report, communes)
+        groups = _check(rows, columns, report, communes, departements)
         if not report.errors:
             _write(groups, report, user, communes)
         if dry_run or report.errors:
@@ -338,7 +344,7 @@ def _check_details(row, report, communes):
         )
 
 
-def _check(rows, columns, report, communes):
+def _check(rows, columns, report, communes, departements=None):
     """Every row checked; the known procedures locked in one statement, with their acts, so that
     nothing recorded meanwhile escapes the order check."""
     for row in rows:
@@ -360,8 +366,30 @@ def _check(rows, columns, report, communes):
         procedure = existing.get(reference)
         if procedure is None:
             _check_new_procedure(reference, group, report)
+        if departements is not None:
+            _check_departement(procedure, group, report, communes, departements)
         _check_order(procedure, group, report, faulty)
     return [(reference, existing.get(reference), group) for reference, group in groups.items()]
+
+
+def _check_departement(procedure, group, report, communes, departements):
+    """A sender writes only in its départements (issue 16): a known case held by another
+    département, or a new one whose commune lies outside them, is refused without saying more."""
+    if procedure is not None:
+        if procedure.departement_code not in departements:
+            report.errors.append(
+                ImportError(group[0].line, "reference", "procédure d'un autre département que le vôtre")
+            )
+        return
+    for row in group:
+        commune = communes.get(row.values.get("commune_insee"))
+        if commune is not None and commune.departement_code not in departements:
+            report.errors.append(
+                ImportError(
+                    row.line, "commune_insee", f"commune {commune.insee_code} hors de votre département"
+                )
+            )
+            return
 
 
 def _check_new_procedure(reference, group, report):
@@ -585,7 +613,13 @@ def _create_procedures(new, user, communes) -> dict:
     Lease.objects.bulk_create([lease for *_, lease, _ in cases])
     procedures = Procedure.objects.bulk_create(
         [
-            Procedure(reference=reference, household=household, lease=lease, landlord=lease.landlord)
+            Procedure(
+                reference=reference,
+                household=household,
+                lease=lease,
+                landlord=lease.landlord,
+                departement_code=departement_of_lease(lease),
+            )
             for reference, household, _, lease, _ in cases
         ]
     )

@@ -11,7 +11,7 @@ from django.db import models
 from directory.acting import acting_role
 from directory.french import counted
 from directory.history import tracked_history
-from directory.models import ApiToken, Organisation, Role
+from directory.models import ApiToken, Organisation, Role, default_departement
 from households.models import Household, Landlord, Lease
 
 from . import access
@@ -120,6 +120,11 @@ class Procedure(models.Model):
     stage_rank = models.SmallIntegerField("rang de l'étape", null=True, editable=False)
     closed = models.BooleanField("clos", default=False, editable=False)
     last_act_date = models.DateField("dernier acte", null=True, editable=False)
+    # Issue 16: the département whose secretariat holds the case, the scope of every list (an index
+    # lookup). Set from the lease's commune at creation or import; changed by a transfer only.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, editable=False
+    )
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -137,10 +142,30 @@ class Procedure(models.Model):
             models.Index(fields=["landlord", "-opened_at", "-id"], name="procedure_landlord_idx"),
             models.Index(fields=["stage_rank", "id"], name="procedure_rank_idx"),
             models.Index(fields=["last_act_date", "id"], name="procedure_last_act_idx"),
+            # The same lists for one département's secretariat (issue 16).
+            models.Index(fields=["departement_code", "-opened_at", "-id"], name="procedure_dep_opened_idx"),
+            models.Index(
+                fields=["departement_code", "current_stage", "-opened_at", "-id"],
+                name="procedure_dep_stage_idx",
+            ),
+            models.Index(
+                fields=["departement_code", "closed", "-opened_at", "-id"], name="procedure_dep_closed_idx"
+            ),
         ]
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.lease_id:
+            self.departement_code = departement_of_lease(self.lease)
+        super().save(*args, **kwargs)
+
+
+def departement_of_lease(lease) -> str:
+    """The département of a lease's commune (the default département when it has none)."""
+    commune = getattr(lease, "commune", None)
+    return (commune.departement_code if commune else "") or default_departement()
 
 
 class EffectiveEventManager(models.Manager):
@@ -585,3 +610,54 @@ class ListPreference(models.Model):
 # The documents built in the background (procedure/background/).
 from .background.models import BackgroundExport  # noqa: E402, F401
 from .reading.models import ActDocument, ActDocumentAccess, ReadingBatch  # noqa: E402, F401
+
+
+class CaseTransfer(models.Model):
+    """A household that moves (issue 16): its case handed to another département's secretariat,
+    which accepts it (the case, its history and its access log follow) or refuses it (with the reason).
+    Written by procedure/transfers.py only."""
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", "En attente de réponse"
+        ACCEPTED = "accepte", "Accepté"
+        REFUSED = "refuse", "Refusé"
+        CANCELLED = "annule", "Annulé"
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="transfers", verbose_name="procédure"
+    )
+    from_departement = models.CharField("département d'origine", max_length=3)
+    to_departement = models.CharField("département d'accueil", max_length=3, db_index=True)
+    reason = models.TextField("motif")
+    status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="demandé par",
+    )
+    requested_at = models.DateTimeField("demandé le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="décidé par",
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    refusal_reason = models.TextField("motif du refus", blank=True)
+
+    class Meta:
+        verbose_name = "transfert de dossier"
+        verbose_name_plural = "transferts de dossiers"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure"], condition=models.Q(status="en_attente"), name="one_pending_transfer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} : {self.from_departement} → {self.to_departement}"

@@ -957,8 +957,16 @@ def log_api_access(*, token, context, **detail) -> AccessLog:
 # ---------------------------------------------------------------------------------------------
 
 
-def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=False):
-    """Import a CSV or XLSX file of acts, whole or not at all (formats.md); returns an ImportReport."""
+def import_acts(file_obj, *, filename="", file_format=None, user=None, dry_run=False, departements=None):
+    """Import a CSV or XLSX file of acts, whole or not at all (formats.md); returns an ImportReport.
+    `departements`: where the sender may write (the user's own by default; issue 16)."""
     from .importing import import_acts as run
 
-    return run(file_obj, filename=filename, file_format=file_format, user=user, dry_run=dry_run)
+    return run(
+        file_obj,
+        filename=filename,
+        file_format=file_format,
+        user=user,
+        dry_run=dry_run,
+        departements=departements,
+    )

@@ -7,6 +7,7 @@ from .views.lists import urlpatterns as list_urlpatterns
 from .views.reading import urlpatterns as reading_urlpatterns
 from .views.saved_views import urlpatterns as saved_view_urlpatterns
 from .views.subject_access import urlpatterns as subject_access_urlpatterns
+from .views.transfers import urlpatterns as transfer_urlpatterns
 from .views.work_queue import urlpatterns as work_queue_urlpatterns
 
 app_name = "procedure"
@@ -22,4 +23,5 @@ urlpatterns = (
     + access_log_urlpatterns
     + subject_access_urlpatterns
     + background_urlpatterns
+    + transfer_urlpatterns
 )

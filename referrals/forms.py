@@ -58,8 +58,12 @@ class RequestReferralForm(DsfrForm):
     task = forms.IntegerField(required=False, widget=forms.HiddenInput)
     autocomplete_fields = ("addressed_to",)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, departement_code=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if departement_code:  # the organisations working in the case's département (issue 16)
+            self.fields["addressed_to"].queryset = _organisations().filter(
+                pk__in=Organisation.objects.serving(departement_code).values("pk")
+            )
         suggested = self.initial.get("addressed_to")
         group_by_kind(self.fields["addressed_to"], suggested if isinstance(suggested, Organisation) else None)
 

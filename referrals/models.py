@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from directory.acting import SECRETARIAT_ROLES, acting_organisation, acting_role
+from directory.acting import SECRETARIAT_ROLES, acting_departements, acting_organisation, acting_role
 from directory.history import tracked_history
-from directory.models import Commune, Organisation, Role, Territory
+from directory.models import Commune, Organisation, Role, Territory, default_departement
 from households.models import HousingSector
 from procedure.models import Procedure, Task
 
@@ -43,12 +43,13 @@ class ReferralQuerySet(models.QuerySet):
         """The secretariat sees every referral; an organisation those addressed to it, while open
         and REFERRAL_ACCESS_DAYS after closure (docs/architecture.md, "Who sees what")."""
         role = acting_role(user)
+        in_departements = Q(procedure__departement_code__in=acting_departements(user))  # issue 16
         if role in SEES_ALL:
-            return self
+            return self.filter(in_departements)
         organisation = acting_organisation(user)
         if role not in WORKING_ROLES or organisation is None:
             return self.none()
-        return self.filter(addressed_to=organisation).in_access_window()
+        return self.filter(in_departements, addressed_to=organisation).in_access_window()
 
 
 class Referral(models.Model):
@@ -461,6 +462,10 @@ class RoutingRule(models.Model):
     priority = models.PositiveSmallIntegerField("priorité", default=50, help_text="la plus petite l'emporte")
     reference = models.CharField("référence", max_length=120, blank=True)
     is_active = models.BooleanField("active", default=True)
+    # Issue 16: the département whose cases the rule routes.
+    departement_code = models.CharField(
+        "département", max_length=3, default=default_departement, db_index=True
+    )
 
     history = tracked_history()
 

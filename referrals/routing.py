@@ -35,7 +35,9 @@ def rules_for(procedure) -> list[RoutingRule]:
     """The active rules of every kind that may apply to the case's lease, in one query."""
     lease = procedure.lease
     return list(
-        RoutingRule.objects.filter(is_active=True, organisation__is_active=True)
+        RoutingRule.objects.filter(
+            is_active=True, organisation__is_active=True, departement_code=procedure.departement_code
+        )
         .filter(Q(sector="") | Q(sector=lease.sector))
         .filter(
             Q(commune=lease.commune_id)
@@ -122,6 +124,7 @@ def _install(defaults) -> tuple[int, list[str]]:
                 sector="",
                 territory=places["territory"],
                 commune=places["commune"],
+                departement_code=places["departement_code"],
                 defaults={
                     "organisation": places["organisation"],
                     "priority": default.priority,
@@ -142,7 +145,13 @@ def _resolve(default) -> dict | None:
         or (default.commune and commune is None)
     ):
         return None
-    return {"organisation": organisation, "territory": territory, "commune": commune}
+    place = territory or commune or organisation  # the rule's département (issue 16)
+    return {
+        "organisation": organisation,
+        "territory": territory,
+        "commune": commune,
+        "departement_code": place.departement_code,
+    }
 
 
 # The national defaults' references, from law.md (its rows and its section on décret 2026-83).

@@ -421,7 +421,9 @@ def request_referral(request, procedure_pk):
     procedure = _secretariat_case(request, procedure_pk)
     task = _task(procedure, request.GET.get("task") or request.POST.get("task"))
     form = RequestReferralForm(
-        request.POST or None, initial=_initial(procedure, request.GET.get("kind"), task)
+        request.POST or None,
+        initial=_initial(procedure, request.GET.get("kind"), task),
+        departement_code=procedure.departement_code,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

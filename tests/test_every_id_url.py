@@ -25,6 +25,7 @@ from procedure.models import (
     ActDocument,
     ActDocumentAccess,
     BackgroundExport,
+    CaseTransfer,
     ProcedureEvent,
     ReadingBatch,
     SavedView,
@@ -62,6 +63,8 @@ KWARGS = {
     "procedure:edit_lease": lambda w: {"pk": w["case"].pk},
     "procedure:subject_export": lambda w: {"pk": w["case"].pk, "fmt": "json"},
     "procedure:case_history": lambda w: {"pk": w["case"].pk},
+    "procedure:transfer_request": lambda w: {"pk": w["case"].pk},
+    "procedure:transfer_detail": lambda w: {"pk": w["transfer"].pk},
     "procedure:correct_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
     "procedure:cancel_event": lambda w: {"pk": w["case"].pk, "event_pk": w["event"].pk},
     "procedure:delete_view": lambda w: {"pk": w["saved_view"].pk},
@@ -77,6 +80,7 @@ KWARGS = {
     "directory:open_notification": lambda w: {"pk": w["notification"].pk},
     # The partner API takes tokens, not sessions: a persona's session gets 401 there, the token kinds
     # are replayed on every endpoint in tests/directory/test_api_access.py.
+    "api:act_pdf_batch": lambda w: {"pk": w["act_document"].batch_id},
     "api:weekly_list_siao": lambda w: {"semaine": "2026-W46"},
     "api:weekly_list_caf": lambda w: {"semaine": "2026-W46"},
     "letters:batch_progress": lambda w: {"pk": w["batch"].pk},
@@ -242,6 +246,14 @@ def world(secretariat, ccas_beaune):
         "revoked_feed_token": feed_url.rsplit("/", 1)[1].removesuffix(".ics"),
         "api_token": api_token,
         "case": case,
+        # to a third département: neither 21's partners nor 71's secretariat read it
+        "transfer": CaseTransfer.objects.create(
+            procedure=case,
+            from_departement="21",
+            to_departement="58",
+            reason="Déménagement",
+            requested_by=secretariat,
+        ),
         "task": Task.objects.filter(procedure=case).first(),
         "referral": referral,
         "attachment": attachment,

@@ -150,6 +150,7 @@ def test_an_administrator_changing_a_routing_rule_writes_one_history_row(
             "priority": 10,
             "reference": "Charte, fiche action 5",
             "is_active": "on",
+            "departement_code": "21",
             "_save": "Enregistrer",
         },
     )

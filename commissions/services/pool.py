@@ -9,6 +9,7 @@ from directory.acting import (
 )
 from procedure.models import EventKind, JudgmentOutcome, ProcedureEvent
 
+from .. import scope
 from ..models import (
     POOL_TARGET_MAX_MONTHS,
     POOL_TARGET_MIN_MONTHS,
@@ -133,14 +134,17 @@ def lease_terminated(procedure_id) -> bool:
     return _termination_events().filter(procedure_id=procedure_id).exists()
 
 
-def pool_entries(*, include_closed=False):
-    """The pool's entries with their status, oldest first; terminated leases in one query."""
-    entries = RehousingPoolEntry.objects.select_related(
-        "procedure__household", "procedure__lease__commune", "lead_landlord"
-    ).annotate(
-        terminated=Exists(_termination_events().filter(procedure=OuterRef("procedure"))),
-        offer_count=Count("offers"),
-        refusal_count=Count("offers", filter=Q(offers__answer=RehousingOffer.Answer.REFUSED)),
+def pool_entries(*, include_closed=False, user=None):
+    """The pool's entries with their status, oldest first; terminated leases in one query (of the
+    user's départements when given, issue 16)."""
+    entries = (
+        (scope.pool_entries(user) if user is not None else RehousingPoolEntry.objects)
+        .select_related("procedure__household", "procedure__lease__commune", "lead_landlord")
+        .annotate(
+            terminated=Exists(_termination_events().filter(procedure=OuterRef("procedure"))),
+            offer_count=Count("offers"),
+            refusal_count=Count("offers", filter=Q(offers__answer=RehousingOffer.Answer.REFUSED)),
+        )
     )
     if not include_closed:
         entries = entries.filter(status=RehousingPoolEntry.Status.IN_POOL)

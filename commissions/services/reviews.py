@@ -17,6 +17,7 @@ from directory.models import Organisation
 from households.models import HousingSector
 from procedure.models import EventKind, Procedure, ProcedureEvent
 
+from .. import scope
 from ..models import (
     Commission,
     ReviewRequest,
@@ -162,7 +163,7 @@ def refuse_review(*, review, user, reason) -> ReviewRequest:
     return review
 
 
-def suggest_review_requests(*, today=None) -> list[ReviewRequest]:
+def suggest_review_requests(*, today=None, departements=None) -> list[ReviewRequest]:
     """Prévex's suggestions, from the rules of each active formation (Charte II.A.2):
 
     - médiation pré-expulsion: public-sector households at the CQL or réquisition stage, in the
@@ -177,6 +178,8 @@ def suggest_review_requests(*, today=None) -> list[ReviewRequest]:
     """
     created = []
     commissions = Commission.objects.active().select_related("territory")
+    if departements is not None:  # the formations of the secretariat's départements (issue 16)
+        commissions = commissions.filter(departement_code__in=list(departements))
     for commission in sorted(commissions, key=lambda c: (SUGGESTION_ORDER.get(c.kind, 9), c.pk)):
         for procedure, reason in _candidates(commission):
             review = _suggest(procedure, commission, reason)
@@ -197,7 +200,9 @@ SUGGESTION_ORDER = {
 def _candidates(commission):
     if commission.kind not in SUGGESTION_ORDER:
         return []
-    procedures = _open_cases().filter(~Exists(_any_open_request()))
+    procedures = _open_cases().filter(
+        ~Exists(_any_open_request()), departement_code=commission.departement_code
+    )
     same_stage = ReviewRequest.objects.filter(
         procedure=OuterRef("pk"), commission=commission, stage=OuterRef("current_stage")
     )
@@ -265,8 +270,9 @@ def _suggest(procedure, commission, reason):
     )
 
 
-def pending_queue(commission=None):
-    """The cases awaiting examination, oldest first, with their reason."""
+def pending_queue(commission=None, user=None):
+    """The cases awaiting examination, oldest first, with their reason (of the user's départements
+    when given, issue 16)."""
     queue = ReviewRequest.objects.filter(status=ReviewRequest.Status.PENDING).select_related(
         "commission",
         "procedure__household",
@@ -275,6 +281,8 @@ def pending_queue(commission=None):
         "requested_by",
         "commune",
     )
+    if user is not None:
+        queue = queue.filter(scope.review_condition(user))
     return queue.filter(commission=commission) if commission is not None else queue
 
 

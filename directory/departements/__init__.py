@@ -64,4 +64,4 @@ def _load_reference_data(data, summary: Summary) -> None:
     for spec in data.TERRITORIES:
         load_territory(data.DEPARTEMENT_CODE, spec, summary)
     for row in data.ORGANISATIONS:
-        load_organisation(row, data.PLACEHOLDER_EMAIL_DOMAIN, summary)
+        load_organisation(row, data.PLACEHOLDER_EMAIL_DOMAIN, summary, data.DEPARTEMENT_CODE)

@@ -127,8 +127,11 @@ def _territory_communes(departement_code: str, spec: dict):
     return communes.filter(insee_code__in=spec["insee"])
 
 
-def load_organisation(row: tuple, email_domain: str, summary: Summary) -> Organisation:
-    """One row of a département's ORGANISATIONS table: (code, name, kind, extra)."""
+def load_organisation(
+    row: tuple, email_domain: str, summary: Summary, departement_code: str | None = None
+) -> Organisation:
+    """One row of a département's ORGANISATIONS table: (code, name, kind, extra). An organisation
+    already there for another département also serves this one (issue 16)."""
     code, name, kind, extra = row
     values = {"name": name, "kind": kind, "has_social_workers": extra.get("has_social_workers", False)}
     if "parent" in extra:
@@ -139,7 +142,12 @@ def load_organisation(row: tuple, email_domain: str, summary: Summary) -> Organi
     if "commune" in extra:
         commune = Commune.objects.get(insee_code=extra["commune"])
         on_create.update(commune=commune, postal_code=commune.postal_code_list[0], city=commune.name)
-    return _create_or_update(Organisation, code, values, on_create, summary.organisations)
+    if departement_code:
+        on_create["departement_code"] = departement_code
+    organisation = _create_or_update(Organisation, code, values, on_create, summary.organisations)
+    if departement_code:
+        organisation.also_serve(departement_code)
+    return organisation
 
 
 def _create_or_update(model, code: str, values: dict, on_create: dict, tally: Tally):

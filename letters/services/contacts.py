@@ -45,20 +45,28 @@ def social_services(commune) -> list[Organisation]:
     )
 
 
-def adil() -> list[Organisation]:
-    return list(Organisation.objects.filter(is_active=True, kind=Organisation.Kind.ADIL).order_by("pk")[:1])
+def _of(departement_code):
+    """The organisations of the case's département (issue 16); all when not given."""
+    organisations = Organisation.objects.filter(is_active=True)
+    return organisations.serving(departement_code) if departement_code else organisations
 
 
-def secretariat() -> list[Organisation]:
-    """The organisation that holds the CCAPEX secretariat (the DDETS)."""
-    holders = Organisation.objects.filter(is_active=True, memberships__role=Role.SECRETARIAT)
-    return list(holders.distinct().order_by("pk")[:1])
+def adil(departement_code=None) -> list[Organisation]:
+    return list(_of(departement_code).filter(kind=Organisation.Kind.ADIL).order_by("pk")[:1])
+
+
+def secretariat(departement_code=None) -> list[Organisation]:
+    """The organisation that holds the CCAPEX secretariat (the DDETS) of the case's département."""
+    holders = _of(departement_code).filter(
+        pk__in=Organisation.objects.filter(memberships__role=Role.SECRETARIAT).values("pk")
+    )
+    return list(holders.order_by("pk")[:1])
 
 
 FINDERS = {
     "services_sociaux": lambda procedure: social_services(procedure.lease.commune),
-    "adil": lambda procedure: adil(),
-    "secretariat": lambda procedure: secretariat(),
+    "adil": lambda procedure: adil(procedure.departement_code),
+    "secretariat": lambda procedure: secretariat(procedure.departement_code),
 }
 
 

@@ -92,13 +92,19 @@ def build_week(*, week_start: datetime.date, kinds=tuple(ListKind)) -> list[Week
         missing = [org for org in weekly_lists.recipients(kind) if org.pk not in existing]
         if not missing:
             continue
-        rows, content = weekly_lists.light_files(kind, week_start)
+        # Each recipient gets the cases of the départements it works in (issue 16): one build per
+        # set of départements.
+        by_departements = {}
         for organisation in missing:
-            weekly = _create(
-                kind=kind, week_start=week_start, organisation=organisation, rows=rows, content=content
-            )
-            if weekly is not None:
-                created.append(weekly)
+            by_departements.setdefault(organisation.departement_codes, []).append(organisation)
+        for departements, organisations in by_departements.items():
+            rows, content = weekly_lists.light_files(kind, week_start, departements)
+            for organisation in organisations:
+                weekly = _create(
+                    kind=kind, week_start=week_start, organisation=organisation, rows=rows, content=content
+                )
+                if weekly is not None:
+                    created.append(weekly)
     return created
 
 
@@ -274,10 +280,15 @@ def render_pdf(*, kind, week_start: datetime.date) -> list[int]:
     )
     if not waiting:
         return []
-    rows = weekly_lists.rows(kind, week_start)
-    data = weekly_lists.to_pdf(kind, rows, week_start=week_start)
+    # One PDF per set of départements the recipients work in (issue 16), each rendered once.
+    pdfs = {}
     done = []
     for weekly in waiting:
+        departements = weekly.recipient.departement_codes
+        if departements not in pdfs:
+            rows = weekly_lists.rows(kind, week_start, departements)
+            pdfs[departements] = weekly_lists.to_pdf(kind, rows, week_start=week_start)
+        data = pdfs[departements]
         name = f"{weekly_lists.iso_week_label(week_start)}/{kind}-{weekly.recipient.code}.pdf"
         weekly.pdf.save(name, ContentFile(data), save=False)
         if WeeklyList.objects.filter(pk=weekly.pk, pdf="").update(pdf=weekly.pdf.name):

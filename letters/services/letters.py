@@ -24,6 +24,8 @@ from pypdf import PdfWriter
 from weasyprint import HTML
 
 from config.celery import enqueue
+from directory.acting import acting_departements
+from directory.models import default_departement
 from procedure.models import EventKind, Procedure, ProcedureEvent
 from procedure.rules import Action, actions_for
 
@@ -115,9 +117,12 @@ def render_pdf(html: str) -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 
-def current_version(kind) -> LetterTemplateVersion:
-    """The latest version of a kind's template (the Charte's default wording at first use)."""
-    template, _ = LetterTemplate.objects.get_or_create(kind=kind)
+def current_version(kind, departement_code=None) -> LetterTemplateVersion:
+    """The latest version of a kind's template in a département (the default département when not
+    given); the national default wording at first use (issue 16)."""
+    template, _ = LetterTemplate.objects.get_or_create(
+        kind=kind, departement_code=departement_code or default_departement()
+    )
     version = template.versions.order_by("-number").first()
     if version is None:
         subject, body = defaults.DEFAULTS[LetterKind(kind)]
@@ -358,7 +363,7 @@ def generate(*, procedure, kind, user=None, batch=None, today=None, agenda_item=
 
 
 def _render(procedure, kind, *, today=None, agenda_item=None) -> dict:
-    version = current_version(kind)
+    version = current_version(kind, procedure.departement_code)
     html = letter_html(procedure, version, today=today, agenda_item=agenda_item)
     document = HTML(string=html, base_url=str(FONTS_DIR) + "/").render()
     return {"version": version, "document": document}
@@ -420,11 +425,13 @@ def record_answer(*, procedure, user, letter=None, **answers) -> QuestionnaireAn
 # ---------------------------------------------------------------------------------------------
 
 
-def questionnaires_due(week_start: datetime.date) -> list[tuple[int, str]]:
-    """(procedure id, letter kind) of the questionnaires of a week's acts, as the Charte's table of
-    actions says (procedure.rules.actions_for; Charte II.B étapes 2 to 5)."""
+def questionnaires_due(week_start: datetime.date, departement_code=None) -> list[tuple[int, str]]:
+    """(procedure id, letter kind) of the questionnaires of a week's acts of a département's cases
+    (the default département when not given), as the Charte's table of actions says
+    (procedure.rules.actions_for; Charte II.B étapes 2 to 5)."""
     events = (
         ProcedureEvent.objects.filter(
+            procedure__departement_code=departement_code or default_departement(),
             kind__in=QUESTIONNAIRE_ACTS,
             date__gte=week_start,
             date__lte=week_start + datetime.timedelta(days=6),
@@ -441,13 +448,13 @@ def questionnaires_due(week_start: datetime.date) -> list[tuple[int, str]]:
     return due
 
 
-def check_batch(week_start) -> None:
+def check_batch(week_start, departement_code=None) -> None:
     """Refuse a week whose questionnaires would lack an address, listing every case at once."""
-    due = questionnaires_due(week_start)
+    due = questionnaires_due(week_start, departement_code)
     procedures = Procedure.objects.select_related("lease__commune").in_bulk({pk for pk, _ in due})
     problems = []
     for procedure_id, kind in due:
-        version = current_version(kind)
+        version = current_version(kind, departement_code)
         names = contacts.needed(kind, placeholders.used(version.subject + version.body))
         try:
             contacts.contact_values(procedures[procedure_id], names)
@@ -457,13 +464,20 @@ def check_batch(week_start) -> None:
         raise LetterRefused(sorted(set(problems)))
 
 
-def start_batch(*, week_start, user) -> LetterBatch:
-    """One action: queue the generation of a week's questionnaires (after commit)."""
+def start_batch(*, week_start, user, departement_code=None) -> LetterBatch:
+    """One action: queue the generation of a week's questionnaires of a département's cases (the
+    user's own when not given) after commit."""
     from ..tasks import generate_batch
 
-    check_batch(week_start)
+    departement_code = (
+        departement_code or next(iter(acting_departements(user)), None) or default_departement()
+    )
+    check_batch(week_start, departement_code)
     batch = LetterBatch.objects.create(
-        week_start=week_start, total=len(questionnaires_due(week_start)), created_by=user
+        week_start=week_start,
+        departement_code=departement_code,
+        total=len(questionnaires_due(week_start, departement_code)),
+        created_by=user,
     )
     transaction.on_commit(lambda: enqueue(generate_batch, batch.pk))
     return batch
@@ -512,7 +526,7 @@ def run_batch(*, batch_id) -> str:
     if token is None or batch is None:
         return batch.status if batch else "absent"
     mine = LetterBatch.objects.filter(pk=batch.pk, claim_token=token)
-    due = questionnaires_due(batch.week_start)
+    due = questionnaires_due(batch.week_start, batch.departement_code)
     stored = set(batch.letters.values_list("procedure_id", "kind"))
     mine.update(total=len(due), done=len(stored & set(due)))
     procedures = Procedure.objects.in_bulk({procedure_id for procedure_id, _ in due})

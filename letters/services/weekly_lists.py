@@ -124,8 +124,9 @@ def iso_week_label(week_start: datetime.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def recipients(kind) -> list[Organisation]:
-    """The active organisations with an address receiving this kind of list."""
+def recipients(kind, departements=None) -> list[Organisation]:
+    """The active organisations with an address receiving this kind of list (working in one of
+    `departements`, when given)."""
     configured = ListRecipient.objects.filter(kind=kind)
     if configured.exists():
         organisations = Organisation.objects.filter(
@@ -133,6 +134,8 @@ def recipients(kind) -> list[Organisation]:
         )
     else:
         organisations = Organisation.objects.filter(kind=DEFAULT_RECIPIENT_KINDS[kind])
+    if departements is not None:
+        organisations = organisations.filter(pk__in=Organisation.objects.serving(*departements).values("pk"))
     return list(organisations.filter(is_active=True).exclude(email="").order_by("name"))
 
 
@@ -142,9 +145,11 @@ def sends_as_attachment(*, kind, organisation) -> bool:
     ).exists()
 
 
-def _events(kind, week_start):
+def _events(kind, week_start, departements=None):
     week_end = week_start + datetime.timedelta(days=6)
     events = ProcedureEvent.objects.filter(date__gte=week_start, date__lte=week_end)
+    if departements is not None:  # a recipient receives its départements' cases only (issue 16)
+        events = events.filter(procedure__departement_code__in=list(departements))
     if kind == ListKind.SIAO:
         events = events.filter(kind=EventKind.POLICE_ASSISTANCE, police_decision=PoliceDecision.GRANTED)
     else:
@@ -213,9 +218,10 @@ def _amount(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def rows(kind, week_start: datetime.date) -> list[dict]:
-    """The rows of a list, in the columns of formats.md, in date then reference order."""
-    events = list(_events(kind, week_start))
+def rows(kind, week_start: datetime.date, departements=None) -> list[dict]:
+    """The rows of a list, in the columns of formats.md, in date then reference order; the cases of
+    `departements` only when given."""
+    events = list(_events(kind, week_start, departements))
     if kind == ListKind.SIAO:
         referents = _referents([e.procedure_id for e in events])
         return [_siao_row(event, referents.get(event.procedure_id, "")) for event in events]
@@ -299,14 +305,14 @@ def to_pdf(kind, rows_: list[dict], *, week_start) -> bytes:
     return render_pdf(html)
 
 
-def light_files(kind, week_start) -> tuple[list[dict], dict[str, bytes]]:
-    """The rows of a list and its light files (xlsx, csv), sent first; the PDF comes after
-    (delivery.render_pdf, on the pdf queue)."""
-    rows_ = rows(kind, week_start)
+def light_files(kind, week_start, departements=None) -> tuple[list[dict], dict[str, bytes]]:
+    """The rows of a list (the cases of `departements` only when given) and its light files (xlsx,
+    csv), sent first; the PDF comes after (delivery.render_pdf, on the pdf queue)."""
+    rows_ = rows(kind, week_start, departements)
     return rows_, {"xlsx": to_xlsx(kind, rows_, week_start=week_start), "csv": to_csv(kind, rows_)}
 
 
-def files(kind, week_start) -> tuple[list[dict], dict[str, bytes]]:
+def files(kind, week_start, departements=None) -> tuple[list[dict], dict[str, bytes]]:
     """The rows of a list and its three files (xlsx, csv, pdf), at once (the command line)."""
-    rows_, content = light_files(kind, week_start)
+    rows_, content = light_files(kind, week_start, departements)
     return rows_, {**content, "pdf": to_pdf(kind, rows_, week_start=week_start)}

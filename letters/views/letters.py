@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from directory.acting import require_secretariat
+from directory.acting import in_departements, require_secretariat
 from directory.french import counted
 from directory.models import Role
 from procedure import services as procedure_services
@@ -43,13 +43,13 @@ def index(request):
         else:
             messages.success(request, f"Génération de {counted(batch.total, 'questionnaire')} lancée.")
             return redirect("letters:index")
-    batches = LetterBatch.objects.select_related("created_by")[:10]
+    batches = LetterBatch.objects.filter(in_departements(request.user)).select_related("created_by")[:10]
     return render(request, "letters/index.html", {"title": "Courriers", "form": form, "batches": batches})
 
 
 def batch_progress(request, pk):
     require_secretariat(request.user)
-    batch = get_object_or_404(LetterBatch, pk=pk)
+    batch = get_object_or_404(LetterBatch.objects.filter(in_departements(request.user)), pk=pk)
     return JsonResponse(
         {
             "status": batch.status,
@@ -70,7 +70,9 @@ def _bundle_url(batch):
 
 def batch_bundle(request, pk):
     require_secretariat(request.user)
-    batch = get_object_or_404(LetterBatch.objects.exclude(bundle=""), pk=pk)
+    batch = get_object_or_404(
+        LetterBatch.objects.filter(in_departements(request.user)).exclude(bundle=""), pk=pk
+    )
     return FileResponse(batch.bundle.open("rb"), filename=batch.bundle.name.rsplit("/", 1)[-1])
 
 
@@ -129,12 +131,19 @@ def answer(request, procedure_pk):
     )
 
 
+def _departement(request):
+    """The département whose templates the administrator edits: the acting organisation's own."""
+    return request.acting.organisation.departement_code
+
+
 def templates(request):
     _require_admin(request)
-    with_versions = set(LetterTemplate.objects.filter(versions__isnull=False).values_list("kind", flat=True))
+    departement = _departement(request)
+    templates = LetterTemplate.objects.filter(departement_code=departement)
+    with_versions = set(templates.filter(versions__isnull=False).values_list("kind", flat=True))
     for kind in set(LetterKind.values) - with_versions:  # the Charte's wording, at first use
-        services.current_version(kind)
-    items = LetterTemplate.objects.prefetch_related("versions")
+        services.current_version(kind, departement)
+    items = templates.prefetch_related("versions")
     return render(request, "letters/templates.html", {"title": "Modèles de courrier", "templates": items})
 
 
@@ -142,7 +151,7 @@ def edit_template(request, kind):
     _require_admin(request)
     if kind not in LetterKind.values:
         raise PermissionDenied
-    version = services.current_version(kind)
+    version = services.current_version(kind, _departement(request))
     subject, body = version.subject, version.body
     if request.GET.get("texte") == "defaut":
         subject, body = defaults.DEFAULTS[LetterKind(kind)]

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from directory.acting import require_secretariat
+from directory.acting import acting_departements, require_secretariat
+from directory.models import Organisation
 from procedure import services as procedure_services
 
 from ..forms import ResendForm
@@ -21,10 +22,11 @@ FORMATS = {"xlsx": "xlsx", "csv": "csv", "pdf": "pdf"}
 
 
 def _visible_lists(request):
-    """The secretariat sees every list; a recipient organisation sees its own."""
+    """The secretariat sees the lists of its départements' recipients; a recipient organisation
+    sees its own."""
     lists = WeeklyList.objects.select_related("recipient")
     if request.acting.is_secretariat:
-        return lists
+        return lists.filter(recipient__in=Organisation.objects.serving(*request.acting.departements))
     if request.acting.organisation is None:
         return lists.none()
     return lists.filter(recipient=request.acting.organisation)
@@ -32,7 +34,7 @@ def _visible_lists(request):
 
 def index(request):
     require_secretariat(request.user)
-    lists = list(WeeklyList.objects.select_related("recipient")[:PAGE_SIZE])
+    lists = list(_visible_lists(request)[:PAGE_SIZE])
     failed = [weekly for weekly in lists if weekly.status == WeeklyList.Status.FAILED]
     return render(
         request,
@@ -72,7 +74,7 @@ def download(request, pk, fmt):
 @require_POST
 def resend(request, pk):
     require_secretariat(request.user)
-    weekly = get_object_or_404(WeeklyList.objects.select_related("recipient"), pk=pk)
+    weekly = get_object_or_404(_visible_lists(request), pk=pk)
     form = ResendForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Le motif du renvoi est obligatoire.")
@@ -87,14 +89,16 @@ def preview(request):
     """Next Monday's lists as they stand: the current week's acts so far."""
     require_secretariat(request.user)
     week_start = weekly_lists.week_start_of(timezone.localdate())
+    departements = acting_departements(request.user)
     sections = [
         {
             "label": kind.label,
             "columns": [weekly_lists.COLUMN_TITLES[column] for column in weekly_lists.COLUMNS[kind]],
             "rows": [
-                [row[c] for c in weekly_lists.COLUMNS[kind]] for row in weekly_lists.rows(kind, week_start)
+                [row[c] for c in weekly_lists.COLUMNS[kind]]
+                for row in weekly_lists.rows(kind, week_start, departements)
             ],
-            "recipients": weekly_lists.recipients(kind),
+            "recipients": weekly_lists.recipients(kind, departements),
         }
         for kind in ListKind
     ]

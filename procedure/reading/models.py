@@ -4,16 +4,32 @@
 from django.conf import settings
 from django.db import models
 
-from directory.models import Organisation
+from directory.models import ApiToken, Organisation, default_departement
 
 
 class ReadingBatch(models.Model):
     """The PDFs dropped together, checked one after the other."""
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="déposé par",
+    )
+    # A batch posted through the partner API (a commissaire de justice's system): no user, its token.
+    api_token = models.ForeignKey(
+        ApiToken,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="déposé par l'API (jeton)",
     )
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    # Issue 16: the département of the secretariat that dropped the PDFs.
+    departement_code = models.CharField("département", max_length=3, default=default_departement)
 
     class Meta:
         verbose_name = "lot d'actes à lire"
@@ -22,6 +38,13 @@ class ReadingBatch(models.Model):
 
     def __str__(self):
         return f"Lot {self.pk} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def sender(self) -> str:
+        """Who dropped it: the person, or the organisation whose system posted it."""
+        if self.api_token_id:
+            return f"{self.api_token.organisation} (API)"
+        return self.created_by.get_full_name() if self.created_by_id else ""
 
 
 class ActDocument(models.Model):

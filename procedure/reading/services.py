@@ -16,12 +16,18 @@ from functools import reduce
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from config.celery import enqueue
-from directory.acting import acting_organisation, acting_role, is_secretariat, require_secretariat
-from directory.models import Commune, Organisation, Role
+from directory.acting import (
+    acting_departements,
+    acting_organisation,
+    acting_role,
+    is_secretariat,
+    require_secretariat,
+)
+from directory.models import Commune, Organisation, Role, default_departement
 
 from .. import services
 from ..models import Procedure, ProcedureEvent
@@ -53,16 +59,22 @@ def check_pdf(name, content) -> None:
         raise ValidationError(f"« {name} » n'est pas un PDF.")
 
 
-def read_pdfs(*, files, user) -> ReadingBatch:
+def read_pdfs(*, files, user=None, token=None) -> ReadingBatch:
     """Keep the PDFs (name, bytes) as one batch and queue each for reading, after commit.
 
-    The entry point of the upload page and of the API (a partner posting PDFs)."""
+    The entry point of the upload page (`user`) and of the API (`token`: a partner's system)."""
     for name, content in files:
         check_pdf(name, content)
     from ..tasks import read_act
 
     with transaction.atomic():
-        batch = ReadingBatch.objects.create(created_by=user)
+        # The user's département; a partner's system posts for its organisation's (issue 16).
+        departement = (
+            token.organisation.departement_code
+            if token is not None
+            else next(iter(acting_departements(user)), default_departement())
+        )
+        batch = ReadingBatch.objects.create(created_by=user, api_token=token, departement_code=departement)
         for name, content in files:
             document = ActDocument(batch=batch, name=name[:255], sha256=hashlib.sha256(content).hexdigest())
             document.file.save(f"acte-{document.sha256[:16]}.pdf", ContentFile(content), save=False)
@@ -70,6 +82,23 @@ def read_pdfs(*, files, user) -> ReadingBatch:
             transaction.on_commit(lambda pk=document.pk: enqueue(read_act, pk))
     logger.info("reading_batch=%s documents=%s", batch.pk, len(files))
     return batch
+
+
+TO_CHECK = (ActDocument.Status.QUEUED, ActDocument.Status.READ, ActDocument.Status.SCAN)
+
+
+def batches_to_check(user):
+    """The batches of the user's départements with a PDF still to read or to confirm, newest first,
+    with how many: those a person dropped and those a partner's system posted (the API), which
+    nobody else will open."""
+    pending = Count("documents", filter=Q(documents__status__in=TO_CHECK))
+    return (
+        ReadingBatch.objects.filter(departement_code__in=acting_departements(user))
+        .annotate(pending=pending, total=Count("documents"))
+        .filter(pending__gt=0)
+        .select_related("created_by", "api_token__organisation")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def lookups(text=None) -> reader.Lookups:
@@ -217,8 +246,11 @@ def visible_documents(user):
     """The secretariat sees every PDF; a commission member none; any other role those of the
     cases it may see."""
     documents = ActDocument.objects.select_related("batch", "procedure")
-    if is_secretariat(user):
-        return documents
+    if is_secretariat(user):  # its départements' batches, on a case of theirs or none yet (issue 16)
+        codes = acting_departements(user)
+        return documents.filter(batch__departement_code__in=codes).filter(
+            Q(procedure__isnull=True) | Q(procedure__departement_code__in=codes)
+        )
     if acting_role(user) == Role.COMMISSION_MEMBER:
         return documents.none()  # the agenda's summaries only, never the case file (CP 226-13)
     return documents.filter(procedure__in=Procedure.objects.visible_to(user))

@@ -22,8 +22,11 @@ def access_log(request):
     """The log, newest first, with the same filters for the page and its CSV export."""
     if request.acting.role != Role.ADMIN:
         raise PermissionDenied("Le journal des consultations est réservé aux administrateurs.")
-    entries = AccessLog.objects.select_related("user", "api_token", "organisation", "procedure")
-    filterset = AccessLogFilter(request.GET, queryset=entries)
+    codes = request.acting.departements  # issue 16: the reads of its départements' cases and readers
+    entries = AccessLog.objects.filter(log.of_departements(codes)).select_related(
+        "user", "api_token", "organisation", "procedure"
+    )
+    filterset = AccessLogFilter(request.GET, queryset=entries, request=request)
     if request.GET.get("format") == "csv":
         response = HttpResponse(log.export_csv(filterset.qs), content_type="text/csv; charset=utf-8")
         name = f"journal-consultations-{timezone.localdate():%Y-%m-%d}.csv"

@@ -8,7 +8,6 @@ but not change is a 403.
 import copy
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -450,7 +449,7 @@ def _render_correction(request, procedure, event, form, cancel_form):
 def create(request):
     """A new case; likely duplicates are shown first and must be confirmed."""
     require_secretariat(request.user)
-    form = CaseCreateForm(request.POST or None, departement_code=settings.DEPARTEMENT)
+    form = CaseCreateForm(request.POST or None, departement_code=request.acting.organisation.departement_code)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["confirm_duplicate"]:
@@ -492,7 +491,7 @@ def _edit(request, pk, what):
     require_secretariat(request.user)
     form_class, update, saved, title = EDITABLE[what]
     obj = getattr(procedure, what)
-    extra = {"departement_code": settings.DEPARTEMENT} if what == "lease" else {}
+    extra = {"departement_code": request.acting.organisation.departement_code} if what == "lease" else {}
     form = form_class(request.POST or None, instance=copy.copy(obj), **extra)
     if request.method == "POST" and form.is_valid():
         try:

@@ -92,7 +92,7 @@ def home_work_queue(request):
 def procedure_list(request):
     if default := default_view_redirect(request, Screen.PROCEDURES):
         return default
-    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
+    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user), request=request)
     page = _page(request, filterset.qs)
     for procedure in page.object_list:
         procedure.stage_label = _stage_label(procedure.current_stage)
@@ -158,7 +158,7 @@ def procedure_export(request):
     """The filtered list as an XLSX attachment, with the same filters as the page; past
     BACKGROUND_EXPORT_ROWS procedures it is built in the background and the user follows its
     progress on the document's page (procedure/background/)."""
-    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user))
+    filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user), request=request)
     columns = export_columns_for(request.user)
     filename = f"procedures-{timezone.localdate():%Y-%m-%d}.xlsx"
     if background.needs_background(filterset.qs):

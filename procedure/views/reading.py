@@ -16,13 +16,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
-from directory.acting import require_secretariat
+from directory.acting import in_departements, require_secretariat
 
 from ..reading import services
 from ..reading.forms import ActCheckForm, SetAsideForm
 from ..reading.models import ActDocument, ReadingBatch
 
 MAX_FILES = 50
+WAITING_SHOWN = 20  # the batches still to check, dropped here or posted through the API
 CONTEXT = 70  # characters shown around the words a field was read from
 
 
@@ -50,14 +51,19 @@ def drop(request):
     return render(
         request,
         "procedure/reading/drop.html",
-        {"title": "Lire des actes PDF", "errors": errors, "max_files": MAX_FILES},
+        {
+            "title": "Lire des actes PDF",
+            "errors": errors,
+            "max_files": MAX_FILES,
+            "waiting": services.batches_to_check(request.user)[:WAITING_SHOWN],
+        },
         status=400 if errors else 200,
     )
 
 
 def _batch(request, pk):
     require_secretariat(request.user)
-    return get_object_or_404(ReadingBatch, pk=pk)
+    return get_object_or_404(ReadingBatch.objects.filter(in_departements(request.user)), pk=pk)
 
 
 def batch(request, pk):

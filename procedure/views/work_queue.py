@@ -163,7 +163,7 @@ def task_set_aside(request, pk):
 @roles_required(*SECRETARIAT)
 def bulk(request):
     """Chosen → confirmation page with the count → applied in one UPDATE → back to the queue."""
-    form = BulkTasksForm(request.POST)
+    form = BulkTasksForm(request.POST, departements=request.acting.departements)
     if not form.is_valid():
         return _render_queue(request, QueryDict(form.data.get(form.add_prefix("filters"), "")), form)
     selection = _selection(request, form)

@@ -26,6 +26,8 @@ from tests.partner_api import partner, token_for
 SCOPE_OF_PATH = {
     "/api/v1/actes/": "actes",
     "/api/v1/actes/lot/": "actes",
+    "/api/v1/actes/pdf/": "actes",
+    "/api/v1/actes/pdf/{id}/": "actes",
     "/api/v1/saisines/": "saisines",
     "/api/v1/listes/siao/{semaine}/": "liste_siao",
     "/api/v1/listes/caf/{semaine}/": "liste_caf",
@@ -46,6 +48,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "/api/v1/actes/": "ordre des actes, date dans le futur, champs d'une nouvelle procédure, commune",
     "/api/v1/actes/lot/": "les mêmes règles, pour chaque acte du lot",
     "/api/v1/saisines/": "commune du département",
+    "/api/v1/actes/pdf/": "un fichier PDF (sa signature %PDF-), ce qu'un schéma ne dit pas d'un binaire",
 }
 
 
@@ -64,7 +67,8 @@ def refusal_names_the_request_fields(ctx, response, case):
     if response.status_code != 422 or not case.meta or not case.meta.generation.mode.is_positive:
         return None
     raw = case.operation.schema.raw_schema
-    request_body = case.operation.definition.raw["requestBody"]["content"]["application/json"]
+    # JSON, or multipart for the PDFs: the one content type each write accepts.
+    (request_body,) = case.operation.definition.raw["requestBody"]["content"].values()
     body = _resolved(raw, request_body["schema"])
     # The request's fields: its body's, and its headers' (an Idempotency-Key reused for another body
     # is a 422 too, as draft-ietf-httpapi-idempotency-key-header says).
@@ -73,6 +77,9 @@ def refusal_names_the_request_fields(ctx, response, case):
     if "actes" in fields:  # the batch: the fields of one act
         fields |= set(_resolved(raw, body["properties"]["actes"]["items"])["properties"])
         acts = len(case.body["actes"])
+    elif "fichiers" in fields:  # the PDFs: an error names its file's rank
+        files = case.body.get("fichiers") if isinstance(case.body, dict) else None
+        acts = len(files) if isinstance(files, list) else 1
     errors = response.json()["erreurs"]
     if not errors:
         raise Failure(operation=case.operation.label, title="Refus sans erreur", message="422 sans erreurs")

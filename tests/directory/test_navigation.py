@@ -23,6 +23,7 @@ def test_the_secretariat_s_menu_groups_the_cases_letters_and_commissions():
         "Liste des procédures",
         "Importer des actes",
         "Lire des actes PDF",
+        "Transferts",
     ]
 
 

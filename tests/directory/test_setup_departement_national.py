@@ -126,9 +126,15 @@ def test_the_saone_et_loire_beside_the_cote_dor_changes_nothing_of_the_cote_dor(
     rules = list(RoutingRule.objects.order_by("pk").values())
     commissions = list(Commission.objects.order_by("code").values_list("code", flat=True))
     output = setup("71")
+    # Nothing changes but this: the MSA de Bourgogne, shared, now also serves the Saône-et-Loire
+    # (issue 16: an organisation may serve several départements).
+    for row in cote_dor:
+        if row["code"] == "msa-21":
+            row["other_departements"] = "71"
     assert list(
         Organisation.objects.filter(code__in=[o["code"] for o in cote_dor]).order_by("code").values()
     ) == (cote_dor)
+    assert Organisation.objects.get(code="msa-21").departement_codes == ("21", "71")
     assert list(RoutingRule.objects.filter(pk__in=[r["id"] for r in rules]).order_by("pk").values()) == rules
     assert Organisation.objects.get(code="msa-21").name == "MSA de Bourgogne"
     assert "9 organismes (créés : 8, mis à jour : 0)" in output  # the MSA de Bourgogne existed

@@ -1,0 +1,190 @@
+"""Issue 16: every page that lists (cases, tasks, commissions, saisines, the pool, letters, weekly
+lists, figures, the access log, the administration) shows a secretariat its own département's
+cases and configuration, never the other's."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+
+from commissions.models import Session
+from directory.admin_scope import SCOPES
+from procedure.models import Stage
+from procedure.services import log_access, refresh_search_text
+from tests.commissions.factories import AgendaItemFactory, CommissionFactory, SessionFactory
+from tests.conftest import client_for
+from tests.factories import TerritoryFactory
+from tests.procedure.factories import procedure_at
+from tests.referrals.factories import acting
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_contacts")]
+
+LIST_PAGES = [
+    "home",
+    "procedure:work_queue",
+    "procedure:list",
+    "procedure:search",
+    "procedure:access_log",
+    "commissions:index",
+    "commissions:queue",
+    "commissions:pool",
+    "letters:index",
+    "letters:templates",
+    "letters:weekly_lists",
+    "letters:weekly_lists_preview",
+    "indicators:dashboard",
+    "directory:api_tokens",
+]
+EXPORTS = ["procedure:list_export", "procedure:state_liability_export", "indicators:export"]
+
+
+def _case(reference, label, **lease):
+    case = procedure_at(
+        Stage.JUDGMENT, on=timezone.localdate() - datetime.timedelta(days=3), reference=reference, **lease
+    )
+    case.household.label = label
+    case.household.save()
+    refresh_search_text(case.household)
+    return case
+
+
+@pytest.fixture
+def two_departements(secretariat, administrator, secretariat_71, administrator_71, chalon):
+    acting(secretariat)
+    dijon_case = _case("EXPLOC-21-DIJON", "Ménage Cotedorien")
+    chalon_case = _case("EXPLOC-71-CHALON", "Ménage Saonais", lease__commune=chalon)
+    for case, name, code in ((dijon_case, "Médiation Dijon", "21"), (chalon_case, "Médiation Chalon", "71")):
+        session = SessionFactory(
+            commission=CommissionFactory(name=name, departement_code=code),
+            date=timezone.localdate(),
+            status=Session.Status.PUBLISHED,
+        )
+        AgendaItemFactory(session=session, procedure=case)
+    log_access(user=secretariat, procedure=dijon_case, context="dossier")
+    TerritoryFactory(name="Territoire Beaunois", departement_code="21")
+    TerritoryFactory(name="Territoire Chalonnais", departement_code="71")
+    return dijon_case, chalon_case
+
+
+def _text(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        return " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
+    return content.decode()
+
+
+def test_the_case_is_in_its_own_departement(two_departements):
+    dijon_case, chalon_case = two_departements
+    assert (dijon_case.departement_code, chalon_case.departement_code) == ("21", "71")
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [
+        (
+            "secretariat_71",
+            ("EXPLOC-71-CHALON", "Médiation Chalon"),
+            ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon", "Beaunois"),
+        ),
+        (
+            "administrator_71",
+            ("EXPLOC-71-CHALON",),
+            ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon", "Beaunois"),
+        ),
+        (
+            "secretariat",
+            ("EXPLOC-21-DIJON", "Médiation Dijon"),
+            ("EXPLOC-71-CHALON", "Saonais", "Médiation Chalon", "Chalonnais"),
+        ),
+    ],
+)
+def test_every_list_shows_its_own_departement_only(request, two_departements, persona, own, other):
+    client = client_for(request.getfixturevalue(persona))
+    seen = {}
+    for name in LIST_PAGES + EXPORTS:
+        response = client.get(reverse(name))
+        if response.status_code == 200:
+            seen[name] = _text(response)
+    leaks = [(name, word) for name, text in seen.items() for word in other if word in text]
+    assert leaks == []
+    assert own[0] in seen["procedure:list"]
+    for word in own[1:]:
+        assert word in seen["commissions:index"]
+
+
+def test_the_search_finds_the_case_only_in_its_departement(two_departements, secretariat, secretariat_71):
+    dijon_case, _ = two_departements
+    url = reverse("procedure:search")
+    found = client_for(secretariat).get(url, {"q": "Cotedorien"})
+    assert found.status_code == 302 and found.url == reverse("procedure:detail", args=[dijon_case.pk])
+    not_found = client_for(secretariat_71).get(url, {"q": "Cotedorien"})
+    assert not_found.status_code == 200
+    assert "EXPLOC-21-DIJON" not in not_found.content.decode()
+
+
+def test_the_administration_of_71_lists_nothing_of_21(two_departements, administrator_71):
+    dijon_case, _ = two_departements
+    client = client_for(administrator_71)
+    leaks = []
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        if label not in SCOPES:
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        text = client.get(url).content.decode()
+        leaks += [
+            (label, word) for word in ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon") if word in text
+        ]
+    assert leaks == []
+    change = reverse("admin:procedure_procedure_change", args=[dijon_case.pk])
+    assert client.get(change).status_code == 302  # the admin's "no such object" (redirect with a message)
+
+
+def test_the_figures_of_71_count_no_case_of_21(two_departements, secretariat, secretariat_71):
+    """One commandement de payer in each département: each counts 1, the country would count 2."""
+    year = timezone.localdate().year
+    url = reverse("indicators:export")
+    for persona in (secretariat, secretariat_71):
+        rows = client_for(persona).get(url, {"year": year}).content.decode().splitlines()
+        assert f"commandements_payer,{year},,1" in rows
+    report = reverse("indicators:report", kwargs={"year": year})
+    assert client_for(secretariat_71).get(report).status_code == 200
+
+
+@pytest.fixture
+def complex_cases(two_departements, chalon):
+    """A complex situation in each département (over-indebtedness): the central CCAPEX's to suggest."""
+    from procedure.models import EventKind, ProcedureEvent
+
+    cases = [
+        _case("EXPLOC-21-COMPLEXE", "Ménage Complexe"),
+        _case("EXPLOC-71-COMPLEXE", "Ménage Complexe", lease__commune=chalon),
+    ]
+    for case in cases:
+        ProcedureEvent.objects.create(
+            procedure=case,
+            kind=EventKind.OVER_INDEBTEDNESS,
+            date=timezone.localdate() - datetime.timedelta(days=1),
+        )
+    return cases
+
+
+@pytest.mark.parametrize(("persona", "code"), [("secretariat_71", "71"), ("secretariat", "21")])
+def test_the_suggestions_are_made_on_the_secretariat_s_own_formations_and_cases(
+    request, complex_cases, persona, code
+):
+    from commissions.models import ReviewRequest
+
+    response = client_for(request.getfixturevalue(persona)).post(reverse("commissions:suggest"))
+    assert response.status_code == 302
+    suggested = set(
+        ReviewRequest.objects.filter(source=ReviewRequest.Source.SUGGESTED).values_list(
+            "commission__departement_code", "procedure__reference"
+        )
+    )
+    assert suggested == {(code, f"EXPLOC-{code}-COMPLEXE")}
