@@ -9,6 +9,7 @@
 
 import django_otp
 import pytest
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -78,6 +79,19 @@ def _media_in_tmp(settings, tmp_path):
     """Letters, lists, attachments and PDFs are written under a temporary MEDIA_ROOT, never in the
     working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_and_database_sessions(settings):
+    """Each test its own empty cache (the API's rate limit, the throttles: nothing carried over from
+    another test or another run sharing the Redis) and its sessions in the database, as on a single
+    host, so that the query counts pinned by the tests read the same with or without REDIS_URL.
+    Sessions and cache in Redis are tested on their own (tests/config/test_redis_sessions.py)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    caches["default"].clear()
 
 
 def client_for(user):
