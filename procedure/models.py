@@ -464,9 +464,9 @@ class RetentionPolicy(models.Model):
     """How long a closed case keeps its personal data before it is anonymised (law.md, "Data
     protection"), set by the administrators; one row, created with the default on first use."""
 
-    DEFAULT_MONTHS = (
-        24  # a placeholder until its source is confirmed: docs/decisions/009-retention-and-anonymisation.md
-    )
+    # CNIL, délibération n° 2023-095 (social support: 2 years from the last contact); see
+    # docs/decisions/009-retention-and-anonymisation.md.
+    DEFAULT_MONTHS = 24
 
     months_after_closure = models.PositiveSmallIntegerField(
         "durée de conservation après la clôture (mois)",
