@@ -173,6 +173,12 @@ def secretariat_user():
     ddets, _ = Organisation.objects.get_or_create(
         code="ddets-21", defaults={"name": "DDETS de la Côte-d'Or", "kind": Organisation.Kind.STATE}
     )
+    # The bench's secretariat works for every département of the data (issue 16): it sees every
+    # procedure, the worst case of each list (issue 11's targets are for 500,000 seen at once).
+    codes = set(Procedure.objects.values_list("departement_code", flat=True).distinct()) - {"21"}
+    if set(ddets.other_departements.split()) != codes:
+        ddets.other_departements = " ".join(sorted(codes))
+        ddets.save(update_fields=["other_departements"])
     user, created = User.objects.get_or_create(
         email=BENCH_EMAIL, defaults={"first_name": "Banc", "last_name": "Essai"}
     )
