@@ -7,7 +7,8 @@ import datetime
 import re
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.backends import cache as cache_sessions
+from django.contrib.sessions.backends import db as db_sessions
 from playwright.sync_api import expect
 
 from directory import proconnect
@@ -77,12 +78,21 @@ def test_an_unknown_agent_lands_on_a_french_page_saying_whom_to_ask(page, provid
     expect(page).to_have_url(re.compile(r"/connexion/"))
 
 
+def _session(key):
+    """The browser's session where the live server keeps it: in the database, or in the cache when
+    the server's handler was first loaded with REDIS_URL's settings (sessions in the cache)."""
+    for store in (db_sessions.SessionStore, cache_sessions.SessionStore):
+        if store().exists(key):
+            return store(session_key=key)
+    raise AssertionError("session introuvable")
+
+
 def test_a_wrong_nonce_is_refused(page, provider, secretariat):
     to_provider(page)
     # The nonce Prévex expects is in its session: change it, as if the ID token were replayed from
     # another sign-in; the provider's token then carries a nonce Prévex did not send.
     [cookie] = [cookie for cookie in page.context.cookies() if cookie["name"] == "sessionid"]
-    session = SessionStore(session_key=cookie["value"])
+    session = _session(cookie["value"])
     [key] = [key for key in session.keys() if key.startswith("_state_proconnect_")]  # noqa: SIM118
     state = session[key]
     state["data"]["nonce"] = "un-autre-nonce"
