@@ -29,7 +29,15 @@ def _load_for_real():
 
 
 def load_departement():
-    """setup_departement("21") + the routing rules, into an empty database."""
+    """setup_departement("21") + the routing rules: replayed from the snapshot into an empty
+    database; for real (idempotent, no snapshot taken) where a fixture already wrote a commune or
+    an organisation, which the snapshot's rows would collide with."""
+    from directory.models import Commune, Organisation
+
+    if Commune.objects.exists() or Organisation.objects.exists():
+        setup_departement("21")
+        install_default_rules()
+        return
     if not _SNAPSHOT:
         _load_for_real()
         return
