@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from . import second_factor
 from .navigation import menu_for
 
 SITE_CONFIG = {
@@ -21,6 +22,11 @@ def shell(request):
     context = {"SITE_CONFIG": SITE_CONFIG, "CONTACT_EMAIL": settings.CONTACT_EMAIL}
     acting = getattr(request, "acting", None)
     if acting is None or not request.user.is_authenticated:
+        return context
+    if second_factor.required(request):
+        # Not yet signed in: the name and « Se déconnecter » only, no page to reach nor anything
+        # fetched behind the person's back (the unread count) while they enrol or type their code.
+        context["second_factor_pending"] = True
         return context
     current = request.resolver_match.view_name if request.resolver_match else None
     context["acting"] = acting

@@ -84,3 +84,18 @@ def test_the_same_code_is_not_accepted_twice(secretariat):
 @pytest.mark.parametrize("email", ["ts.dijon@example.org", "membre.caf@example.org"])
 def test_other_roles_are_not_asked(social_worker, commission_member, email):
     assert signed_in(email).get("/").status_code == 200
+
+
+def test_the_second_factor_pages_show_no_header_tools_until_the_code_is_typed(secretariat):
+    """A session waiting for its code has no organisation to act for, no notification to read, and
+    no page fetches the unread count behind the person's back (a fetch that raced a new sign-in
+    once replaced the sign-in form's CSRF cookie): the name and « Se déconnecter » only."""
+    client = signed_in("secretariat@example.org")
+    page = client.get(URL).content.decode()
+    assert "data-unread-url" not in page
+    assert 'data-testid="acting-organisation"' not in page
+    assert "Se déconnecter" in page
+    enrol(client)
+    page = client.get("/").content.decode()
+    assert "data-unread-url" in page
+    assert 'data-testid="acting-organisation"' in page
