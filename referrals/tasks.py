@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.celery import same_queue
+from directory.mail import is_permanent
 
 from . import services
 from .models import OutboxMessage
@@ -21,7 +22,8 @@ def send_outbox_message(self, message_id) -> bool:
     """Send one stored e-mail; claimed by a conditional update, so it is never sent twice.
 
     On failure the message goes back to pending and is retried with an exponential backoff; after
-    MAX_RETRIES it is marked failed.
+    MAX_RETRIES, or at once when the server refused it for good (5yz, directory/mail.py), it is
+    marked failed.
     """
     message = services.claim_message(message_id)
     if message is None:
@@ -29,7 +31,7 @@ def send_outbox_message(self, message_id) -> bool:
     try:
         services.deliver(message)
     except Exception as error:  # noqa: BLE001 - any transport error is retried
-        final = self.request.retries >= MAX_RETRIES
+        final = self.request.retries >= MAX_RETRIES or is_permanent(error)
         services.release_after_failure(message, error, final=final)
         logger.warning("outbox_failed message=%s attempts=%s final=%s", message.pk, message.attempts, final)
         if not final:

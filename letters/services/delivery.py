@@ -17,7 +17,8 @@
   interruption — before the send, during a refused send, after the mark — sends exactly once, and
   no list is ever skipped.
 - An SMTP failure puts the list back to `a_envoyer` and the task retries with backoff; after the
-  last try the list is `echec`, shown to the secretariat, who may resend it with a reason.
+  last try the list is `echec`, shown to the secretariat, who may resend it with a reason. A
+  permanent refusal (a 5yz reply, directory/mail.py) is `echec` at once: it would be refused again.
 
 ## The light formats first, the PDF after (issue 11)
 
@@ -46,6 +47,7 @@ from django.utils import timezone
 
 from config.celery import enqueue
 from directory.french import counted
+from directory.mail import is_permanent
 
 from ..models import Delivery, ListKind, WeeklyList
 from . import weekly_lists
@@ -184,6 +186,8 @@ def deliver(*, list_id: int, last_try: bool = True) -> str:
     try:
         message(weekly).send(fail_silently=False)
     except SEND_ERRORS as exc:
+        # A permanent refusal (5yz) would be refused again: failed at once, for the secretariat.
+        last_try = last_try or is_permanent(exc)
         _failed(weekly, token=token, error=exc, last_try=last_try)
         if last_try:
             return WeeklyList.Status.FAILED
@@ -350,6 +354,12 @@ def deliver_pdf(*, list_id: int) -> bool:
         email.send(fail_silently=False)
     except SEND_ERRORS as exc:
         WeeklyList.objects.filter(pk=list_id, pdf_sent_at=now).update(pdf_sent_at=None)
+        if is_permanent(exc):  # refused for good: recorded, not retried (the XLSX and CSV arrived)
+            detail = f"{type(exc).__name__}: {exc}"[:250]
+            Delivery.objects.create(
+                weekly_list=weekly, event=Delivery.Event.FAILED, to=weekly.recipient.email, detail=detail
+            )
+            return False
         raise SendFailed(str(exc)) from exc
     Delivery.objects.create(
         weekly_list=weekly, event=Delivery.Event.PDF_SENT, to=weekly.recipient.email, as_attachment=True

@@ -114,7 +114,36 @@ def test_a_list_refused_for_a_while_is_sent_once_when_the_server_accepts(smtp, w
     assert len(smtp.accepted) == 1
 
 
-def test_an_outbox_e_mail_refused_is_tried_a_bounded_number_of_times_then_failed(smtp, administrator_client):
+def test_a_list_refused_for_good_is_failed_at_the_first_try_rfc_5321_4_2_1(smtp, weekly, secretariat_client):
+    """« 550 No such user » would be refused again: one try, « échec » at once, for the secretariat to
+    correct the address (not five more tries over two hours)."""
+    smtp.refusal = PERMANENT
+
+    assert run(letters_tasks.send_weekly_list, weekly.pk) == WeeklyList.Status.FAILED
+
+    weekly.refresh_from_db()
+    assert (weekly.status, weekly.attempts, smtp.attempts) == (WeeklyList.Status.FAILED, 1, 1)
+    assert "550" in weekly.last_error
+    events = list(Delivery.objects.filter(weekly_list=weekly).values_list("event", flat=True))
+    assert Delivery.Event.RETRY not in events and events[-1] == Delivery.Event.FAILED
+    page = html.unescape(secretariat_client.get(reverse("letters:weekly_lists")).content.decode())
+    assert "No such user here" in page
+
+
+def test_an_outbox_e_mail_refused_for_a_while_is_tried_a_bounded_number_of_times_then_failed(smtp):
+    organisation = OrganisationFactory(email="accueil@ccas.example")
+    message = referrals_services.queue_message(
+        organisation=organisation, subject="Prévex : nouvelle demande", body="Un lien", dedup_key="fault-0"
+    )
+    run(referrals_tasks.send_outbox_message, message.pk)
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == smtp.attempts == referrals_tasks.MAX_RETRIES + 1
+    assert "451" in message.last_error
+
+
+def test_an_outbox_e_mail_refused_for_good_is_failed_at_once_rfc_5321_4_2_1(smtp, administrator_client):
     smtp.refusal = PERMANENT
     organisation = OrganisationFactory(email="accueil@ccas.example")
     message = referrals_services.queue_message(
@@ -124,7 +153,7 @@ def test_an_outbox_e_mail_refused_is_tried_a_bounded_number_of_times_then_failed
 
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
-    assert message.attempts == smtp.attempts == referrals_tasks.MAX_RETRIES + 1
+    assert message.attempts == smtp.attempts == 1
     assert "550" in message.last_error
     listing = administrator_client.get(reverse("admin:referrals_outboxmessage_changelist"))
     assert "Échec" in listing.content.decode()
