@@ -43,9 +43,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
     },
     # Faults lose nothing: the immediate notification e-mails a broker down at commit left behind,
-    # the letter batches a dead worker or a lost task left behind.
+    # the weekly lists whose send was lost, the letter batches a dead worker or a lost task left behind.
     "notifications-flush": {
         "task": "directory.tasks.flush_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
+    "weekly-lists-flush": {
+        "task": "letters.tasks.flush_weekly_lists",
         "schedule": crontab(minute="*/10"),
     },
     "letter-batches-resume": {

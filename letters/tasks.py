@@ -41,6 +41,17 @@ def send_weekly_list(self, list_id):
     return status
 
 
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def flush_weekly_lists(self):
+    """Every 10 minutes (beat): send the lists whose task was lost — a resend or a Monday run while
+    the broker was down, a worker killed while sending — instead of waiting for next Monday. The
+    claim makes a second task for the same list harmless."""
+    list_ids = delivery.lists_left_behind()
+    for list_id in list_ids:
+        send_weekly_list.apply_async((list_id,), **_same_queue(self))
+    return list_ids
+
+
 @shared_task(bind=True, acks_late=True, soft_time_limit=540, time_limit=600)
 def render_weekly_list_pdf(self, kind, week_start):
     """A week's list of one kind as PDF, rendered once for all its recipients (pdf queue); those

@@ -41,7 +41,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -142,6 +142,30 @@ def lists_to_send(*, now=None) -> list[int]:
         status=WeeklyList.Status.SENDING, claimed_at__lt=now - LEASE
     )
     return list(WeeklyList.objects.filter(waiting).order_by("week_start", "pk").values_list("pk", flat=True))
+
+
+# A list built or resent this long ago with no try since had its task lost (broker down at commit).
+LEFT_BEHIND = datetime.timedelta(minutes=15)
+
+
+def lists_left_behind(*, now=None) -> list[int]:
+    """The lists no task is coming for, sent again by `flush_weekly_lists` instead of waiting for
+    Monday: pending with no try since they were built or resent LEFT_BEHIND ago (a list waiting for
+    a retry's backoff has a RETRY event last, and is left to its task), and those whose claim
+    outlived the lease (a worker killed while sending)."""
+    now = now or timezone.now()
+    stale = now - LEFT_BEHIND
+    last = Delivery.objects.filter(weekly_list=OuterRef("pk")).order_by("-pk")
+    pending = WeeklyList.objects.filter(status=WeeklyList.Status.PENDING).annotate(
+        last_event=Subquery(last.values("event")[:1]), last_at=Subquery(last.values("at")[:1])
+    )
+    never_tried = Q(last_event__isnull=True, built_at__lt=stale)
+    resent = Q(last_event=Delivery.Event.RESEND, last_at__lt=stale)
+    ids = list(pending.filter(never_tried | resent).values_list("pk", flat=True))
+    ids += WeeklyList.objects.filter(
+        status=WeeklyList.Status.SENDING, claimed_at__lt=now - LEASE
+    ).values_list("pk", flat=True)
+    return sorted(ids)
 
 
 def run_weekly(*, today: datetime.date | None = None) -> list[int]:

@@ -25,6 +25,7 @@ QUEUE_OF = [
     ("letters.tasks.run_weekly_lists", "default"),
     ("referrals.tasks.flush_outbox", "default"),
     ("letters.tasks.resume_batches", "default"),
+    ("letters.tasks.flush_weekly_lists", "default"),
     ("directory.tasks.flush_notifications", "default"),
     ("directory.tasks.expire_locks", "default"),
     ("procedure.tasks.read_act", "pdf"),

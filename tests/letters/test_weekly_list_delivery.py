@@ -241,6 +241,51 @@ def test_a_manual_resend_is_logged_with_its_reason_and_sends_again(
     assert (logged.user, logged.reason) == (secretariat, "Adresse corrigée")
 
 
+def _ago(weekly, minutes):
+    """The list built (and its delivery events written) `minutes` ago."""
+    then = timezone.now() - datetime.timedelta(minutes=minutes)
+    WeeklyList.objects.filter(pk=weekly.pk).update(built_at=then)
+    Delivery.objects.filter(weekly_list=weekly).update(at=then)
+
+
+def test_a_list_whose_task_was_lost_is_sent_by_the_flush_not_next_monday(siao_list, mailoutbox):
+    _ago(siao_list, 14)  # its task may still be on its way
+    assert tasks.flush_weekly_lists.delay().get() == []
+    _ago(siao_list, 16)  # built a quarter of an hour ago, no try since: the broker lost it
+
+    assert tasks.flush_weekly_lists.delay().get() == [siao_list.pk]
+    assert tasks.flush_weekly_lists.delay().get() == []
+    assert len(mailoutbox) == 1
+
+
+def test_a_resend_queued_while_the_broker_was_down_is_sent_by_the_flush(siao_list, secretariat, mailoutbox):
+    delivery.deliver(list_id=siao_list.pk)
+    delivery.resend(weekly=siao_list, user=secretariat, reason="Adresse corrigée")  # its task is lost
+    assert delivery.lists_left_behind() == []
+    _ago(siao_list, 16)
+
+    assert tasks.flush_weekly_lists.delay().get() == [siao_list.pk]
+    assert len(mailoutbox) == 2
+
+
+def test_a_list_waiting_for_its_retry_or_being_sent_is_left_to_its_task(siao_list):
+    token = delivery.claim(siao_list)
+    delivery._failed(siao_list, token=token, error=smtplib.SMTPServerDisconnected("x"), last_try=False)
+    _ago(siao_list, 60)
+    assert delivery.lists_left_behind() == []  # a retry is scheduled: its backoff is respected
+
+    delivery.claim(siao_list)
+    assert delivery.lists_left_behind() == []  # a live worker is sending it
+    WeeklyList.objects.filter(pk=siao_list.pk).update(claimed_at=timezone.now() - delivery.LEASE * 2)
+    assert delivery.lists_left_behind() == [siao_list.pk]  # that worker died
+
+
+def test_the_flush_runs_every_ten_minutes():
+    entry = celery_app.conf.beat_schedule["weekly-lists-flush"]
+    assert entry["task"] == "letters.tasks.flush_weekly_lists"
+    assert entry["schedule"].minute == set(range(0, 60, 10))
+
+
 def test_a_resend_needs_a_reason(siao_list, secretariat):
     with pytest.raises(ValueError, match="motif"):
         delivery.resend(weekly=siao_list, user=secretariat, reason="  ")
