@@ -18,7 +18,7 @@ from households.models import HousingSector
 from procedure.filters import PERIODS, SORTS, STATUSES
 from procedure.models import Procedure, Stage
 from procedure.rules import STAGE_ORDER
-from procedure.services import SEARCH_CANDIDATES, search_procedures
+from procedure.services import FUZZY_READ, SEARCH_CANDIDATES, search_procedures
 from tests.households.factories import LandlordFactory
 from tests.procedure.factories import procedure_at
 
@@ -109,16 +109,19 @@ def test_the_test_sees_a_sequential_scan_where_no_index_helps(cases):
 
 
 def test_a_typo_reads_the_names_fuzzily_from_the_trigram_index_and_bounded(cases):
-    """A name with a typo: the `%>` lookup is answered by the GIN trigram index and only its nearest
-    SEARCH_CANDIDATES households are kept (a LIMIT), then the page reads them by primary key."""
+    """A name with a typo: the `%>` lookup is answered by the GIN trigram index, planned apart from
+    any LIMIT (a MATERIALIZED CTE: with the LIMIT in sight PostgreSQL chose a sequential scan testing
+    every row), FUZZY_READ matches read and the nearest SEARCH_CANDIDATES kept; the page then reads
+    them by primary key."""
     with CaptureQueriesContext(connection) as captured:
-        list(search_procedures(Procedure.objects.all(), "dupond marei")[:50])
+        list(search_procedures(Procedure.objects.all(), "dupond marei 1975")[:50])
     fuzzy = [q["sql"] for q in captured.captured_queries if "<<->" in q["sql"]]
     assert len(fuzzy) == 1
+    assert "AS MATERIALIZED" in fuzzy[0]
     plan = plan_of_sql(fuzzy[0])
     assert "household_search_text_trgm" in plan and "%>" in plan
     assert plan.lstrip().startswith("Limit")
-    assert f"LIMIT {SEARCH_CANDIDATES}" in fuzzy[0]
+    assert f"LIMIT {FUZZY_READ}" in fuzzy[0] and fuzzy[0].endswith(f"LIMIT {SEARCH_CANDIDATES}")
 
 
 def plan_of_sql(sql):
