@@ -72,9 +72,9 @@ DEFAULT_DELAYS = {
 
 # Allowed moves of the lifecycle (issue 4 item 1).
 TRANSITIONS = {
-    S.REQUESTED: (S.ACCEPTED, S.REFUSED, S.CANCELLED),
-    S.ACCEPTED: (S.IN_PROGRESS, S.DONE, S.UNREACHABLE, S.CANCELLED),
-    S.IN_PROGRESS: (S.DONE, S.UNREACHABLE, S.CANCELLED),
+    S.REQUESTED: (S.ACCEPTED, S.REFUSED, S.CANCELLED, S.TRANSFERRED),
+    S.ACCEPTED: (S.IN_PROGRESS, S.DONE, S.UNREACHABLE, S.CANCELLED, S.TRANSFERRED),
+    S.IN_PROGRESS: (S.DONE, S.UNREACHABLE, S.CANCELLED, S.TRANSFERRED),
 }
 
 ATTACHMENT_SIGNATURES = (
@@ -160,7 +160,13 @@ def interview_deadline(referral) -> tuple[datetime.date, str] | None:
     return rules.dsf_interview_deadline(timezone.localdate(referral.requested_at))
 
 
+# The task that offers again a request closed by a case's transfer (referrals/transfers.py).
+AGAIN_PREFIX = "orienter_a_nouveau_"
+
+
 def kind_for_task(task) -> str | None:
+    if task.kind.startswith(AGAIN_PREFIX):
+        return task.kind.removeprefix(AGAIN_PREFIX)
     return KIND_BY_ACTION.get(task.kind)
 
 
