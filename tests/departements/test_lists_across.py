@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -199,11 +200,25 @@ def test_an_install_of_one_departement_keeps_its_administration(administrator):
         assert client.get(reverse(f"admin:{app_label}_{model_name}_changelist")).status_code == 200, label
 
 
-def test_the_administration_of_71_offers_no_organisation_of_21(two_departements, administrator_71, caf):
-    """The foreign keys of a form and of its inlines (a commission's members) list the 71's only."""
-    client = client_for(administrator_71)
-    page = client.get(reverse("admin:commissions_commission_add")).content.decode()
-    assert "CAF de la Côte-d&#x27;Or" not in page and "DDETS de Saône-et-Loire" in page
+def test_the_inlines_of_71_offer_nothing_of_21(two_departements, administrator_71, caf):
+    """The foreign keys of every inline (a commission's member organisations and users, a
+    household's lease commune…) list, and so accept, the 71's only."""
+    request = RequestFactory().get(reverse("admin:index"))
+    request.user = acting(administrator_71)
+    request.acting = administrator_71.acting
+    checked, offered = [], []
+    for model, model_admin in admin.site._registry.items():
+        for inline in (inline_class(model, admin.site) for inline_class in model_admin.inlines):
+            for field in inline.model._meta.fields:
+                label = field.related_model._meta.label_lower if field.is_relation else None
+                formfield = inline.formfield_for_foreignkey(field, request) if label in SCOPES else None
+                if formfield is None:
+                    continue
+                checked.append((type(inline).__name__, field.name))
+                theirs = formfield.queryset.exclude(SCOPES[label](["71"]))
+                offered += [(type(inline).__name__, field.name, str(obj)) for obj in theirs[:3]]
+    assert ("MemberInline", "organisation") in checked
+    assert offered == []
 
 
 def test_the_figures_of_71_count_no_case_of_21(two_departements, secretariat, secretariat_71):
