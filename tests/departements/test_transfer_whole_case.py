@@ -160,3 +160,14 @@ def test_the_tasks_given_to_a_former_organisation_are_given_back(case, secretari
     Task.objects.filter(procedure=case).update(assigned_to=caf)
     _move(case, secretariat, secretariat_71)
     assert not Task.objects.filter(procedure=case, status=Task.Status.OPEN, assigned_to=caf).exists()
+
+
+def test_a_formation_examines_the_cases_of_its_own_departement_only(case, secretariat_71):
+    """A secretariat working for the 21 and the 71 may not refer a case of the 21 to a formation of
+    the 71 (whose members would not read it)."""
+    from commissions.services import CommissionRefused, request_review
+
+    formation_71 = CommissionFactory(name="CCAPEX de Saône-et-Loire", departement_code="71")
+    with pytest.raises(CommissionRefused, match="autre département"):
+        request_review(procedure=case, commission=formation_71, user=secretariat_71, reason="À examiner.")
+    assert not ReviewRequest.objects.filter(procedure=case).exists()
