@@ -12,7 +12,7 @@ former département's formations is withdrawn, with a note, by the secretariat t
 The new secretariat refers it to its own formations if need be."""
 
 from django.db.models import F, Value
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Left, Trim
 from django.utils import timezone
 
 from directory import history
@@ -24,7 +24,7 @@ from .models import AgendaItem, Recommendation, RehousingPoolEntry, ReviewReques
 
 def withdraw_on_transfer(transfer, user) -> None:
     """procedure.extensions.CASE_TRANSFERRED."""
-    note = f"Retirée : dossier transféré au département {departement_label(transfer.to_departement)}."
+    moved = f"dossier transféré au département {departement_label(transfer.to_departement)}."
     former = {"procedure": transfer.procedure}
     elsewhere = {"commission__departement_code": transfer.to_departement}
     _leave_agendas(former, transfer.to_departement)
@@ -32,14 +32,17 @@ def withdraw_on_transfer(transfer, user) -> None:
         **elsewhere
     )
     _update(
-        reviews, user, status=ReviewRequest.Status.WITHDRAWN, reason=Concat(F("reason"), Value(f"\n{note}"))
+        reviews,
+        user,
+        status=ReviewRequest.Status.WITHDRAWN,
+        reason=Concat(F("reason"), Value(f"\nRetirée : {moved}")),
     )
     recommendations = Recommendation.objects.open().filter(**former)
     _update(
         recommendations.exclude(agenda_item__session__commission__departement_code=transfer.to_departement),
         user,
         status=Recommendation.Status.OBSOLETE,
-        outcome_note=Left(Concat(F("outcome_note"), Value(f" {note}")), 500),
+        outcome_note=_noted(f"Sans objet : {moved}"),
         closed_at=timezone.now(),
         closed_by=user,
     )
@@ -49,7 +52,7 @@ def withdraw_on_transfer(transfer, user) -> None:
         status=RehousingPoolEntry.Status.WITHDRAWN,
         withdrawal_reason=RehousingPoolEntry.WithdrawalReason.OTHER,
         outcome_on=timezone.localdate(),
-        outcome_note=Left(Concat(F("outcome_note"), Value(f" {note}")), 500),
+        outcome_note=_noted(f"Retiré du vivier : {moved}"),
     )
 
 
@@ -68,6 +71,11 @@ def _leave_agendas(former, to_departement):
         item.delete()
     for session in published.values():
         publication.record_publication(session, first_time=False)
+
+
+def _noted(note):
+    """The row's observations followed by the note, within their 500 characters."""
+    return Left(Trim(Concat(F("outcome_note"), Value(f" {note}"))), 500)
 
 
 def _update(queryset, user, **values):

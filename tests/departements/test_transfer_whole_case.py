@@ -150,7 +150,7 @@ def test_what_waits_before_the_former_formations_is_withdrawn(
     assert (
         recommendation.status == Recommendation.Status.OBSOLETE and recommendation.closed_by == secretariat_71
     )
-    assert "Saône-et-Loire (71)" in recommendation.outcome_note
+    assert recommendation.outcome_note == "Sans objet : dossier transféré au département Saône-et-Loire (71)."
     pool.refresh_from_db()
     assert pool.status == RehousingPoolEntry.Status.WITHDRAWN and "transféré" in pool.outcome_note
     assert not _sees(sitting, case) and not _sees(addressee, case)
