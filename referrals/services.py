@@ -200,6 +200,12 @@ def request_referral(
         ReferralTransition.objects.create(
             referral=referral, to_status=S.REQUESTED, by=user, note=reason.strip()[:500]
         )
+        procedure_services.complete_tasks(  # the request closed by a transfer, sent again
+            procedure=procedure,
+            actions=[f"{AGAIN_PREFIX}{K(kind).value}"],
+            user=user,
+            note="Demande envoyée à nouveau",
+        )
         _announce(referral)
     logger.info("referral_requested referral=%s kind=%s organisation=%s", referral.pk, kind, addressed_to.pk)
     return referral

@@ -171,3 +171,26 @@ def test_a_formation_examines_the_cases_of_its_own_departement_only(case, secret
     with pytest.raises(CommissionRefused, match="autre département"):
         request_review(procedure=case, commission=formation_71, user=secretariat_71, reason="À examiner.")
     assert not ReviewRequest.objects.filter(procedure=case).exists()
+
+
+def test_the_new_secretariat_sends_the_request_again_in_one_click(
+    case, secretariat, secretariat_71, both_departements
+):
+    """The case page offers the closed request with the 71's routing; sending it closes the task."""
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    referral(procedure=case, secretariat=secretariat, addressed_to=both_departements)
+    _move(case, secretariat, secretariat_71)
+    again = Task.objects.get(procedure=case, status=Task.Status.OPEN, title__startswith="Orienter à nouveau")
+    page = client_for(secretariat_71).get(reverse("procedure:detail", args=[case.pk])).content.decode()
+    assert f"?task={again.pk}" in page
+    services.request_referral(
+        procedure=case,
+        kind=Referral.Kind.DSF,
+        addressed_to=both_departements,
+        user=secretariat_71,
+        task=again,
+    )
+    assert Task.objects.get(pk=again.pk).status == Task.Status.DONE
