@@ -22,6 +22,10 @@ class CommissionsConfig(AppConfig):
         )
         extensions.register(extensions.TIMELINE_SOURCES, panels.timeline_entries)
 
+        from . import transfers
+
+        extensions.register(extensions.CASE_TRANSFERRED, transfers.withdraw_on_transfer)
+
         from . import history
 
         history.register()

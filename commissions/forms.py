@@ -63,6 +63,7 @@ class PartnerReviewForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.filter(departement_code=departement_code)
         self.fields["commission"].queryset = Commission.objects.examining()
+        self.scope_choices()
 
 
 class AttachReviewForm(DsfrForm):
@@ -76,6 +77,7 @@ class AttachReviewForm(DsfrForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commission"].queryset = Commission.objects.examining()
+        self.scope_choices()
 
 
 class RefuseReviewForm(DsfrForm):
@@ -209,6 +211,7 @@ class PoolEntryForm(DsfrModelForm):
         self.fields["lead_landlord"].empty_label = "Pas encore désigné"
         self.fields["report_source"].choices = [("", "Non reçu")] + RehousingPoolEntry.ReportSource.choices
         self.fields["withdrawal_reason"].choices = [("", "—")] + RehousingPoolEntry.WithdrawalReason.choices
+        self.scope_choices()
 
 
 class OfferForm(DsfrModelForm):
@@ -223,6 +226,7 @@ class OfferForm(DsfrModelForm):
             is_active=True, kind=Organisation.Kind.SOCIAL_LANDLORD
         )
         self.fields["landlord"].empty_label = "Choisir un bailleur"
+        self.scope_choices()
 
 
 class OfferAnswerForm(DsfrForm):

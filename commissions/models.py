@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from directory.acting import acting_departements, acting_organisation, acting_role, is_secretariat
@@ -429,7 +429,10 @@ class RecommendationQuerySet(models.QuerySet):
         organisation = acting_organisation(user)
         if acting_role(user) not in ADDRESSEE_ROLES or organisation is None:
             return self.none()
-        return self.filter(in_departements, responsible=organisation).filter(
+        # A case transferred to another département leaves the addressees of its former
+        # formations' recommendations (issue 16).
+        own_formation = Q(agenda_item__session__commission__departement_code=F("procedure__departement_code"))
+        return self.filter(in_departements, own_formation, responsible=organisation).filter(
             Q(status=Recommendation.Status.OPEN) | Q(closed_at__gte=recommendation_access_cutoff())
         )
 

@@ -1,7 +1,7 @@
 """What the commissions app adds to the procedure's pages (registered in apps.py): the access
 grant, the case panel, the work-queue section and the timeline entries."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +21,12 @@ def commission_grant(user) -> Q:
     if acting_role(user) != Role.COMMISSION_MEMBER or organisation is None:
         return Q(pk__in=[])
     sessions = Session.objects.open_to_members().sat_on_by(user, organisation)
-    return Q(pk__in=AgendaItem.objects.filter(session__in=sessions.values("pk")).values("procedure_id"))
+    # A case transferred to another département leaves its former formations' members (issue 16).
+    items = AgendaItem.objects.filter(
+        session__in=sessions.values("pk"),
+        procedure__departement_code=F("session__commission__departement_code"),
+    )
+    return Q(pk__in=items.values("procedure_id"))
 
 
 def recommendation_grant(user) -> Q:

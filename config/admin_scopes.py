@@ -1,9 +1,16 @@
-"""The other apps' lines of directory.admin_scope.SCOPES: what of each model an administrator of a
-département reaches in /admin/ (issue 16)."""
+"""The other apps' lines of directory.admin_scope.SCOPES (what of each model an administrator of a
+département reaches in /admin/, and what every form's choice list offers) and SUPERUSERS_ONLY (what
+belongs to the whole install, with the reason), issue 16."""
 
 from django.db.models import Q
 
-from directory.admin_scope import SCOPES, field_condition, organisation_condition
+from directory.admin_scope import (
+    SCOPES,
+    SUPERUSERS_ONLY,
+    field_condition,
+    organisation_condition,
+    users_condition,
+)
 from directory.models import Organisation
 from procedure import access_log
 from procedure.models import Procedure
@@ -23,6 +30,7 @@ SCOPES.update(
         "procedure.procedure": field_condition("departement_code"),
         "procedure.accesslog": access_log.of_departements,
         "procedure.changelog": field_condition("procedure__departement_code"),
+        "procedure.readingalert": users_condition("user"),
         "referrals.routingrule": field_condition("departement_code"),
         "referrals.referral": field_condition("procedure__departement_code"),
         "referrals.supportmeasure": field_condition("procedure__departement_code"),
@@ -34,6 +42,20 @@ SCOPES.update(
         "letters.weeklylist": organisation_condition("recipient"),
         "letters.lettertemplate": field_condition("departement_code"),
         "letters.letter": field_condition("procedure__departement_code"),
+        "letters.letterbatch": field_condition("departement_code"),
+        "letters.questionnaireanswer": field_condition("procedure__departement_code"),
         "indicators.suppliedfigure": field_condition("departement_code"),
+    }
+)
+
+NATIONAL = "la même pour tous les départements de l'installation"
+SUPERUSERS_ONLY.update(
+    {
+        "procedure.wintertruce": "trêve hivernale (CPCE L.412-6), nationale : " + NATIONAL,
+        "procedure.retentionpolicy": "durées de conservation (RGPD, loi) : " + NATIONAL,
+        "procedure.anonymisationrun": "passages d'anonymisation, sur tous les départements à la fois",
+        "referrals.referraldelay": "délais des orientations par type (pas encore par département) : "
+        + NATIONAL,
+        "indicators.charterobjective": "objectif de la Charte (pas encore par département) : " + NATIONAL,
     }
 )

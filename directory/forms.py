@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
-from . import api, services
+from . import api, choice_scope, services
 from .models import Organisation, User
 
 
@@ -24,14 +24,23 @@ class DsfrFormMixin:
     # Long drop-downs (communes, organisations) offered as an autocomplete by static/prevex/autocomplete.js.
     autocomplete_fields = ()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, departements=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.departements = choice_scope.request_departements() if departements is None else departements
+        self.scope_choices()
         for field in self.fields.values():
             _as_native_date(field)
         for name in self.autocomplete_fields:
             self.fields[name].widget.attrs["data-autocomplete"] = ""
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
+
+    def scope_choices(self):
+        """Every list of organisations, communes, territories, commissions, landlords, templates or
+        users offers, and accepts, only the objects of the user's départements (issue 16,
+        directory/choice_scope.py). A form that sets a field's queryset in its own __init__ calls
+        this again after."""
+        choice_scope.scope_fields(self, self.departements)
 
     @property
     def error_count(self):
@@ -144,6 +153,7 @@ class ApiTokenForm(DsfrForm):
         kinds = {kind for scope in api.SCOPES.values() for kind in scope.kinds}
         organisations = Organisation.objects.all() if organisations is None else organisations
         self.fields["organisation"].queryset = organisations.filter(is_active=True, kind__in=kinds)
+        self.scope_choices()
         self.fields["scopes"].choices = [
             (scope.code, f"{scope.label} ({', '.join(Organisation.Kind(k).label for k in scope.kinds)})")
             for scope in api.SCOPES.values()

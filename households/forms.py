@@ -63,3 +63,4 @@ class LeaseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         in_departement = Q(departement_code=departement_code) | Q(pk=self.instance.commune_id)
         self.fields["commune"].queryset = Commune.objects.filter(in_departement).order_by("name")
+        self.scope_choices()

@@ -19,12 +19,19 @@ def _model(label):
 
 def referrals(year):
     """Per kind of referral: requested in the year, done, not done (refused, unreachable,
-    cancelled), and the mean time from request to completion in days."""
+    cancelled, closed by a transfer), and the mean time from request to completion in days."""
     Referral = _model("referrals.Referral")
     if Referral is None:
         return None
     done = Q(status=Referral.Status.DONE)
-    failed = Q(status__in=[Referral.Status.REFUSED, Referral.Status.UNREACHABLE, Referral.Status.CANCELLED])
+    failed = Q(
+        status__in=[
+            Referral.Status.REFUSED,
+            Referral.Status.UNREACHABLE,
+            Referral.Status.CANCELLED,
+            Referral.Status.TRANSFERRED,
+        ]
+    )
     delay = ExpressionWrapper(F("closed_at") - F("requested_at"), output_field=DurationField())
     rows = (
         Referral.objects.filter(requested_at__year=year)

@@ -33,6 +33,7 @@ class DashboardFilterForm(DsfrForm):
         self.departement = departement
         if departement:
             self.fields["territory"].queryset = Territory.objects.filter(departement_code=departement)
+        self.scope_choices()
 
     def scope(self):
         return counting.Scope(

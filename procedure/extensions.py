@@ -12,7 +12,10 @@ referrals, letters or commissions:
   when the rendered panels hold that id (no query);
 - CASE_HISTORY_SOURCES: fn(procedure, user) -> iterable of querysets of historical rows
   (directory/history.py), those of the case's records this user may read, for the case's
-  "Historique des modifications".
+  "Historique des modifications";
+- CASE_TRANSFERRED: fn(transfer, user), called in the transaction that accepts a case transfer
+  (procedure/transfers.py), after the case has changed département: each app closes what of the
+  case still belongs to the former département (its agenda, its referrals), with a note.
 """
 
 import datetime
@@ -23,6 +26,7 @@ CASE_PANELS = []
 WORK_QUEUE_SECTIONS = []
 CASE_SUMMARY = []
 CASE_HISTORY_SOURCES = []
+CASE_TRANSFERRED = []
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,7 @@ class CaseCreateForm(DsfrForm):
         self.fields["social_landlord"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.SOCIAL_LANDLORD
         ).order_by("name")
+        self.scope_choices()
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip()

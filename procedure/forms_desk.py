@@ -42,6 +42,7 @@ class BulkTasksForm(DsfrForm):
     def __init__(self, *args, departements=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = secretariat_members(departements)
+        self.scope_choices()
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,9 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
 class FilterForm(DsfrForm):
     """The look of the filter forms (django-filter builds the fields)."""
 
+    def scope_choices(self):
+        """The filters' querysets are the user's départements' already (filters.py, issue 16)."""
+
 
 class SetAsideForm(DsfrForm):
     reason = forms.CharField(

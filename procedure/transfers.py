@@ -5,8 +5,12 @@ While the request waits, the case stays in its département; the secretariat ask
 (reference, household, commune, stage, debt, reason) on the request's page, a read logged like any
 other. Accepted, the case changes département: its acts, tasks, history and access log go with it
 (they hang on the procedure), the tasks given to a member of the former secretariat are given back
-to nobody, and the change is in its history. Who read it before stays in the access log, and the
+to nobody (and those given to an organisation that does not work in the new département), and the
+change is in its history. Who read it before stays in the access log, and the
 former département's administrators still see their own people's reads (access_log.of_departements).
+What of the case still belongs to the former département (saisines and agenda items not examined
+yet, open referrals, the grants of its partners) is closed by the apps through
+extensions.CASE_TRANSFERRED, in the same transaction.
 """
 
 from functools import cache
@@ -20,7 +24,7 @@ from directory.acting import acting_departements, require_secretariat
 from directory.departements.loading import departement_names
 from directory.models import Membership, Organisation, Role
 
-from . import services
+from . import extensions, services
 from .models import CaseTransfer, Procedure, Task
 
 
@@ -105,9 +109,11 @@ def accept(*, transfer, user) -> CaseTransfer:
         transfer = _decide(transfer, user, side="to")
         procedure = transfer.procedure
         Procedure.objects.filter(pk=procedure.pk).update(departement_code=transfer.to_departement)
-        Task.objects.filter(procedure=procedure, status=Task.Status.OPEN, assignee__isnull=False).update(
-            assignee=None
-        )
+        open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN)
+        open_tasks.filter(assignee__isnull=False).update(assignee=None)
+        open_tasks.filter(assigned_to__isnull=False).exclude(
+            assigned_to__in=Organisation.objects.serving(transfer.to_departement)
+        ).update(assigned_to=None)
         transfer.status, transfer.decided_by, transfer.decided_at = (
             CaseTransfer.Status.ACCEPTED,
             user,
@@ -125,6 +131,9 @@ def accept(*, transfer, user) -> CaseTransfer:
             user,
             reason="Transfert accepté",
         ).save()
+        procedure.departement_code = transfer.to_departement
+        for moved in extensions.CASE_TRANSFERRED:
+            moved(transfer, user)
     return transfer
 
 

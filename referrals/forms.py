@@ -64,6 +64,7 @@ class RequestReferralForm(DsfrForm):
             self.fields["addressed_to"].queryset = _organisations().filter(
                 pk__in=Organisation.objects.serving(departement_code).values("pk")
             )
+        self.scope_choices()
         suggested = self.initial.get("addressed_to")
         group_by_kind(self.fields["addressed_to"], suggested if isinstance(suggested, Organisation) else None)
 

@@ -35,8 +35,11 @@ class ReferralQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
     def in_access_window(self, now=None):
-        # A cancelled request (a mistake, a duplicate) closes its access at once.
-        recently_closed = Q(closed_at__gte=access_cutoff(now)) & ~Q(status=Referral.Status.CANCELLED)
+        # A cancelled request (a mistake, a duplicate) closes its access at once, and so does a
+        # request closed because the case went to another département (issue 16).
+        recently_closed = Q(closed_at__gte=access_cutoff(now)) & ~Q(
+            status__in=[Referral.Status.CANCELLED, Referral.Status.TRANSFERRED]
+        )
         return self.filter(Q(status__in=Referral.OPEN_STATUSES) | recently_closed)
 
     def visible_to(self, user):
@@ -72,6 +75,7 @@ class Referral(models.Model):
         DONE = "faite", "Faite"
         UNREACHABLE = "carence", "Ménage injoignable (carence)"
         CANCELLED = "annulee", "Annulée"
+        TRANSFERRED = "transferee", "Close : dossier transféré"
 
     class FundingSource(models.TextChoices):
         # Annexe 4 §3: only the State, the CD or the landlord concerned decide a diagnostic CCAPEX.
@@ -80,7 +84,7 @@ class Referral(models.Model):
         LANDLORD = "bailleur", "Bailleur concerné"
 
     OPEN_STATUSES = (Status.REQUESTED, Status.ACCEPTED, Status.IN_PROGRESS)
-    CLOSED_STATUSES = (Status.DONE, Status.UNREACHABLE, Status.REFUSED, Status.CANCELLED)
+    CLOSED_STATUSES = (Status.DONE, Status.UNREACHABLE, Status.REFUSED, Status.CANCELLED, Status.TRANSFERRED)
     DIAGNOSIS_KINDS = (Kind.DSF, Kind.DSF_UPDATE, Kind.CCAPEX_DIAGNOSIS)
 
     procedure = models.ForeignKey(

@@ -59,8 +59,11 @@ def _requestable_tasks(procedure, referrals):
     routing's suggestion and the due date, so that one click sends the request. The routing rules,
     the delays and the events are read once for the case, whatever its number of tasks."""
     open_kinds = {referral.kind for referral in referrals if referral.is_open}
-    tasks = procedure.tasks.filter(status=Task.Status.OPEN, kind__in=list(services.KIND_BY_ACTION))
-    tasks = [task for task in tasks if services.KIND_BY_ACTION[task.kind] not in open_kinds]
+    tasks = procedure.tasks.filter(
+        Q(kind__in=list(services.KIND_BY_ACTION)) | Q(kind__startswith=services.AGAIN_PREFIX),
+        status=Task.Status.OPEN,
+    )
+    tasks = [task for task in tasks if services.kind_for_task(task) not in open_kinds]
     if not tasks:
         return []
     today = timezone.localdate()
@@ -68,7 +71,7 @@ def _requestable_tasks(procedure, referrals):
     hearing = services.hearing_date(procedure, today)
     requestable = []
     for task in tasks:
-        kind = Referral.Kind(services.KIND_BY_ACTION[task.kind])
+        kind = Referral.Kind(services.kind_for_task(task))
         requestable.append(
             {
                 "task": task,

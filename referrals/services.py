@@ -72,9 +72,9 @@ DEFAULT_DELAYS = {
 
 # Allowed moves of the lifecycle (issue 4 item 1).
 TRANSITIONS = {
-    S.REQUESTED: (S.ACCEPTED, S.REFUSED, S.CANCELLED),
-    S.ACCEPTED: (S.IN_PROGRESS, S.DONE, S.UNREACHABLE, S.CANCELLED),
-    S.IN_PROGRESS: (S.DONE, S.UNREACHABLE, S.CANCELLED),
+    S.REQUESTED: (S.ACCEPTED, S.REFUSED, S.CANCELLED, S.TRANSFERRED),
+    S.ACCEPTED: (S.IN_PROGRESS, S.DONE, S.UNREACHABLE, S.CANCELLED, S.TRANSFERRED),
+    S.IN_PROGRESS: (S.DONE, S.UNREACHABLE, S.CANCELLED, S.TRANSFERRED),
 }
 
 ATTACHMENT_SIGNATURES = (
@@ -160,7 +160,13 @@ def interview_deadline(referral) -> tuple[datetime.date, str] | None:
     return rules.dsf_interview_deadline(timezone.localdate(referral.requested_at))
 
 
+# The task that offers again a request closed by a case's transfer (referrals/transfers.py).
+AGAIN_PREFIX = "orienter_a_nouveau_"
+
+
 def kind_for_task(task) -> str | None:
+    if task.kind.startswith(AGAIN_PREFIX):
+        return task.kind.removeprefix(AGAIN_PREFIX)
     return KIND_BY_ACTION.get(task.kind)
 
 
@@ -193,6 +199,12 @@ def request_referral(
         )
         ReferralTransition.objects.create(
             referral=referral, to_status=S.REQUESTED, by=user, note=reason.strip()[:500]
+        )
+        procedure_services.complete_tasks(  # the request closed by a transfer, sent again
+            procedure=procedure,
+            actions=[f"{AGAIN_PREFIX}{K(kind).value}"],
+            user=user,
+            note="Demande envoyée à nouveau",
         )
         _announce(referral)
     logger.info("referral_requested referral=%s kind=%s organisation=%s", referral.pk, kind, addressed_to.pk)

@@ -43,6 +43,7 @@ def request_review(*, procedure, commission, user, reason) -> ReviewRequest:
         raise CommissionRefused("Cette commission n'est plus active.")
     if not reason.strip():
         raise CommissionRefused("Indiquez le motif de la saisine.")
+    _check_departement(procedure, commission)
     if _open_requests(procedure, commission).exists():
         raise CommissionRefused(f"Ce dossier attend déjà d'être examiné par « {commission} ».")
     source = ReviewRequest.Source.SECRETARIAT if role in SEES_ALL else ReviewRequest.Source.PARTNER
@@ -57,6 +58,14 @@ def request_review(*, procedure, commission, user, reason) -> ReviewRequest:
     )
     logger.info("review_requested review=%s commission=%s source=%s", review.pk, commission.pk, source)
     return review
+
+
+def _check_departement(procedure, commission):
+    """A formation examines the cases of its own département (issue 16): its members read no other."""
+    if commission.departement_code != procedure.departement_code:
+        raise CommissionRefused(
+            f"« {commission} » est une commission d'un autre département que celui du dossier."
+        )
 
 
 def _open_requests(procedure, commission):
@@ -144,6 +153,7 @@ def attach_review(*, review, user, reference, commission) -> ReviewRequest:
         raise CommissionRefused(f"Aucune procédure ne porte la référence « {reference.strip()} ».")
     if not commission.is_active:
         raise CommissionRefused("Cette commission n'est plus active.")
+    _check_departement(procedure, commission)
     if _open_requests(procedure, commission).exists():
         raise CommissionRefused(f"Ce dossier attend déjà d'être examiné par « {commission} ».")
     review.procedure, review.commission, review.stage = procedure, commission, _stage_of(procedure) or ""

@@ -8,16 +8,20 @@ import zipfile
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commissions.models import Session
-from directory.admin_scope import SCOPES
-from procedure.models import Stage
+from directory.admin_scope import SCOPES, SUPERUSERS_ONLY
+from directory.models import Role
+from letters.models import LetterBatch, QuestionnaireAnswer
+from procedure.models import ReadingAlert, Stage
 from procedure.services import log_access, refresh_search_text
 from tests.commissions.factories import AgendaItemFactory, CommissionFactory, SessionFactory
 from tests.conftest import client_for
-from tests.factories import TerritoryFactory
+from tests.factories import TerritoryFactory, UserFactory, member
 from tests.procedure.factories import procedure_at
 from tests.referrals.factories import acting
 
@@ -127,22 +131,94 @@ def test_the_search_finds_the_case_only_in_its_departement(two_departements, sec
     assert "EXPLOC-21-DIJON" not in not_found.content.decode()
 
 
-def test_the_administration_of_71_lists_nothing_of_21(two_departements, administrator_71):
+@pytest.fixture
+def configuration_of_21(two_departements, secretariat):
+    """A row of the 21 in the models scoped last (issue 16 item 3), with a word to look for."""
     dijon_case, _ = two_departements
+    LetterBatch.objects.create(week_start=timezone.localdate(), departement_code="21", error="Lot dijonnais")
+    QuestionnaireAnswer.objects.create(
+        procedure=dijon_case,
+        respondent=QuestionnaireAnswer.Respondent.HOUSEHOLD,
+        received_on=timezone.localdate(),
+        situation="Situation dijonnaise",
+        wish_to_stay=QuestionnaireAnswer.WishToStay.STAY,
+    )
+    reader = member(role=Role.SOCIAL_WORKER, organisation=secretariat.memberships.get().organisation)
+    reader.email = "lecteur.dijonnais@example.org"
+    reader.save()
+    ReadingAlert.objects.create(user=reader, day=timezone.localdate(), files=40)
+    TOTPDevice.objects.create(user=reader, name="Téléphone dijonnais", confirmed=True)
+    return dijon_case
+
+
+WORDS_OF_21 = ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon", "dijonnais", "Beaunois")
+
+
+def test_every_registered_admin_model_is_scoped_or_kept_for_the_whole_install():
+    """A model added to the admin must say how a département's administrator reaches it."""
+    labels = {model._meta.label_lower for model in admin.site._registry}
+    assert sorted(labels - set(SCOPES) - set(SUPERUSERS_ONLY)) == []
+    assert set(SCOPES) & set(SUPERUSERS_ONLY) == set()
+
+
+def test_the_administration_of_71_lists_nothing_of_21(configuration_of_21, administrator_71):
     client = client_for(administrator_71)
-    leaks = []
+    leaks, reached, refused = [], [], []
     for model in admin.site._registry:
         label = model._meta.label_lower
-        if label not in SCOPES:
-            continue
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        if label in SUPERUSERS_ONLY:
+            refused.append((label, client.get(url).status_code))
+            continue
         text = client.get(url).content.decode()
-        leaks += [
-            (label, word) for word in ("EXPLOC-21-DIJON", "Cotedorien", "Médiation Dijon") if word in text
-        ]
-    assert leaks == []
-    change = reverse("admin:procedure_procedure_change", args=[dijon_case.pk])
-    assert client.get(change).status_code == 302  # the admin's "no such object" (redirect with a message)
+        leaks += [(label, word) for word in WORDS_OF_21 if word in text]
+        for theirs in model._default_manager.exclude(SCOPES[label](["71"]))[:3]:
+            change = reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[theirs.pk]
+            )
+            reached += [(label, theirs.pk)] if client.get(change).status_code != 302 else []
+    assert leaks == [] and reached == []
+    assert {status for _, status in refused} == {403}
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:procedure_wintertruce_changelist") not in index  # not even offered
+
+
+def test_the_technical_superuser_reaches_the_whole_install(configuration_of_21):
+    superuser = UserFactory(email="technique@example.org", is_staff=True, is_superuser=True)
+    client = client_for(superuser)
+    for label in SUPERUSERS_ONLY:
+        app_label, model_name = label.split(".")
+        assert client.get(reverse(f"admin:{app_label}_{model_name}_changelist")).status_code == 200, label
+    batches = client.get(reverse("admin:letters_letterbatch_changelist")).content.decode()
+    assert "Questionnaires de la semaine" in batches
+
+
+def test_an_install_of_one_departement_keeps_its_administration(administrator):
+    client = client_for(administrator)
+    for label in SUPERUSERS_ONLY:
+        app_label, model_name = label.split(".")
+        assert client.get(reverse(f"admin:{app_label}_{model_name}_changelist")).status_code == 200, label
+
+
+def test_the_inlines_of_71_offer_nothing_of_21(two_departements, administrator_71, caf):
+    """The foreign keys of every inline (a commission's member organisations and users, a
+    household's lease commune…) list, and so accept, the 71's only."""
+    request = RequestFactory().get(reverse("admin:index"))
+    request.user = acting(administrator_71)
+    request.acting = administrator_71.acting
+    checked, offered = [], []
+    for model, model_admin in admin.site._registry.items():
+        for inline in (inline_class(model, admin.site) for inline_class in model_admin.inlines):
+            for field in inline.model._meta.fields:
+                label = field.related_model._meta.label_lower if field.is_relation else None
+                formfield = inline.formfield_for_foreignkey(field, request) if label in SCOPES else None
+                if formfield is None:
+                    continue
+                checked.append((type(inline).__name__, field.name))
+                theirs = formfield.queryset.exclude(SCOPES[label](["71"]))
+                offered += [(type(inline).__name__, field.name, str(obj)) for obj in theirs[:3]]
+    assert ("MemberInline", "organisation") in checked
+    assert offered == []
 
 
 def test_the_figures_of_71_count_no_case_of_21(two_departements, secretariat, secretariat_71):

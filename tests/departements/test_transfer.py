@@ -55,6 +55,7 @@ def test_a_transfer_accepted_moves_the_case_with_its_history_and_its_readers(
     assert theirs.get(reverse("procedure:detail", args=[case.pk])).status_code == 404
     detail = theirs.get(reverse("procedure:transfer_detail", args=[transfer.pk]))
     assert detail.status_code == 200 and "Accepter le dossier" in detail.content.decode()
+    assert "pour les orienter à nouveau vers vos partenaires" in detail.content.decode()
     assert AccessLog.objects.filter(user=secretariat_71, procedure=case, context="transfert").exists()
 
     accepted = theirs.post(reverse("procedure:transfer_detail", args=[transfer.pk]), {"action": "accepter"})
