@@ -325,7 +325,21 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "event", "kind"], name="task_unique_per_event"),
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The work queue walks the open tasks in its order (due date, case), all of them or those
+            # of one action (docs/decisions/015); partial, as only open tasks are in the queue.
+            models.Index(
+                fields=["due_date", "procedure"],
+                condition=models.Q(status="a_faire"),
+                name="task_open_due_idx",
+            ),
+            models.Index(
+                fields=["kind", "due_date", "procedure"],
+                condition=models.Q(status="a_faire"),
+                name="task_open_kind_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title
