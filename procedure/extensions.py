@@ -13,6 +13,11 @@ referrals, letters or commissions:
 - CASE_HISTORY_SOURCES: fn(procedure, user) -> iterable of querysets of historical rows
   (directory/history.py), those of the case's records this user may read, for the case's
   "Historique des modifications".
+
+On the case page, the procedure given to the panels and the timeline sources already holds its
+effective events and all its tasks (`procedure.events.all()`, `procedure.tasks.all()`: no query),
+and `once(procedure, key, load)` reads what an app's panel and its timeline entries both need a
+single time: the page's query count does not depend on the number of panels asking (issue 11).
 """
 
 import datetime
@@ -36,6 +41,15 @@ class TimelineEntry:
     badges: tuple = field(default_factory=tuple)
     action_url: str = ""  # e.g. the act's correction page, for those who may change it
     action_label: str = ""
+
+
+def once(procedure, key, load):
+    """`load()`, called once for this procedure instance (the case page's request) and kept on it:
+    a panel and the timeline entries of the same app share what they read."""
+    kept = procedure.__dict__.setdefault("_read_once", {})
+    if key not in kept:
+        kept[key] = load()
+    return kept[key]
 
 
 def register(registry, item):
