@@ -94,6 +94,9 @@ class QueuePage:
     def __len__(self):
         return len(self.object_list)
 
+    def __getitem__(self, index):
+        return self.object_list[index]
+
     def has_previous(self):
         return self.number > 1
 

@@ -162,7 +162,7 @@ def test_the_work_queue_walks_the_open_tasks_in_its_order_without_grouping(secre
     date, case), keeping the first task of each case: no grouping, no sort of every open task."""
     with CaptureQueriesContext(connection) as captured:
         secretariat_client.get(reverse("procedure:work_queue"))
-    (walk,) = [q["sql"] for q in captured.captured_queries if "NOT (EXISTS" in q["sql"]]
+    (walk,) = [q["sql"] for q in captured.captured_queries if "NOT EXISTS(" in q["sql"]]
     plan = plan_of_sql(walk)
     assert "task_open_due_idx" in plan
     assert "Aggregate" not in plan and "Sort" not in plan, plan
