@@ -123,9 +123,11 @@ def test_a_typo_reads_the_names_fuzzily_from_the_trigram_index_and_bounded(cases
     assert f"LIMIT {SEARCH_CANDIDATES}" in fuzzy[0]
 
 
-def plan_of_sql(sql):
+def plan_of_sql(sql, *settings):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        for setting in settings:
+            cursor.execute(setting)
         cursor.execute(f"EXPLAIN {sql}")
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -163,7 +165,9 @@ def test_the_work_queue_walks_the_open_tasks_in_its_order_without_grouping(secre
     with CaptureQueriesContext(connection) as captured:
         secretariat_client.get(reverse("procedure:work_queue"))
     (walk,) = [q["sql"] for q in captured.captured_queries if "NOT EXISTS(" in q["sql"]]
-    plan = plan_of_sql(walk)
+    # A few rows here: PostgreSQL would rather sort them. Without sorts it must find an index that
+    # gives the order, or still sort (as it does at 500,000 rows with the old grouping).
+    plan = plan_of_sql(walk, "SET LOCAL enable_sort = off")
     assert "task_open_due_idx" in plan
     assert "Aggregate" not in plan and "Sort" not in plan, plan
     assert plan.lstrip().startswith("Limit")
