@@ -327,13 +327,8 @@ class Task(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "due_date"]),
-            # The work queue walks the open tasks in its order (due date, case), all of them or those
-            # of one action (docs/decisions/015); partial, as only open tasks are in the queue.
-            models.Index(
-                fields=["due_date", "procedure"],
-                condition=models.Q(status="a_faire"),
-                name="task_open_due_idx",
-            ),
+            # The work queue walks the open tasks in its order (due date, case): all of them on the
+            # index above (status, due date), those of one action on this one (docs/decisions/015).
             models.Index(
                 fields=["kind", "due_date", "procedure"],
                 condition=models.Q(status="a_faire"),

@@ -16,14 +16,6 @@ class Migration(migrations.Migration):
             model_name="task",
             index=models.Index(
                 condition=models.Q(("status", "a_faire")),
-                fields=["due_date", "procedure"],
-                name="task_open_due_idx",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="task",
-            index=models.Index(
-                condition=models.Q(("status", "a_faire")),
                 fields=["kind", "due_date", "procedure"],
                 name="task_open_kind_due_idx",
             ),

@@ -124,8 +124,8 @@ def _page_of(query, queryset):
 
 def _cases_by_urgency(tasks, same_tasks):
     """The cases of the selection, each once, by their most urgent task (overdue first, no due date
-    last, then the case): the tasks walked in the order of the index on (due date, case) of the open
-    tasks, each kept when no task of its case in the selection (`same_tasks`: the queue's filters on
+    last, then the case): the open tasks walked in the order of their index on (status, due date),
+    each kept when no task of its case in the selection (`same_tasks`: the queue's filters on
     the tasks themselves) comes before it. No grouping over every open task: a page reads about as
     many tasks as it shows (docs/decisions/015)."""
     before = same_tasks.filter(precedes(), procedure_id=OuterRef("procedure_id"))
