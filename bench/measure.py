@@ -37,6 +37,10 @@ def pages():
     found += [(f"file, étape {value}", f"{queue}?stage={value}") for value, _ in Stage.choices]
     found += [(f"file, parc {value}", f"{queue}?sector={value}") for value, _ in HousingSector.choices]
     found += [(f"file, échéance {value}", f"{queue}?period={value}") for value, _ in PERIODS]
+    found += [(f"file, attribuée à {value}", f"{queue}?assignee={value}") for value in ("moi", "personne")]
+    found.append(("file, anomalies", f"{queue}?action=anomalies"))
+    found += [(f"file, territoire {name}", f"{queue}?territory={pk}") for pk, name in _territories()]
+    found.append(("file, page 20", f"{queue}?page=20"))
     found.append(("liste, ordre par défaut", listing))
     found += [(f"liste, étape {value}", f"{listing}?stage={value}") for value, _ in Stage.choices]
     found += [(f"liste, parc {value}", f"{listing}?sector={value}") for value, _ in HousingSector.choices]
@@ -54,6 +58,15 @@ def pages():
     found += [(f"recherche « {term} »", f"{search}?q={term.replace(' ', '+')}") for term in SEARCHES]
     found.append(("page du dossier", reverse("procedure:detail", args=[_busy_case()])))
     return found
+
+
+def _territories():
+    """The territory with the most communes (the work queue's territory filter)."""
+    from django.db.models import Count
+
+    from directory.models import Territory
+
+    return Territory.objects.annotate(n=Count("communes")).order_by("-n", "pk").values_list("pk", "name")[:1]
 
 
 def _communes():

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from directory.acting import acting_organisation, acting_role, is_secretariat
 from directory.models import Role
-from procedure.extensions import TimelineEntry
+from procedure.extensions import TimelineEntry, once
 
 from . import follow_up, services
-from .models import AgendaItem, Recommendation, RehousingPoolEntry, ReviewRequest, Session
+from .models import AgendaItem, Recommendation, RehousingPoolEntry, Session
 
 
 def commission_grant(user) -> Q:
@@ -44,17 +44,15 @@ def case_panel(request, procedure) -> dict:
     if not may_refer:
         return {"panel": None}
     today = timezone.localdate()
-    terminated = services.lease_terminated(procedure.pk)
-    pool_entries = list(procedure.rehousing_entries.order_by("-entered_on"))
+    case = _case_records(procedure)
+    pool_entries = case["pool_entries"]
     for entry in pool_entries:
-        entry.pool = services.pool_status(entry, today=today, terminated=terminated)
+        entry.pool = services.pool_status(entry, today=today, terminated=case["terminated"])
     return {
         "panel": {
-            "reviews": list(procedure.review_requests.select_related("commission").order_by("-created_at")),
-            "items": list(
-                procedure.agenda_items.select_related("session__commission").order_by("-session__date")
-            ),
-            "recommendations": list(procedure.recommendations.select_related("responsible")),
+            "reviews": case["reviews"],
+            "items": case["items"],
+            "recommendations": case["recommendations"],
             "request_url": reverse("commissions:request_review", args=[procedure.pk]),
             "is_secretariat": secretariat,
             "organisation_id": getattr(request.acting.organisation, "pk", None),
@@ -65,6 +63,26 @@ def case_panel(request, procedure) -> dict:
             "dalo_message": services.DALO_MESSAGE,
         }
     }
+
+
+def _case_records(procedure) -> dict:
+    """The case's saisines, agenda items, recommendations and rehousing pool entries, read once for
+    the panel and the timeline (procedure.extensions.once)."""
+
+    def load():
+        return {
+            "terminated": services.lease_terminated(procedure.pk),
+            "reviews": list(procedure.review_requests.select_related("commission").order_by("-created_at")),
+            "items": list(
+                procedure.agenda_items.select_related("session__commission").order_by("-session__date")
+            ),
+            "recommendations": list(procedure.recommendations.select_related("responsible")),
+            "pool_entries": list(
+                procedure.rehousing_entries.prefetch_related("offers__landlord").order_by("-entered_on")
+            ),
+        }
+
+    return once(procedure, "commissions", load)
 
 
 def work_queue_section(request) -> dict:
@@ -95,7 +113,8 @@ def timeline_entries(procedure, user):
     """Saisines, examinations and recommendations on the case's timeline."""
     if not (is_secretariat(user) or acting_role(user) in services.REFERRING_ROLES):
         return
-    for review in ReviewRequest.objects.filter(procedure=procedure).select_related("commission"):
+    case = _case_records(procedure)
+    for review in case["reviews"]:
         yield TimelineEntry(
             at=review.created_at,
             title=f"Saisine : {review.commission}",
@@ -103,8 +122,7 @@ def timeline_entries(procedure, user):
             kind="commission",
             badges=(review.get_status_display(),),
         )
-    items = AgendaItem.objects.filter(procedure=procedure, decided_at__isnull=False)
-    for item in items.select_related("session__commission"):
+    for item in [item for item in case["items"] if item.decided_at is not None]:
         yield TimelineEntry(
             at=item.session.date,
             title=f"Examen en {item.session.commission}",
@@ -113,16 +131,15 @@ def timeline_entries(procedure, user):
             url=reverse("commissions:session", args=[item.session_id]),
         )
     today = timezone.localdate()
-    for recommendation in Recommendation.objects.filter(procedure=procedure).select_related("responsible"):
+    for recommendation in case["recommendations"]:
         yield _recommendation_entry(recommendation, today)
-    yield from _pool_entries(procedure, today)
+    yield from _pool_entries(case, today)
 
 
-def _pool_entries(procedure, today):
+def _pool_entries(case, today):
     """The rehousing pool on the timeline: the entry, each offer, the outcome (Charte annexe 2)."""
-    entries = RehousingPoolEntry.objects.filter(procedure=procedure).prefetch_related("offers__landlord")
-    terminated = services.lease_terminated(procedure.pk)
-    for entry in entries:
+    terminated = case["terminated"]
+    for entry in case["pool_entries"]:
         status = services.pool_status(entry, today=today, terminated=terminated)
         badges = ["Recours DALO à proposer"] if status["dalo_suggested"] else []
         if status["overdue"]:

@@ -3,7 +3,7 @@
 
 from django.urls import reverse
 
-from procedure.extensions import TimelineEntry
+from procedure.extensions import TimelineEntry, once
 from procedure.models import Stage
 
 from . import rules
@@ -11,9 +11,20 @@ from .forms import LetterStatusForm
 from .models import Letter, QuestionnaireAnswer
 
 
+def _case_letters(procedure):
+    """The case's letters and questionnaire answers, read once for the panel and the timeline."""
+    return once(
+        procedure,
+        "letters",
+        lambda: (
+            list(Letter.objects.filter(procedure=procedure).select_related("template_version")),
+            list(QuestionnaireAnswer.objects.filter(procedure=procedure)),
+        ),
+    )
+
+
 def case_panel(request, procedure):
-    letters = list(Letter.objects.filter(procedure=procedure).select_related("template_version"))
-    answers = list(QuestionnaireAnswer.objects.filter(procedure=procedure))
+    letters, answers = _case_letters(procedure)
     return {
         "procedure": procedure,
         "letters": letters,
@@ -29,12 +40,9 @@ def _letter_menu(procedure):
     """The letters that fit the case's stage and sector first, the others apart (letters/rules.py)."""
     police_decision = ""
     if procedure.current_stage == Stage.POLICE_ASSISTANCE:
-        police_decision = (
-            procedure.events.filter(kind=Stage.POLICE_ASSISTANCE)
-            .order_by("-date", "-pk")
-            .values_list("police_decision", flat=True)
-            .first()
-        )
+        decisions = [event for event in procedure.events.all() if event.kind == Stage.POLICE_ASSISTANCE]
+        latest = max(decisions, key=lambda event: (event.date, event.pk), default=None)
+        police_decision = latest.police_decision if latest else ""
     fitting, others = rules.split_menu(
         procedure.current_stage,
         procedure.lease.sector,
@@ -45,7 +53,8 @@ def _letter_menu(procedure):
 
 
 def timeline(procedure, user):
-    for letter in Letter.objects.filter(procedure=procedure).select_related("template_version"):
+    letters, answers = _case_letters(procedure)
+    for letter in letters:
         yield TimelineEntry(
             at=letter.created_at,
             title=f"Courrier : {letter.get_kind_display()}",
@@ -56,7 +65,7 @@ def timeline(procedure, user):
             url=reverse("letters:letter_pdf", args=[letter.pk]),
             kind="letter",
         )
-    for answer in QuestionnaireAnswer.objects.filter(procedure=procedure):
+    for answer in answers:
         yield TimelineEntry(
             at=answer.received_on,
             title=f"Questionnaire retourné ({answer.get_respondent_display().lower()})",

@@ -16,6 +16,11 @@ referrals, letters or commissions:
 - CASE_TRANSFERRED: fn(transfer, user), called in the transaction that accepts a case transfer
   (procedure/transfers.py), after the case has changed département: each app closes what of the
   case still belongs to the former département (its agenda, its referrals), with a note.
+
+On the case page, the procedure given to the panels and the timeline sources already holds its
+effective events and all its tasks (`procedure.events.all()`, `procedure.tasks.all()`: no query),
+and `once(procedure, key, load)` reads what an app's panel and its timeline entries both need a
+single time: the page's query count does not depend on the number of panels asking (issue 11).
 """
 
 import datetime
@@ -40,6 +45,15 @@ class TimelineEntry:
     badges: tuple = field(default_factory=tuple)
     action_url: str = ""  # e.g. the act's correction page, for those who may change it
     action_label: str = ""
+
+
+def once(procedure, key, load):
+    """`load()`, called once for this procedure instance (the case page's request) and kept on it:
+    a panel and the timeline entries of the same app share what they read."""
+    kept = procedure.__dict__.setdefault("_read_once", {})
+    if key not in kept:
+        kept[key] = load()
+    return kept[key]
 
 
 def register(registry, item):

@@ -8,7 +8,9 @@ rank, closed and the last act's date are the summary stored on the procedure
 import datetime
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, LessThan
 from django.forms import DateInput
 from django.utils import timezone
 
@@ -113,6 +115,16 @@ class WorkQueueFilter(django_filters.FilterSet):
         if request is not None:  # the members of the user's own départements' secretariats (issue 16)
             self.filters["assignee"].extra["choices"] = assignee_choices(request.acting.departements)
 
+    def same_tasks(self):
+        """The open tasks that pass this queue's filters on the tasks themselves (action, due date,
+        assignee), whatever their case: the stage, sector and territory are the case's, the same for
+        every task of a case (work_queue._cases_by_urgency compares a task with those of its case)."""
+        tasks = Task.objects.filter(status=Task.Status.OPEN)
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        for name in TASK_FILTERS:
+            tasks = self.filters[name].filter(tasks, data.get(name))
+        return tasks
+
     def filter_action(self, queryset, name, value):
         if value == ANOMALIES:
             return queryset.filter(kind__startswith=services.ANOMALY_TASK_PREFIX)
@@ -136,6 +148,22 @@ class WorkQueueFilter(django_filters.FilterSet):
         if value == "en_retard":
             return queryset.filter(due_date__lt=today)
         return queryset.filter(due_date__lte=today + datetime.timedelta(days=PERIOD_DAYS[value]))
+
+
+TASK_FILTERS = ("action", "period", "assignee")  # the queue's filters on the task, not its case
+NO_DUE_DATE = datetime.date.max  # a task without a due date comes after every dated one
+
+
+def _urgency(field):
+    return Coalesce(field, Value(NO_DUE_DATE))
+
+
+def precedes():
+    """The condition « this task comes before the outer query's task » in the queue's order: the
+    sooner due date (none last), then the lower id (used with the outer task's case)."""
+    outer = _urgency(OuterRef("due_date"))
+    urgency = _urgency(F("due_date"))
+    return Q(Exact(urgency, outer), pk__lt=OuterRef("pk")) | Q(LessThan(urgency, outer))
 
 
 # The sortable columns that may be empty (no act yet): those come last either way.

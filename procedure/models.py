@@ -325,7 +325,16 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "event", "kind"], name="task_unique_per_event"),
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The work queue walks the open tasks in its order (due date, case): all of them on the
+            # index above (status, due date), those of one action on this one (docs/decisions/015).
+            models.Index(
+                fields=["kind", "due_date", "procedure"],
+                condition=models.Q(status="a_faire"),
+                name="task_open_kind_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.acting import acting_organisation, acting_role, is_secretariat
-from procedure.extensions import TimelineEntry
+from procedure.extensions import TimelineEntry, once
 from procedure.models import Task
+from procedure.pagination import thousands
 
 from . import routing, services
-from .models import WORKING_ROLES, Referral, SupportMeasure
+from .models import WORKING_ROLES, Referral
 
 
 def referral_grant(user) -> Q:
@@ -26,12 +27,7 @@ def referral_grant(user) -> Q:
 def case_panel(request, procedure) -> dict:
     """The case's referrals the user may see, and for the secretariat the one-click requests."""
     user = request.user
-    referrals = list(
-        Referral.objects.visible_to(user)
-        .filter(procedure=procedure)
-        .select_related("addressed_to")
-        .order_by("-requested_at")
-    )
+    referrals = _case_referrals(procedure, user)
     secretariat = is_secretariat(user)
     # The case page renders the template with this dict as its context.
     return {
@@ -47,11 +43,33 @@ def case_panel(request, procedure) -> dict:
                     "status": measure.status_label(),
                     "may_renew": services.may_renew(measure),
                 }
-                for measure in procedure.support_measures.select_related("operator")
+                for measure in _case_measures(procedure)
             ],
             "measure_url": reverse("referrals:add_measure", args=[procedure.pk]),
         }
     }
+
+
+def _case_referrals(procedure, user):
+    """The case's referrals the user may see, newest first, with their steps: read once for the
+    panel and the timeline (procedure.extensions.once)."""
+    return once(
+        procedure,
+        "referrals",
+        lambda: list(
+            Referral.objects.visible_to(user)
+            .filter(procedure=procedure)
+            .select_related("addressed_to")
+            .prefetch_related("transitions__by")
+            .order_by("-requested_at")
+        ),
+    )
+
+
+def _case_measures(procedure):
+    return once(
+        procedure, "support_measures", lambda: list(procedure.support_measures.select_related("operator"))
+    )
 
 
 def _requestable_tasks(procedure, referrals):
@@ -59,11 +77,13 @@ def _requestable_tasks(procedure, referrals):
     routing's suggestion and the due date, so that one click sends the request. The routing rules,
     the delays and the events are read once for the case, whatever its number of tasks."""
     open_kinds = {referral.kind for referral in referrals if referral.is_open}
-    tasks = procedure.tasks.filter(
-        Q(kind__in=list(services.KIND_BY_ACTION)) | Q(kind__startswith=services.AGAIN_PREFIX),
-        status=Task.Status.OPEN,
-    )
-    tasks = [task for task in tasks if services.kind_for_task(task) not in open_kinds]
+    tasks = [
+        task
+        for task in procedure.tasks.all()  # read with the case page's tasks (procedure/extensions.py)
+        if task.status == Task.Status.OPEN
+        and (task.kind in services.KIND_BY_ACTION or task.kind.startswith(services.AGAIN_PREFIX))
+        and services.kind_for_task(task) not in open_kinds
+    ]
     if not tasks:
         return []
     today = timezone.localdate()
@@ -91,17 +111,23 @@ def work_queue_section(request) -> dict:
     )
     return {
         "overdue_referrals": list(overdue[:50]),
-        "overdue_count": overdue.count(),
+        "overdue_count": capped_count(overdue),
         "filed": list(services.diagnoses_filed(user=request.user)[:50]),
         "filed_days": services.FILED_SHOWN_DAYS,
     }
 
 
+COUNTED = 1_000  # the work queue's counts stop there (« plus de 1 000 »): an exact count reads every row
+
+
+def capped_count(queryset, cap=COUNTED):
+    """The number of rows up to `cap`, or « plus de 1 000 » (one bounded subquery)."""
+    count = queryset.order_by().values("pk")[: cap + 1].count()
+    return f"plus de {thousands(cap)}" if count > cap else count
+
+
 def timeline_entries(procedure, user):
-    referrals = (
-        Referral.objects.visible_to(user).filter(procedure=procedure).prefetch_related("transitions__by")
-    )
-    for referral in referrals:
+    for referral in _case_referrals(procedure, user):
         url = reverse("referrals:detail", args=[referral.pk])
         for transition in referral.transitions.all():
             yield TimelineEntry(
@@ -112,7 +138,7 @@ def timeline_entries(procedure, user):
                 url=url,
                 kind="referral",
             )
-    for measure in SupportMeasure.objects.filter(procedure=procedure).select_related("operator"):
+    for measure in _case_measures(procedure):
         yield _measure_entry(measure)
 
 

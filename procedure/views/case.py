@@ -117,6 +117,8 @@ def _case_context(request, procedure):
     )
     events = [event for event in recorded if not event.is_cancelled]
     tasks = list(procedure.tasks.select_related("closed_by", "assigned_to", "event"))
+    # The other apps' panels and timeline sources read them from the procedure (extensions.py).
+    procedure._prefetched_objects_cache = {"events": events, "tasks": tasks}
     changes = list(_changes(procedure))
     persons = list(Person.objects.filter(household_id=procedure.household_id))
     stage = rules.current_stage(events)

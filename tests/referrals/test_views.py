@@ -301,3 +301,26 @@ def test_decret_2021_8_the_social_worker_reads_the_interview_deadline_of_a_dsf(
 
     assert "au ménage au plus tard le 28/05/2026 (décret 2021-8" in page
     assert 'href="/regles/#regle-entretien_dsf"' in page
+
+
+def test_the_case_page_queries_do_not_grow_with_its_referrals_and_their_steps(
+    departement, secretariat, secretariat_client, social_worker, django_assert_num_queries
+):
+    """The referrals' panel and their timeline entries share one read (procedure.extensions.once):
+    one referral or three, requested or accepted, cost the same queries (issue 11)."""
+    one, three = case_in("21231"), case_in("21231")
+    referral(procedure=one, secretariat=secretariat, kind=K.DSF)
+    referral(procedure=three, secretariat=secretariat, kind=K.DSF, worker=social_worker, status=S.ACCEPTED)
+    for kind in (K.ANTICIPATION_VISIT, K.SOCIAL_WATCH):
+        referral(procedure=three, secretariat=secretariat, kind=kind)
+    url = reverse("procedure:detail", args=[one.pk])
+    secretariat_client.get(url)  # the session and the acting organisation settle
+    with CaptureQueriesContext(connection) as queries:
+        secretariat_client.get(url)
+
+    with django_assert_num_queries(len(queries)):
+        response = secretariat_client.get(reverse("procedure:detail", args=[three.pk]))
+
+    html = response.content.decode()
+    assert all(str(kind.label) in html for kind in (K.DSF, K.ANTICIPATION_VISIT, K.SOCIAL_WATCH))
+    assert sum('FROM "referrals_referral" ' in query["sql"] for query in queries.captured_queries) == 1
