@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from directory.acting import acting_departements
 from directory.models import Commune, Organisation
 from households.models import Household, HousingSector, Landlord, Lease, Person
 
-from . import deadlines, rules, services
+from . import bulk, deadlines, rules, services
 from .models import (
     ChangeLog,
     JudgmentOutcome,
@@ -268,9 +269,9 @@ def import_acts(
     if departements is None and getattr(user, "acting", None) is not None:
         departements = acting_departements(user)
     with transaction.atomic():
-        groups = _check(rows, columns, report, communes, departements)
+        groups, events = _check(rows, columns, report, communes, departements)
         if not report.errors:
-            _write(groups, report, user, communes)
+            _write(groups, events, report, user, communes)
         if dry_run or report.errors:
             transaction.set_rollback(True)
     if report.errors:
@@ -345,8 +346,9 @@ def _check_details(row, report, communes):
 
 
 def _check(rows, columns, report, communes, departements=None):
-    """Every row checked; the known procedures locked in one statement, with their acts, so that
-    nothing recorded meanwhile escapes the order check."""
+    """Every row checked; the known procedures locked in one statement, their acts read in another,
+    so that nothing recorded meanwhile escapes the order check. Returns the groups
+    [(reference, procedure or None, rows)] and the acts of the known procedures by their id."""
     for row in rows:
         _parse_row(row, report, communes)
     faulty = {error.line for error in report.errors}
@@ -354,13 +356,8 @@ def _check(rows, columns, report, communes, departements=None):
     for row in rows:
         if "reference" in row.values and "date_acte" in row.values and "acte" in row.values:
             groups.setdefault(row.values["reference"], []).append(row)
-    existing = {
-        procedure.reference: procedure
-        for procedure in Procedure.objects.select_for_update(of=("self",))
-        .filter(reference__in=list(groups))
-        .select_related("lease", "household", "landlord")
-        .prefetch_related("events")
-    }
+    existing = _lock_known(list(groups))
+    events = _events_of(existing.values())
     for reference, group in groups.items():
         group.sort(key=lambda row: (row.values["date_acte"], rules.stage_rank(row.values["acte"])))
         procedure = existing.get(reference)
@@ -368,8 +365,26 @@ def _check(rows, columns, report, communes, departements=None):
             _check_new_procedure(reference, group, report)
         if departements is not None:
             _check_departement(procedure, group, report, communes, departements)
-        _check_order(procedure, group, report, faulty)
-    return [(reference, existing.get(reference), group) for reference, group in groups.items()]
+        _check_order(events.get(getattr(procedure, "pk", None), []), group, report, faulty)
+    return [(reference, existing.get(reference), group) for reference, group in groups.items()], events
+
+
+def _lock_known(references) -> dict:
+    """The file's known procedures by reference, locked, alone: their lease, household and
+    landlord are read only for those that get acts (_with_details). A join here made PostgreSQL
+    scan the three tables whole at 500,000 procedures (bench/importing.py)."""
+    procedures = Procedure.objects.select_for_update().filter(reference__in=references).order_by()
+    return {procedure.reference: procedure for procedure in procedures}
+
+
+def _events_of(procedures) -> dict:
+    """Their acts by procedure id, in one query (prefetch_related built a queryset per procedure)."""
+    procedures = {procedure.pk: procedure for procedure in procedures}
+    events = {pk: [] for pk in procedures}
+    for event in ProcedureEvent.objects.filter(procedure__in=list(procedures)):
+        ProcedureEvent.procedure.field.set_cached_value(event, procedures[event.procedure_id])
+        events[event.procedure_id].append(event)
+    return events
 
 
 def _check_departement(procedure, group, report, communes, departements):
@@ -400,10 +415,11 @@ def _check_new_procedure(reference, group, report):
             )
 
 
-def _check_order(procedure, group, report, faulty):
+def _check_order(recorded, group, report, faulty):
     """The acts in the legal order (services.check_order) and with the form's details
-    (services.check_fields), a refusal reported under the file's column with the form's message."""
-    events = list(procedure.events.all()) if procedure else []
+    (services.check_fields), a refusal reported under the file's column with the form's message;
+    `recorded`: the procedure's acts already recorded."""
+    events = list(recorded)
     today = timezone.localdate()
     for row in group:
         kind, date = row.values["acte"], row.values["date_acte"]
@@ -446,27 +462,36 @@ def _details(values) -> dict:
     }
 
 
-def _write(groups, report, user, communes):
-    new = [(reference, group) for reference, procedure, group in groups if procedure is None]
-    known = {reference: {(e.kind, e.date) for e in p.events.all()} for reference, p, _ in groups if p}
-    procedures = {reference: procedure for reference, procedure, _ in groups if procedure is not None}
-    procedures |= _create_procedures(new, user, communes)
-    report.created_procedures = len(new)
-    recorded = _new_events(groups, procedures, known, report, user)
+def _write(groups, events, report, user, communes):
+    """The file's new cases, then its acts, their tasks, anomalies and history, set by set."""
+    known = {procedure.pk: procedure for _, procedure, _ in groups if procedure is not None}
+    cases, holders = _new_cases(
+        [(ref, group) for ref, procedure, group in groups if procedure is None], communes
+    )
+    procedures = {procedure.reference: procedure for procedure in [*known.values(), *cases]}
+    report.created_procedures = len(cases)
+    recorded = _new_events(groups, procedures, events, report, user)
     if not recorded:  # every act already known: nothing else to write
         return
-    ProcedureEvent.objects.bulk_create([event for _, event in recorded])
-    open_tasks = _follow_events([event for _, event in recorded], user)
-    _sync_anomalies(groups, procedures, recorded, open_tasks, report, user)
-    _update_debts(recorded, user)
-    services.refresh_summaries(list({event.procedure_id for _, event in recorded}))
+    touched = _with_details(known, recorded)
+    debts = _apply_debts(recorded)
+    _save_cases(cases, holders, recorded)
+    bulk.insert(ChangeLog, _history(cases, debts, user))
+    bulk.insert(ProcedureEvent, [event for _, event in recorded])
+    open_tasks = _follow_events([event for _, event in recorded], touched, user)
+    _sync_anomalies(groups, procedures, events, recorded, open_tasks, report, user)
+    services.bulk_set(
+        Procedure, {p.pk: p for p, *_ in debts if p.pk in touched}.values(), ["debt", "version"]
+    )
+    services.refresh_summaries(list(touched))
 
 
-def _new_events(groups, procedures, known, report, user) -> list:
+def _new_events(groups, procedures, events, report, user) -> list:
     """(row, unsaved ProcedureEvent) of the acts not yet recorded, in each case's order."""
     recorded = []
     for reference, _, group in groups:
-        procedure, seen = procedures[reference], known.get(reference, set())
+        procedure = procedures[reference]
+        seen = {(event.kind, event.date) for event in events.get(procedure.pk, ())}
         for row in group:
             values = row.values
             kind, date = values["acte"], values["date_acte"]
@@ -492,14 +517,25 @@ def _new_events(groups, procedures, known, report, user) -> list:
     return recorded
 
 
-def _follow_events(events, user) -> dict:
+def _with_details(known, recorded) -> dict:
+    """The known procedures that get acts, by id, with the lease, household and landlord the rules
+    read (one query by primary keys each)."""
+    touched = {
+        event.procedure_id: known[event.procedure_id] for _, event in recorded if event.procedure_id in known
+    }
+    prefetch_related_objects(list(touched.values()), "lease", "household", "landlord")
+    return touched
+
+
+def _follow_events(events, touched, user) -> dict:
     """What services._follow_event does after each act, act after act in memory, then written in
     bulk: the Charte's tasks (services.tasks_for), the open tasks they make pointless set aside
     with the act that supersedes them (the file holds stages only, none of the facts that complete
-    the report task). Returns each procedure's tasks (open, or closed here), for the anomaly tasks."""
+    the report task). Returns each procedure's tasks (open, or closed here), for the anomaly tasks;
+    only the known procedures (`touched`) have tasks already."""
     procedures = {event.procedure_id: event.procedure for event in events}
     tasks = {pk: [] for pk in procedures}
-    for task in Task.objects.filter(procedure__in=list(procedures), status=Task.Status.OPEN):
+    for task in Task.objects.filter(procedure__in=list(touched), status=Task.Status.OPEN):
         tasks[task.procedure_id].append(task)
     created, closed, now = [], [], timezone.now()
     for event in events:
@@ -508,10 +544,19 @@ def _follow_events(events, user) -> dict:
         closed += _supersede(event, tasks[procedure.pk], {task.kind for task in new}, user, now)
         tasks[procedure.pk].extend(new)
         created.extend(new)
-    Task.objects.bulk_create(created, ignore_conflicts=True)
-    stored = [task for task in closed if task.pk is not None]  # the new ones were created closed
+    bulk.insert(Task, _one_per_action(created))
+    stored = [task for task in closed if task.pk is not None and task.procedure_id in touched]
     services.bulk_set(Task, stored, ["status", "closed_at", "closed_by", "set_aside_reason", "superseded_by"])
     return tasks
+
+
+def _one_per_action(tasks) -> list:
+    """One task per act and action, the first (task_unique_per_event, as create_tasks's
+    ignore_conflicts: the acts are new, so no stored task can collide)."""
+    unique = {}
+    for task in tasks:
+        unique.setdefault((id(task.event), task.kind), task)
+    return list(unique.values())
 
 
 def _supersede(event, tasks, new_actions, user, now) -> list:
@@ -529,21 +574,20 @@ def _supersede(event, tasks, new_actions, user, now) -> list:
     return set_aside
 
 
-def _sync_anomalies(groups, procedures, recorded, tasks, report, user) -> None:
+def _sync_anomalies(groups, procedures, events, recorded, tasks, report, user) -> None:
     """The anomalies of each case that got acts, from its acts in memory (deadlines.anomalies): the
     new ones reported, and the work queue's anomaly tasks created and set aside (services.anomaly_tasks)
     in two statements for the whole file."""
-    before = {reference: p.events.all() for reference, p, _ in groups if p is not None}
     added = {}
     for _, event in recorded:
         added.setdefault(event.procedure_id, []).append(event)
     truce_rows = list(WinterTruce.objects.all())
     new, gone = [], []
-    for reference, _, _ in groups:
+    for reference, known, _ in groups:
         procedure = procedures[reference]
         if procedure.pk not in added:
             continue
-        old_events = list(before.get(reference, []))
+        old_events = list(events[procedure.pk]) if known is not None else []
         had = {
             str(anomaly)
             for anomaly in deadlines.anomalies(procedure, events=old_events, truce_rows=truce_rows)
@@ -559,78 +603,91 @@ def _sync_anomalies(groups, procedures, recorded, tasks, report, user) -> None:
     services.save_anomaly_tasks(new, gone, user=user)
 
 
-def _update_debts(recorded, user) -> None:
-    """The debt of each act that gives one, kept on the procedure with its history (as record_event)."""
-    changed, logs = {}, []
+def _apply_debts(recorded) -> list:
+    """The debt of each act that gives one kept on its procedure, in memory (as record_event):
+    [(procedure, debt before, debt after)], each change adding one to the procedure's version."""
+    changes = []
     for _, event in recorded:
-        if event.debt is None:
-            continue
         procedure = event.procedure
-        if procedure.debt != event.debt:
-            logs.append(services.change_log(procedure, {"debt": (procedure.debt, event.debt)}, user))
+        if event.debt is not None and procedure.debt != event.debt:
+            changes.append((procedure, procedure.debt, event.debt))
             procedure.debt, procedure.version = event.debt, procedure.version + 1
-            changed[procedure.pk] = procedure
-    ChangeLog.objects.bulk_create(logs)
-    services.bulk_set(Procedure, changed.values(), ["debt", "version"])
+    return changes
+
+
+def _history(cases, debts, user) -> list:
+    """The unsaved history rows: each new procedure's creation, then each change of debt."""
+    logs = [
+        services.change_log(procedure, {"reference": (None, procedure.reference)}, user)
+        for procedure in cases
+    ]
+    return logs + [services.change_log(procedure, {"debt": change}, user) for procedure, *change in debts]
 
 
 def _first(group, name):
     return next((row.values[name] for row in group if name in row.values), None)
 
 
-def _create_procedures(new, user, communes) -> dict:
-    """The new procedures, their households, holders, leases and landlords, created in bulk."""
+def _new_cases(new, communes) -> tuple[list, list]:
+    """The new procedures, unsaved, each with its household, lease and landlord, and their lease
+    holders (the landlords the file brings are saved here)."""
     if not new:
-        return {}
+        return [], []
     landlords = LandlordMatcher([_first(group, "bailleur") for _, group in new])
-    cases = []
-    for reference, group in new:
-        get = lambda name, group=group: _first(group, name)  # noqa: E731
-        holder = Person(role=Person.Role.HOLDER, last_name=get("nom"), first_name=get("prenom") or "")
-        fields = {"adults": get("adultes"), "children": get("enfants")}
-        household = Household(
-            label=f"{holder.first_name} {holder.last_name}".strip(),
-            benefit_claim_number=get("numero_allocataire") or "",
-            **{name: value for name, value in fields.items() if value is not None},
-        )
-        lease = Lease(
-            address=get("adresse"),
-            postal_code=get("code_postal"),
-            commune=communes[get("commune_insee")],
-            sector=get("parc"),
-            signed_on=get("date_bail"),
-            rent=get("loyer"),
-            charges=get("charges"),
-        )
-        cases.append(
-            (reference, household, holder, lease, landlords.match(get("bailleur"), get("bailleur_siren")))
-        )
+    cases = [_new_case(reference, group, communes, landlords) for reference, group in new]
     landlords.save()
-    Household.objects.bulk_create([household for _, household, *_ in cases])
-    for _, household, holder, lease, landlord in cases:
-        holder.household, lease.household, lease.landlord = household, household, landlord
-    Person.objects.bulk_create([holder for _, _, holder, _, _ in cases])
-    Lease.objects.bulk_create([lease for *_, lease, _ in cases])
-    procedures = Procedure.objects.bulk_create(
-        [
-            Procedure(
-                reference=reference,
-                household=household,
-                lease=lease,
-                landlord=lease.landlord,
-                departement_code=departement_of_lease(lease),
-            )
-            for reference, household, _, lease, _ in cases
-        ]
+    return [procedure for procedure, _ in cases], [holder for _, holder in cases]
+
+
+def _new_case(reference, group, communes, landlords) -> tuple[Procedure, Person]:
+    """One new case, unsaved, its household's search texts written from its holder and lease."""
+    get = lambda name: _first(group, name)  # noqa: E731
+    counts = {"adults": get("adultes"), "children": get("enfants")}
+    household = Household(
+        label=f"{get('prenom') or ''} {get('nom')}".strip(),
+        benefit_claim_number=get("numero_allocataire") or "",
+        **{name: count for name, count in counts.items() if count is not None},
     )
-    ChangeLog.objects.bulk_create(
-        [
-            services.change_log(procedure, {"reference": (None, procedure.reference)}, user)
-            for procedure in procedures
-        ]
+    holder = Person(
+        household=household, role=Person.Role.HOLDER, last_name=get("nom"), first_name=get("prenom") or ""
     )
-    services.refresh_search_texts([household.pk for _, household, *_ in cases])
-    return {procedure.reference: procedure for procedure in procedures}
+    lease = Lease(
+        household=household,
+        landlord=landlords.match(get("bailleur"), get("bailleur_siren")),
+        address=get("adresse"),
+        postal_code=get("code_postal"),
+        commune=communes[get("commune_insee")],
+        sector=get("parc"),
+        signed_on=get("date_bail"),
+        rent=get("loyer"),
+        charges=get("charges"),
+    )
+    household.search_text = services.names_text(household, [holder])
+    household.address_text = services.addresses_text([lease])
+    return Procedure(
+        reference=reference,
+        household=household,
+        lease=lease,
+        landlord=lease.landlord,
+        departement_code=departement_of_lease(lease),
+    ), holder
+
+
+def _save_cases(cases, holders, recorded) -> None:
+    """The new cases written, one statement a table, each procedure with its debt and its summary
+    computed from its acts in memory (services.summary_of, what refresh_summaries stores): a row
+    written once, never updated after (at 500,000 procedures the two UPDATEs of the new rows cost
+    more than their INSERT)."""
+    acts = {}
+    for _, event in recorded:
+        acts.setdefault(id(event.procedure), []).append(event)
+    for procedure in cases:
+        for name, value in services.summary_of(acts[id(procedure)]).items():
+            setattr(procedure, name, value)
+    bulk.insert(Household, [procedure.household for procedure in cases])
+    bulk.insert(Person, holders)
+    bulk.insert(Lease, [procedure.lease for procedure in cases])
+    bulk.insert(Procedure, cases)
 
 
 class LandlordMatcher:
@@ -683,4 +740,4 @@ class LandlordMatcher:
         return landlord
 
     def save(self) -> None:
-        Landlord.objects.bulk_create(self.to_create)
+        bulk.insert(Landlord, self.to_create)

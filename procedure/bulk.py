@@ -1,0 +1,84 @@
+"""Many new rows written in two statements whatever their number (the import, issue 11).
+
+`insert(model, objects)` does what `bulk_create` does, without its work per value: on PostgreSQL
+the primary keys are taken from the table's sequence in one query, then the rows are sent by one
+`COPY … FROM STDIN` (psycopg formats them in C). `bulk_create` prepared every value of every
+object in Python and psycopg's client-side binding quoted each into the SQL text: at 10,000 acts
+(about 90,000 rows) that was most of the import's time (bench/importing.py). Elsewhere (SQLite)
+it is `bulk_create`.
+
+The objects' foreign keys may point at objects inserted before them (their ids are copied, as
+`bulk_create` does); the rows are written as they are, defaults included, `auto_now_add` dates
+set. Triggers fire as for an INSERT; a lost connection raises Django's `OperationalError`.
+"""
+
+from django.db import connection
+from django.db.models import ForeignKey
+
+# The fields whose Python value psycopg writes as it is (get_db_prep_save changes nothing on
+# PostgreSQL); any other field's value goes through get_db_prep_save.
+AS_IS = {
+    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField",
+    "DateTimeField", "DecimalField", "EmailField", "ForeignKey", "IntegerField", "OneToOneField",
+    "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField",
+    "SmallIntegerField", "TextField",
+}  # fmt: skip
+
+
+def insert(model, objects) -> list:
+    """Insert these unsaved objects and give them their primary keys (`bulk_create`)."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objects)
+    fields = model._meta.concrete_fields
+    _link(fields, objects)
+    _take_keys(model, objects)
+    _copy(model, fields, objects)
+    return objects
+
+
+def _link(fields, objects) -> None:
+    """Each foreign key set from the object it points at, saved before (as `bulk_create`)."""
+    for field in fields:
+        if not isinstance(field, ForeignKey):
+            continue
+        for obj in objects:
+            target = field.get_cached_value(obj, default=None)
+            if target is not None and getattr(obj, field.attname) is None:
+                setattr(obj, field.attname, target.pk)  # which forgets the object: cached again
+                field.set_cached_value(obj, target)
+
+
+def _take_keys(model, objects) -> None:
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(meta.db_table), meta.pk.column, len(objects)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _copy(model, fields, objects) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = [_reader(field) for field in fields]
+    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(statement) as copy:
+        for obj in objects:
+            copy.write_row([value(obj) for value in values])
+
+
+def _reader(field):
+    """The function giving this field's value to write for an object."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: field.pre_save(obj, add=True)
+    if field.get_internal_type() in AS_IS:
+        attname = field.attname
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
