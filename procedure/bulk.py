@@ -12,6 +12,8 @@ The objects' foreign keys may point at objects inserted before them (their ids a
 set. Triggers fire as for an INSERT; a lost connection raises Django's `OperationalError`.
 """
 
+from operator import attrgetter
+
 from django.db import connection
 from django.db.models import ForeignKey
 
@@ -67,18 +69,21 @@ def _take_keys(model, objects) -> None:
 def _copy(model, fields, objects) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    values = [_reader(field) for field in fields]
     statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    plain = attrgetter(*(field.attname for field in fields))  # every value at once, in C
+    prepared = [(index, _preparer(field)) for index, field in enumerate(fields) if _preparer(field)]
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(statement) as copy:
         for obj in objects:
-            copy.write_row([value(obj) for value in values])
+            row = list(plain(obj))
+            for index, prepare in prepared:
+                row[index] = prepare(obj, row[index])
+            copy.write_row(row)
 
 
-def _reader(field):
-    """The function giving this field's value to write for an object."""
+def _preparer(field):
+    """None when psycopg writes the field's value as it is, else the function preparing it."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.pre_save(obj, add=True)
+        return lambda obj, value: field.pre_save(obj, add=True)
     if field.get_internal_type() in AS_IS:
-        attname = field.attname
-        return lambda obj: getattr(obj, attname)
-    return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
+        return None
+    return lambda obj, value: field.get_db_prep_save(value, connection)

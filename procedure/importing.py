@@ -14,10 +14,12 @@ save_anomaly_tasks); the stored summaries refreshed in one UPDATE (services.refr
 A dry run does the same, reports the same anomalies, and rolls back.
 """
 
+import contextlib
 import csv
 import datetime
 import io
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -50,6 +52,7 @@ COLUMNS = REQUIRED + FOR_NEW_PROCEDURE + (
     "adultes", "enfants", "numero_allocataire",
 )  # fmt: skip
 XLSX_MAGIC = b"PK\x03\x04"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The amounts' columns hold up to 9 digits, cents included (households.Lease.rent).
 MAX_AMOUNT = Decimal("10000000")
 
@@ -175,6 +178,9 @@ def parse_date(value):
     if isinstance(value, datetime.date):
         return value
     text = _text(value)
+    if ISO_DATE.fullmatch(text):  # the usual form, read without strptime (a tenth of the check)
+        with contextlib.suppress(ValueError):  # 2026-02-30: refused below, with the same message
+            return datetime.date.fromisoformat(text)
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
@@ -269,9 +275,9 @@ def import_acts(
     if departements is None and getattr(user, "acting", None) is not None:
         departements = acting_departements(user)
     with transaction.atomic():
-        groups, events = _check(rows, columns, report, communes, departements)
+        groups = _check(rows, columns, report, communes, departements)
         if not report.errors:
-            _write(groups, events, report, user, communes)
+            _write(groups, report, user, communes)
         if dry_run or report.errors:
             transaction.set_rollback(True)
     if report.errors:
@@ -345,10 +351,25 @@ def _check_details(row, report, communes):
         )
 
 
+@dataclass
+class KnownProcedure:
+    """A procedure of the file already in Prévex: locked, its acts (kind, date) read; the procedure
+    itself, with its lease, household, landlord and acts, only when the file brings it acts."""
+
+    pk: int
+    departement_code: str
+    acts: set
+    procedure: Procedure | None = None
+    events: list = field(default_factory=list)
+
+    def brings_acts(self, group) -> bool:
+        return any((row.values["acte"], row.values["date_acte"]) not in self.acts for row in group)
+
+
 def _check(rows, columns, report, communes, departements=None):
     """Every row checked; the known procedures locked in one statement, their acts read in another,
     so that nothing recorded meanwhile escapes the order check. Returns the groups
-    [(reference, procedure or None, rows)] and the acts of the known procedures by their id."""
+    [(reference, KnownProcedure or None, rows)]."""
     for row in rows:
         _parse_row(row, report, communes)
     faulty = {error.line for error in report.errors}
@@ -356,42 +377,56 @@ def _check(rows, columns, report, communes, departements=None):
     for row in rows:
         if "reference" in row.values and "date_acte" in row.values and "acte" in row.values:
             groups.setdefault(row.values["reference"], []).append(row)
-    existing = _lock_known(list(groups))
-    events = _events_of(existing.values())
+    known = _lock_known(list(groups))
+    _load([case for reference, case in known.items() if case.brings_acts(groups[reference])])
+    today = timezone.localdate()
     for reference, group in groups.items():
         group.sort(key=lambda row: (row.values["date_acte"], rules.stage_rank(row.values["acte"])))
-        procedure = existing.get(reference)
-        if procedure is None:
+        case = known.get(reference)
+        if case is None:
             _check_new_procedure(reference, group, report)
         if departements is not None:
-            _check_departement(procedure, group, report, communes, departements)
-        _check_order(events.get(getattr(procedure, "pk", None), []), group, report, faulty)
-    return [(reference, existing.get(reference), group) for reference, group in groups.items()], events
+            _check_departement(case, group, report, communes, departements)
+        _check_order(case, group, report, faulty, today)
+    return [(reference, known.get(reference), group) for reference, group in groups.items()]
 
 
 def _lock_known(references) -> dict:
-    """The file's known procedures by reference, locked, alone: their lease, household and
-    landlord are read only for those that get acts (_with_details). A join here made PostgreSQL
-    scan the three tables whole at 500,000 procedures (bench/importing.py)."""
-    procedures = Procedure.objects.select_for_update().filter(reference__in=references).order_by()
-    return {procedure.reference: procedure for procedure in procedures}
+    """The file's known procedures by reference (KnownProcedure), locked in one statement, their
+    acts read in another, as bare values: importing a file again reads nothing more."""
+    locked = Procedure.objects.select_for_update().filter(reference__in=references).order_by()
+    known = {
+        reference: KnownProcedure(pk, departement_code, set())
+        for pk, reference, departement_code in locked.values_list("pk", "reference", "departement_code")
+    }
+    by_pk = {case.pk: case for case in known.values()}
+    acts = ProcedureEvent.objects.filter(procedure__in=list(by_pk)).order_by()
+    for pk, kind, date in acts.values_list("procedure_id", "kind", "date"):
+        by_pk[pk].acts.add((kind, date))
+    return known
 
 
-def _events_of(procedures) -> dict:
-    """Their acts by procedure id, in one query (prefetch_related built a queryset per procedure)."""
-    procedures = {procedure.pk: procedure for procedure in procedures}
-    events = {pk: [] for pk in procedures}
-    for event in ProcedureEvent.objects.filter(procedure__in=list(procedures)):
-        ProcedureEvent.procedure.field.set_cached_value(event, procedures[event.procedure_id])
-        events[event.procedure_id].append(event)
-    return events
+def _load(cases) -> None:
+    """The procedures the file brings acts, with what the rules read: their lease, household,
+    landlord (one query by primary keys each: a join made PostgreSQL scan the three tables whole at
+    500,000 procedures) and their acts (one query: prefetch_related built a queryset per procedure)."""
+    if not cases:
+        return
+    by_pk = {case.pk: case for case in cases}
+    for procedure in Procedure.objects.filter(pk__in=list(by_pk)).order_by():
+        by_pk[procedure.pk].procedure = procedure
+    prefetch_related_objects([case.procedure for case in cases], "lease", "household", "landlord")
+    for event in ProcedureEvent.objects.filter(procedure__in=list(by_pk)):
+        case = by_pk[event.procedure_id]
+        ProcedureEvent.procedure.field.set_cached_value(event, case.procedure)
+        case.events.append(event)
 
 
-def _check_departement(procedure, group, report, communes, departements):
+def _check_departement(known, group, report, communes, departements):
     """A sender writes only in its départements (issue 16): a known case held by another
     département, or a new one whose commune lies outside them, is refused without saying more."""
-    if procedure is not None:
-        if procedure.departement_code not in departements:
+    if known is not None:
+        if known.departement_code not in departements:
             report.errors.append(
                 ImportError(group[0].line, "reference", "procédure d'un autre département que le vôtre")
             )
@@ -415,12 +450,12 @@ def _check_new_procedure(reference, group, report):
             )
 
 
-def _check_order(recorded, group, report, faulty):
+def _check_order(known, group, report, faulty, today):
     """The acts in the legal order (services.check_order) and with the form's details
     (services.check_fields), a refusal reported under the file's column with the form's message;
-    `recorded`: the procedure's acts already recorded."""
-    events = list(recorded)
-    today = timezone.localdate()
+    the acts already recorded (`known`) skipped."""
+    seen = set(known.acts) if known else set()
+    events = list(known.events) if known else []
     for row in group:
         kind, date = row.values["acte"], row.values["date_acte"]
         if date > today:
@@ -428,17 +463,22 @@ def _check_order(recorded, group, report, faulty):
                 ImportError(row.line, "date_acte", f"la date du {services.fr_date(date)} est dans le futur")
             )
             continue
-        if any(event.kind == kind and event.date == date for event in events):
+        if (kind, date) in seen:
             continue
         try:
             services.check_order(kind, date, events)
             if row.line not in faulty:  # a missing or bad cell is already reported, once
-                services.check_fields(kind, date, _details(row.values))
+                services.check_fields(kind, date, _details(row.values), today=today)
         except services.EventRefused as refusal:
             column = COLUMN_OF_FIELD.get(refusal.field, "date_acte")
             report.errors.append(ImportError(row.line, column, refusal.messages[0]))
             continue
-        events.append(ProcedureEvent(kind=kind, date=date))
+        seen.add((kind, date))
+        events.append(Act(kind, date))
+
+
+# An act of the file as check_order reads it.
+Act = namedtuple("Act", "kind date")
 
 
 # The form's fields as the file's columns, so that a refusal names the column (same message).
@@ -462,36 +502,32 @@ def _details(values) -> dict:
     }
 
 
-def _write(groups, events, report, user, communes):
+def _write(groups, report, user, communes):
     """The file's new cases, then its acts, their tasks, anomalies and history, set by set."""
-    known = {procedure.pk: procedure for _, procedure, _ in groups if procedure is not None}
-    cases, holders = _new_cases(
-        [(ref, group) for ref, procedure, group in groups if procedure is None], communes
-    )
-    procedures = {procedure.reference: procedure for procedure in [*known.values(), *cases]}
+    touched = {case.pk: case.procedure for _, case, _ in groups if case is not None and case.procedure}
+    cases, holders = _new_cases([(ref, group) for ref, case, group in groups if case is None], communes)
+    procedures = {procedure.reference: procedure for procedure in [*touched.values(), *cases]}
     report.created_procedures = len(cases)
-    recorded = _new_events(groups, procedures, events, report, user)
+    recorded = _new_events(groups, procedures, report, user)
     if not recorded:  # every act already known: nothing else to write
         return
-    touched = _with_details(known, recorded)
     debts = _apply_debts(recorded)
     _save_cases(cases, holders, recorded)
     bulk.insert(ChangeLog, _history(cases, debts, user))
     bulk.insert(ProcedureEvent, [event for _, event in recorded])
     open_tasks = _follow_events([event for _, event in recorded], touched, user)
-    _sync_anomalies(groups, procedures, events, recorded, open_tasks, report, user)
+    _sync_anomalies(groups, procedures, recorded, open_tasks, report, user)
     services.bulk_set(
         Procedure, {p.pk: p for p, *_ in debts if p.pk in touched}.values(), ["debt", "version"]
     )
     services.refresh_summaries(list(touched))
 
 
-def _new_events(groups, procedures, events, report, user) -> list:
+def _new_events(groups, procedures, report, user) -> list:
     """(row, unsaved ProcedureEvent) of the acts not yet recorded, in each case's order."""
     recorded = []
-    for reference, _, group in groups:
-        procedure = procedures[reference]
-        seen = {(event.kind, event.date) for event in events.get(procedure.pk, ())}
+    for reference, known, group in groups:
+        procedure, seen = procedures.get(reference), set(known.acts) if known else set()
         for row in group:
             values = row.values
             kind, date = values["acte"], values["date_acte"]
@@ -515,16 +551,6 @@ def _new_events(groups, procedures, events, report, user) -> list:
             recorded.append((row, event))
             report.recorded_acts += 1
     return recorded
-
-
-def _with_details(known, recorded) -> dict:
-    """The known procedures that get acts, by id, with the lease, household and landlord the rules
-    read (one query by primary keys each)."""
-    touched = {
-        event.procedure_id: known[event.procedure_id] for _, event in recorded if event.procedure_id in known
-    }
-    prefetch_related_objects(list(touched.values()), "lease", "household", "landlord")
-    return touched
 
 
 def _follow_events(events, touched, user) -> dict:
@@ -555,7 +581,7 @@ def _one_per_action(tasks) -> list:
     ignore_conflicts: the acts are new, so no stored task can collide)."""
     unique = {}
     for task in tasks:
-        unique.setdefault((id(task.event), task.kind), task)
+        unique.setdefault((task.event_id, task.kind), task)
     return list(unique.values())
 
 
@@ -574,7 +600,7 @@ def _supersede(event, tasks, new_actions, user, now) -> list:
     return set_aside
 
 
-def _sync_anomalies(groups, procedures, events, recorded, tasks, report, user) -> None:
+def _sync_anomalies(groups, procedures, recorded, tasks, report, user) -> None:
     """The anomalies of each case that got acts, from its acts in memory (deadlines.anomalies): the
     new ones reported, and the work queue's anomaly tasks created and set aside (services.anomaly_tasks)
     in two statements for the whole file."""
@@ -584,10 +610,10 @@ def _sync_anomalies(groups, procedures, events, recorded, tasks, report, user) -
     truce_rows = list(WinterTruce.objects.all())
     new, gone = [], []
     for reference, known, _ in groups:
-        procedure = procedures[reference]
-        if procedure.pk not in added:
+        procedure = procedures.get(reference)
+        if procedure is None or procedure.pk not in added:
             continue
-        old_events = list(events[procedure.pk]) if known is not None else []
+        old_events = list(known.events) if known is not None else []
         had = {
             str(anomaly)
             for anomaly in deadlines.anomalies(procedure, events=old_events, truce_rows=truce_rows)
@@ -697,6 +723,12 @@ class LandlordMatcher:
 
     def __init__(self, names):
         self.social = list(Organisation.objects.filter(kind=Organisation.Kind.SOCIAL_LANDLORD))
+        self.by_siren, self.by_name = {}, {}  # the first organisation of each, as a search in order
+        for org in self.social:
+            if org.siren:
+                self.by_siren.setdefault(org.siren, org)
+            for key in (services.normalise(org.name), services.normalise(org.code)):
+                self.by_name.setdefault(key, org)
         self.of_organisation = {
             landlord.organisation_id: landlord
             for landlord in Landlord.objects.filter(organisation__in=self.social)
@@ -710,14 +742,7 @@ class LandlordMatcher:
 
     def match(self, name, siren=None) -> Landlord:
         wanted = services.normalise(name)
-        organisation = next((org for org in self.social if siren and org.siren == siren), None) or next(
-            (
-                org
-                for org in self.social
-                if wanted in (services.normalise(org.name), services.normalise(org.code))
-            ),
-            None,
-        )
+        organisation = (siren and self.by_siren.get(siren)) or self.by_name.get(wanted)
         if organisation is not None:
             if organisation.pk not in self.of_organisation:
                 self.of_organisation[organisation.pk] = self._new(

@@ -145,10 +145,11 @@ def _valid_kind(kind) -> str:
     return str(kind)
 
 
-def check_fields(kind, date, details) -> None:
+def check_fields(kind, date, details, *, today=None) -> None:
+    """The act's details as the law asks them; `today` given by the import (read once a file)."""
     if date is None:
         raise EventRefused("Indiquez la date de l'acte.")
-    if date > timezone.localdate():
+    if date > (today or timezone.localdate()):
         raise EventRefused(
             f"La date du {fr_date(date)} est dans le futur : un acte est enregistré une fois signifié."
         )
@@ -227,12 +228,13 @@ def _action_rules(procedure, event) -> list:
 
 
 def tasks_for(*, procedure, event) -> list[Task]:
-    """The Charte's actions for this act and sector, as unsaved tasks with their due dates."""
+    """The Charte's actions for this act and sector, as unsaved tasks with their due dates (the act
+    saved: the tasks name both by their ids, cheaper than by the objects for the import's many)."""
     stage_rules = _action_rules(procedure, event)
     return [
         Task(
-            procedure=procedure,
-            event=event,
+            procedure_id=procedure.pk,
+            event_id=event.pk,
             kind=rule.action.value,
             title=rule.action.label,
             legal_reference=rule.reference,
