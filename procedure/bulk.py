@@ -12,6 +12,7 @@ The objects' foreign keys may point at objects inserted before them (their ids a
 set. Triggers fire as for an INSERT; a lost connection raises Django's `OperationalError`.
 """
 
+from functools import cache
 from operator import attrgetter
 
 from django.db import connection
@@ -25,6 +26,34 @@ AS_IS = {
     "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField",
     "SmallIntegerField", "TextField",
 }  # fmt: skip
+
+
+def new(model, /, **values):
+    """`model(**values)`, unsaved, built by position as Django builds a row it reads (no descriptor
+    call per foreign key, no keyword search per field): three times cheaper, for the import's tens
+    of thousands of tasks and acts. A foreign key is given by its id (`procedure_id=`) or by its
+    object (`procedure=`, kept in the object's cache); the fields not given take their default."""
+    relations = _relations(model)
+    objects = {name: values.pop(name) for name in relations if name in values}
+    for name, target in objects.items():
+        values[relations[name].attname] = None if target is None else target.pk
+    if unknown := values.keys() - {field.attname for field in _fields(model)}:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    instance = model(*[values[f.attname] if f.attname in values else f.get_default() for f in _fields(model)])
+    for name, target in objects.items():
+        if target is not None:
+            relations[name].set_cached_value(instance, target)
+    return instance
+
+
+@cache
+def _fields(model):
+    return model._meta.concrete_fields
+
+
+@cache
+def _relations(model) -> dict:
+    return {field.name: field for field in _fields(model) if isinstance(field, ForeignKey)}
 
 
 def insert(model, objects) -> list:

@@ -539,7 +539,8 @@ def _new_events(groups, procedures, report, user) -> list:
                 report.known_acts += 1
                 continue
             seen.add((kind, date))
-            event = ProcedureEvent(
+            event = bulk.new(
+                ProcedureEvent,
                 procedure=procedure,
                 kind=kind,
                 date=date,
@@ -581,7 +582,7 @@ def _one_per_action(tasks) -> list:
     ignore_conflicts: the acts are new, so no stored task can collide)."""
     unique = {}
     for task in tasks:
-        unique.setdefault((task.event_id, task.kind), task)
+        unique.setdefault((id(task.event), task.kind), task)
     return list(unique.values())
 
 
@@ -669,15 +670,21 @@ def _new_case(reference, group, communes, landlords) -> tuple[Procedure, Person]
     """One new case, unsaved, its household's search texts written from its holder and lease."""
     get = lambda name: _first(group, name)  # noqa: E731
     counts = {"adults": get("adultes"), "children": get("enfants")}
-    household = Household(
+    household = bulk.new(
+        Household,
         label=f"{get('prenom') or ''} {get('nom')}".strip(),
         benefit_claim_number=get("numero_allocataire") or "",
         **{name: count for name, count in counts.items() if count is not None},
     )
-    holder = Person(
-        household=household, role=Person.Role.HOLDER, last_name=get("nom"), first_name=get("prenom") or ""
+    holder = bulk.new(
+        Person,
+        household=household,
+        role=Person.Role.HOLDER,
+        last_name=get("nom"),
+        first_name=get("prenom") or "",
     )
-    lease = Lease(
+    lease = bulk.new(
+        Lease,
         household=household,
         landlord=landlords.match(get("bailleur"), get("bailleur_siren")),
         address=get("adresse"),
@@ -690,7 +697,8 @@ def _new_case(reference, group, communes, landlords) -> tuple[Procedure, Person]
     )
     household.search_text = services.names_text(household, [holder])
     household.address_text = services.addresses_text([lease])
-    return Procedure(
+    return bulk.new(
+        Procedure,
         reference=reference,
         household=household,
         lease=lease,
