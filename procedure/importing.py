@@ -3,15 +3,19 @@
 The file is read and checked whole first: every error of every row is reported at once,
 "ligne L, colonne C : message" (the header is line 1). Then, in one transaction and only if nothing
 is wrong, it is written set by set, a fixed number of queries whatever its size: the communes and
-landlords read once, the known procedures locked in one statement with their acts (acts already
-recorded are skipped: importing twice changes nothing), then households, leases, procedures, acts,
-tasks and history created in bulk. What services.record_event does after each act is done here in
-memory, act after act, then written set by set: the Charte's tasks (services.tasks_for, CCH R.824's
-report only with housing benefit), the open tasks they make pointless set aside with the act that
-supersedes them (as services.supersede_tasks), and the anomalies of each case (deadlines.anomalies
-on its acts in memory) reported and kept as work-queue tasks (services.anomaly_tasks,
-save_anomaly_tasks); the stored summaries refreshed in one UPDATE (services.refresh_summaries).
-A dry run does the same, reports the same anomalies, and rolls back.
+landlords read once, the known procedures locked in one statement and their acts' kinds and dates
+read in another (acts already recorded are skipped before any write: importing twice changes
+nothing and reads nothing more), the procedures the file brings acts to loaded with their lease,
+household, landlord and acts; then households, holders, leases, procedures, acts, tasks and history
+inserted by procedure.bulk (keys from the sequences, one COPY a table on PostgreSQL), each new row
+complete in its INSERT (search texts, debt, stored summary: services.summary_of on its acts in
+memory). What services.record_event does after each act is done here in memory, act after act,
+then written set by set: the Charte's tasks (services.tasks_for, CCH R.824's report only with
+housing benefit), the open tasks they make pointless set aside with the act that supersedes them
+(as services.supersede_tasks), and the anomalies of each case (deadlines.anomalies on its acts in
+memory) reported and kept as work-queue tasks (services.anomaly_tasks, save_anomaly_tasks); the
+known procedures' debts and summaries updated in one statement each (services.bulk_set,
+services.refresh_summaries). A dry run does the same, reports the same anomalies, and rolls back.
 """
 
 import contextlib
