@@ -565,9 +565,10 @@ def _follow_events(events, touched, user) -> dict:
     the report task). Returns each procedure's tasks (open, or closed here), for the anomaly tasks;
     only the known procedures (`touched`) have tasks already."""
     procedures = {event.procedure_id: event.procedure for event in events}
-    tasks = {pk: [] for pk in procedures}
+    tasks, stored_ids = {pk: [] for pk in procedures}, set()
     for task in Task.objects.filter(procedure__in=list(touched), status=Task.Status.OPEN):
         tasks[task.procedure_id].append(task)
+        stored_ids.add(task.pk)
     created, closed, now = [], [], timezone.now()
     for event in events:
         procedure = procedures[event.procedure_id]
@@ -576,7 +577,7 @@ def _follow_events(events, touched, user) -> dict:
         tasks[procedure.pk].extend(new)
         created.extend(new)
     bulk.insert(Task, _one_per_action(created))
-    stored = [task for task in closed if task.pk is not None and task.procedure_id in touched]
+    stored = [task for task in closed if task.pk in stored_ids]  # the new ones were inserted closed
     services.bulk_set(Task, stored, ["status", "closed_at", "closed_by", "set_aside_reason", "superseded_by"])
     return tasks
 
