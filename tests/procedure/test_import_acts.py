@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from directory.models import Organisation
 from households.models import HousingSector, Landlord
+from procedure import services
 from procedure.models import Procedure, ProcedureEvent, Stage, Task
 from procedure.services import import_acts
 from tests.factories import OrganisationFactory
@@ -249,3 +250,22 @@ def test_importing_100_known_acts_again_sends_as_many_queries_as_10(dijon, orvit
 
     assert report.summary == "0 procédures créées, 0 actes enregistrés, 100 actes déjà connus"
     assert statements(hundred) == statements(ten)
+
+
+def test_new_cases_are_written_once_with_their_summary_and_a_known_file_reads_no_details(dijon, orvitis):
+    """Issue 11: each new row is written by its INSERT alone (search texts, debt and summary
+    computed before it), and a file whose acts are all known reads only the procedures and their
+    acts, never their households, leases or landlords."""
+    with CaptureQueriesContext(connection) as first:
+        assert import_acts(_file_of(10), filename="actes.csv").ok
+    with CaptureQueriesContext(connection) as again:
+        report = import_acts(_file_of(10), filename="actes.csv")
+
+    assert not [query["sql"] for query in first.captured_queries if query["sql"].startswith("UPDATE")]
+    assert services.check_summaries() == (5, [])
+    procedure = Procedure.objects.select_related("household").get(reference="N-1")
+    assert (procedure.current_stage, procedure.debt, procedure.version) == ("assignation", 1001, 2)
+    assert procedure.household.search_text == "prenom nom1\nnom1 prenom"
+    assert procedure.household.address_text == "1 rue monge 21000 dijon"
+    assert report.summary == "0 procédures créées, 0 actes enregistrés, 10 actes déjà connus"
+    assert not [query["sql"] for query in again.captured_queries if '"households_' in query["sql"]]
