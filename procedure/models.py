@@ -328,7 +328,7 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             # The work queue walks the open tasks in its order (due date, case): all of them on the
-            # index above (status, due date), those of one action on this one (docs/decisions/015).
+            # index above (status, due date), those of one action on this one (docs/decisions/016).
             models.Index(
                 fields=["kind", "due_date", "procedure"],
                 condition=models.Q(status="a_faire"),
