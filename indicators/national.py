@@ -4,8 +4,9 @@ objective per département (issue 16, item 4).
 Aggregated figures only: no case, no name, and every count under 5 is shown "< 5" (statistical
 secrecy), the country's totals included. The indicators are those of `definitions.py` counted from
 their sources (`sources.py`) as the département dashboard counts them (`counting.py`), grouped by the
-département of the lease's commune in one query per source. A supplied indicator is entered by each
-département's referent and is not aggregated here.
+département holding each case (`Procedure.departement_code`: the lease's commune's at creation, the
+new one after an accepted transfer, procedure/transfers.py), in one query per source. A supplied
+indicator is entered by each département's referent and is not aggregated here.
 """
 
 from collections import defaultdict
@@ -48,7 +49,7 @@ def counts(years) -> dict:
                 **{f"{date}__year__gte": years[0], f"{date}__year__lte": years[-1]},
             )
             .annotate(
-                departement=F(f"{source.procedure_field}__lease__commune__departement_code"),
+                departement=F(f"{source.procedure_field}__departement_code"),
                 period=ExtractYear(date),
             )
             .values("departement", "period", *source.condition_fields)
@@ -60,10 +61,12 @@ def counts(years) -> dict:
     return result
 
 
-def departements() -> list[tuple[str, str]]:
-    """The départements set up in this install (their communes are loaded), by code."""
+def departements(table=None) -> list[tuple[str, str]]:
+    """The départements set up in this install (their communes are loaded), and those holding a case
+    counted in `table`, by code: a country's total is the sum of its rows."""
     names = departement_names()
-    codes = Commune.objects.order_by().values_list("departement_code", flat=True).distinct()
+    codes = set(Commune.objects.order_by().values_list("departement_code", flat=True).distinct())
+    codes |= {key[1] for key in table or () if key[1]}
     return sorted(((code, names.get(code, code)) for code in codes), key=lambda place: _order(place[0]))
 
 
@@ -93,7 +96,7 @@ def build(year: int, indicator_code: str, table: dict | None = None) -> View:
     objective = CharterObjective.current()
     years = list(range(year - COMPARED_YEARS, year + 1))
     table = counts(years_of(year, objective)) if table is None else table
-    places = departements()
+    places = departements(table)
     rows = [(code, name, [shown(table[indicator_code, code, y]) for y in years]) for code, name in places]
     country = [shown(sum(table[indicator_code, code, y] for code, _ in places)) for y in years]
     return View(
@@ -124,7 +127,7 @@ def _objective_rows(table, places, objective, year):
 def export_rows(years) -> list[list]:
     """One row per counted indicator, département (then the country, "FR") and year."""
     table = counts(years)
-    places = [code for code, _ in departements()]
+    places = [code for code, _ in departements(table)]
     rows = []
     for indicator in counted_indicators():
         for year in sorted(set(years)):
