@@ -37,27 +37,17 @@ def shown(count: int) -> int | str:
 
 
 def counts(years) -> dict:
-    """{(indicator code, département code, year): count} for the counted indicators."""
+    """{(indicator code, département code, year): count} for the counted indicators, in one query
+    per source and kind of count (counting.tally, counting.distinct_households)."""
     years = sorted(set(years))
     result = defaultdict(int)
     for source, indicators in counting._by_source():
         date = source.date_field
-        rows = (
-            source.rows()
-            .filter(
-                counting._any_of(indicators),
-                **{f"{date}__year__gte": years[0], f"{date}__year__lte": years[-1]},
-            )
-            .annotate(
-                departement=F(f"{source.procedure_field}__departement_code"),
-                period=ExtractYear(date),
-            )
-            .values("departement", "period", *source.condition_fields)
-            .annotate(**{i.code: counting._count(i, source) for i in indicators})
-        )
-        for row in rows:
-            for indicator in indicators:
-                result[indicator.code, row["departement"], row["period"]] += row[indicator.code]
+        rows = counting.in_years(source.rows().filter(counting._any_of(indicators)), date, years)
+        rows = rows.annotate(departement=F(f"{source.procedure_field}__departement_code"))
+        grouped = counting.distinct_households if indicators[0].households else counting.tally
+        for key, count in grouped(rows, source, indicators, ExtractYear(date), "departement").items():
+            result[key] += count
     return result
 
 
