@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, DateTimeField, F, Q
+from django.db.models import Count, DateTimeField, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from directory.models import Commune
@@ -95,16 +95,34 @@ def tally(rows, source, indicators, period, *keys):
     each group is given to every indicator whose condition it meets. Grouped in the order of the
     events' (kind, date, police_decision) index, PostgreSQL aggregates them as it reads the index."""
     fields = _fields(indicators)
-    first = [f for f in fields if f == "kind"]
-    rows = rows.annotate(period=period).values(
-        *keys, *first, "period", *[f for f in fields if f not in first]
-    )
-    rows = rows.annotate(rows=Count("*"))
+    if isinstance(period, str):  # a date column: grouped in the order given, kind first
+        first = [f for f in fields if f == "kind"]
+        rows = rows.values(*keys, *first, period, *[f for f in fields if f not in first])
+    else:
+        rows = rows.annotate(period=period).values(*keys, "period", *fields)
+        period = "period"
     totals = defaultdict(int)
-    for row in rows:
+    for row in rows.annotate(rows=Count("*")):
         for indicator in indicators:
             if matches(indicator, row):
-                totals[(indicator.code, *(row[k] for k in keys), row["period"])] += row["rows"]
+                totals[(indicator.code, *(row[k] for k in keys), row[period])] += row["rows"]
+    return totals
+
+
+def per_year(rows, source, indicators, years, *keys):
+    """{(code, *keys, year): count} of plain counts, one COUNT a year on a range of the date (a
+    datetime's year in Europe/Paris), grouped by `keys` and the conditions' columns only: few groups,
+    hashed in memory, and no function of the column computed on each row."""
+    date = source.date_field
+    counts = {f"y{year}": Count("pk", filter=Q(**{f"{date}__year": year})) for year in years}
+    columns = [*keys, *_fields(indicators)]
+    grouped = rows.values(*columns).annotate(**counts) if columns else [rows.aggregate(**counts)]
+    totals = defaultdict(int)
+    for row in grouped:
+        for indicator in indicators:
+            if matches(indicator, row):
+                for year in years:
+                    totals[(indicator.code, *(row[k] for k in keys), year)] += row[f"y{year}"]
     return totals
 
 
@@ -122,21 +140,18 @@ def distinct_households(rows, source, indicators, period, *keys):
     return totals
 
 
-def by_day_or_month(source):
-    """What plain counts are grouped by: a date as it is (read in the index's order, no function of
-    the column), a datetime's month in Europe/Paris."""
-    date = source.date_field
-    field = source.model()._meta.get_field(date)
-    return TruncMonth(date) if isinstance(field, DateTimeField) else F(date)
+def is_datetime(source):
+    return isinstance(source.model()._meta.get_field(source.date_field), DateTimeField)
 
 
 @dataclass
 class Counts:
-    """A year range's counted figures: per year for every indicator, per month for plain counts."""
+    """A year range's counted figures: per year for every indicator, per month for the acts' plain
+    counts (the dashboard's monthly series)."""
 
     years: list
     yearly: dict  # {(code, year): count}
-    monthly: dict  # {(code, year, month): count}, plain counts only
+    monthly: dict  # {(code, year, month): count}, plain counts of dated rows only
 
     def months(self, code, year):
         return [self.monthly.get((code, year, month), 0) for month in range(1, 13)]
@@ -144,7 +159,8 @@ class Counts:
 
 def count(years, scope=DEPARTEMENT, codes=None):
     """The counted indicators (or those of `codes`) over `years`, one query per source and kind of
-    count: plain counts grouped by month (the years are their sums), household counts by year."""
+    count: acts (dates) grouped by day in the order of their index (the months and years are sums),
+    datetimes counted a year at a time, household counts by year."""
     years = sorted(set(years))
     codes_counted = [i.code for i in counted_indicators() if codes is None or i.code in codes]
     yearly = {(code, year): 0 for code in codes_counted for year in years}
@@ -153,14 +169,19 @@ def count(years, scope=DEPARTEMENT, codes=None):
         date = source.date_field
         rows = in_years(scoped(source.rows(), source, scope).filter(_any_of(indicators)), date, years)
         if indicators[0].households:
-            for (code, year), n in distinct_households(rows, source, indicators, ExtractYear(date)).items():
-                if year in years:
-                    yearly[code, year] = n
-            continue
-        for (code, day), n in tally(rows, source, indicators, by_day_or_month(source)).items():
-            if day.year in years:
+            grouped = distinct_households(rows, source, indicators, ExtractYear(date))
+        elif is_datetime(source):
+            grouped = per_year(rows, source, indicators, years)
+        else:
+            for (code, day), n in tally(rows, source, indicators, date).items():
                 monthly[code, day.year, day.month] += n
-                yearly[code, day.year] += n
+            continue
+        for (code, year), n in grouped.items():
+            if year in years:
+                yearly[code, year] = n
+    for (code, year, _), n in monthly.items():
+        if year in years:
+            yearly[code, year] += n
     return Counts(years, yearly, dict(monthly))
 
 
@@ -173,15 +194,16 @@ def counts_by_year(years, scope=DEPARTEMENT, codes=None):
 def counts_by_month(year, scope=DEPARTEMENT, codes=None):
     """{code: [count for January … December]} for the counted indicators of one year (months
     in Europe/Paris for datetimes); a household counts once a month."""
-    counted = count([year], scope, codes)
-    result = {code: counted.months(code, year) for code, _ in counted.yearly}
+    result = {i.code: [0] * 12 for i in counted_indicators() if codes is None or i.code in codes}
     for source, indicators in _by_source(codes):
-        if not indicators[0].households:
-            continue
         date = source.date_field
         rows = in_years(scoped(source.rows(), source, scope).filter(_any_of(indicators)), date, [year])
-        for (code, month), n in distinct_households(rows, source, indicators, TruncMonth(date)).items():
-            result[code][month.month - 1] = n
+        if indicators[0].households:
+            grouped = distinct_households(rows, source, indicators, TruncMonth(date))
+        else:
+            grouped = tally(rows, source, indicators, TruncMonth(date) if is_datetime(source) else date)
+        for (code, day), n in grouped.items():
+            result[code][day.month - 1] += n
     return result
 
 

@@ -84,8 +84,8 @@ def _evictions_counted(counted, years, scope):
 
 def _monthly(counted, year):
     """The monthly series of the acts (plain counts, MONTHLY) of the year shown."""
-    series = {code: counted.months(code, year) for code, y in counted.yearly if y == year}
-    codes = [code for code in d.MONTHLY if code in series]
+    codes = [code for code in d.MONTHLY if (code, year) in counted.yearly]
+    series = {code: counted.months(code, year) for code in codes}
     lines = [
         charts.Series(_short(code), series[code], charts.PALETTE[i % len(charts.PALETTE)])
         for i, code in enumerate(codes)

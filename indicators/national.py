@@ -38,15 +38,18 @@ def shown(count: int) -> int | str:
 
 def counts(years) -> dict:
     """{(indicator code, département code, year): count} for the counted indicators, in one query
-    per source and kind of count (counting.tally, counting.distinct_households)."""
+    per source and kind of count (counting.per_year, counting.distinct_households)."""
     years = sorted(set(years))
     result = defaultdict(int)
     for source, indicators in counting._by_source():
         date = source.date_field
         rows = counting.in_years(source.rows().filter(counting._any_of(indicators)), date, years)
         rows = rows.annotate(departement=F(f"{source.procedure_field}__departement_code"))
-        grouped = counting.distinct_households if indicators[0].households else counting.tally
-        for key, count in grouped(rows, source, indicators, ExtractYear(date), "departement").items():
+        if indicators[0].households:
+            grouped = counting.distinct_households(rows, source, indicators, ExtractYear(date), "departement")
+        else:
+            grouped = counting.per_year(rows, source, indicators, years, "departement")
+        for key, count in grouped.items():
             result[key] += count
     return result
 
