@@ -81,9 +81,10 @@ def test_the_monthly_series_and_the_years_come_from_the_same_queries():
     assert len(on_events) == 4
 
 
-def plan(sql):
+def plan(sql, *disabled):
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        for method in ("seqscan", *disabled):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
         cursor.execute(f"EXPLAIN {sql}")
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -117,15 +118,16 @@ def test_no_sequential_scan_of_the_cases_or_their_acts(build):
 
 
 @pytest.mark.usefixtures("postgresql")
-def test_the_acts_are_counted_from_the_counting_index_alone():
+def test_the_acts_are_grouped_in_the_order_of_the_counting_index():
     acts_in("21", 2)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     (plain,) = [
         q for q in queries(lambda: counting.count([YEAR])) if "COUNT(*)" in q and "procedureevent" in q
     ]
-    found = plan(plain)
-    assert "using event_kind_date_counted_idx" in found and "Sort" not in found, found
+    # With bitmaps and sorts disabled as well, PostgreSQL still sorts when no index gives the order.
+    found = plan(plain, "bitmapscan", "sort")
+    assert "Scan using event_kind_date_counted_idx" in found and "Sort" not in found, found
 
 
 def test_a_cancelled_act_is_not_counted():
