@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Q
+from django.db.models import Count, DateTimeField, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from directory.models import Commune
@@ -46,12 +46,6 @@ def scoped(queryset, source, scope):
     return queryset
 
 
-def _count(indicator, source):
-    if indicator.households:
-        return Count(source.procedure_field, filter=indicator.q(), distinct=True)
-    return Count("pk", filter=indicator.q())
-
-
 def _any_of(indicators):
     """Rows any of the indicators counts, as `kind IN (…)` where it can: lets the database use
     the (kind, date) index, or test each row once against a hashed list."""
@@ -66,57 +60,150 @@ def _any_of(indicators):
 
 
 def _by_source(codes=None):
-    """Indicators grouped by source, household counts (COUNT DISTINCT, sorted aggregation) apart
-    from plain counts (hashed aggregation): two cheap queries rather than one slow one."""
+    """Indicators grouped by source, household counts (COUNT DISTINCT per year) apart from plain
+    counts (rows per month, summed here): one query for each."""
     key = lambda i: (i.source, i.households)  # noqa: E731
     indicators = sorted([i for i in counted_indicators() if codes is None or i.code in codes], key=key)
     return [(SOURCES[name], list(group)) for (name, _), group in groupby(indicators, key=key)]
 
 
-def _count(indicator, source):
-    if indicator.households:
-        return Count(source.procedure_field, filter=indicator.q(), distinct=True)
-    return Count("pk", filter=indicator.q())
+def _fields(indicators):
+    """The columns the indicators' conditions read (`kind`, `police_decision`…), to group by."""
+    return sorted({key.split("__")[0] for i in indicators for key in (i.condition or {})})
 
 
-def _grouped(rows, source, indicators, period):
-    """Counts per period (a year or a month) and kind, summed over kinds: grouping by the kind
-    column as well lets PostgreSQL estimate few groups and aggregate by hashing, not sorting."""
-    rows = rows.annotate(period=period).values("period", *source.condition_fields)
+def matches(indicator, row):
+    """Whether a grouped row (its columns' values) is one the indicator counts: an equality or
+    an `__in` list, the only lookups definitions.py uses."""
+    for key, expected in (indicator.condition or {}).items():
+        field, _, lookup = key.partition("__")
+        if lookup not in ("", "in"):
+            raise ValueError(f"{indicator.code}: condition {key} non prise en charge")
+        if (row[field] not in expected) if lookup == "in" else (row[field] != expected):
+            return False
+    return True
+
+
+def in_years(rows, date, years):
+    """A range on the date (the (kind, date) index), never a function of the column."""
+    return rows.filter(**{f"{date}__year__gte": years[0], f"{date}__year__lte": years[-1]})
+
+
+def tally(rows, source, indicators, period, *keys):
+    """{(code, *keys, period): count} of plain (row) counts: the rows are counted once per group of
+    `keys`, period and the columns the conditions read (COUNT(*), no per-indicator filter), and
+    each group is given to every indicator whose condition it meets. Grouped in the order of the
+    events' (kind, date, police_decision) index, PostgreSQL aggregates them as it reads the index."""
+    fields = _fields(indicators)
+    if isinstance(period, str):  # a date column: grouped in the order given, kind first
+        first = [f for f in fields if f == "kind"]
+        rows = rows.values(*keys, *first, period, *[f for f in fields if f not in first])
+    else:
+        rows = rows.annotate(period=period).values(*keys, "period", *fields)
+        period = "period"
     totals = defaultdict(int)
-    for row in rows.annotate(**{i.code: _count(i, source) for i in indicators}):
+    for row in rows.annotate(rows=Count("*")):
         for indicator in indicators:
-            totals[indicator.code, row["period"]] += row[indicator.code]
+            if matches(indicator, row):
+                totals[(indicator.code, *(row[k] for k in keys), row[period])] += row["rows"]
     return totals
+
+
+def per_year(rows, source, indicators, years, *keys):
+    """{(code, *keys, year): count} of plain counts, one COUNT a year on a range of the date (a
+    datetime's year in Europe/Paris), grouped by `keys` and the conditions' columns only: few groups,
+    hashed in memory, and no function of the column computed on each row."""
+    date = source.date_field
+    counts = {f"y{year}": Count("pk", filter=Q(**{f"{date}__year": year})) for year in years}
+    columns = [*keys, *_fields(indicators)]
+    grouped = rows.values(*columns).annotate(**counts) if columns else [rows.aggregate(**counts)]
+    totals = defaultdict(int)
+    for row in grouped:
+        for indicator in indicators:
+            if matches(indicator, row):
+                for year in years:
+                    totals[(indicator.code, *(row[k] for k in keys), year)] += row[f"y{year}"]
+    return totals
+
+
+def distinct_households(rows, source, indicators, period, *keys):
+    """{(code, *keys, period): households}: a household (procedure) counts once a period."""
+    rows = rows.annotate(period=period).values(*keys, "period", *_fields(indicators))
+    counts = {
+        i.code: Count(source.procedure_field, filter=i.q() if i.condition else None, distinct=True)
+        for i in indicators
+    }
+    totals = defaultdict(int)
+    for row in rows.annotate(**counts):
+        for indicator in indicators:
+            totals[(indicator.code, *(row[k] for k in keys), row["period"])] += row[indicator.code]
+    return totals
+
+
+def is_datetime(source):
+    return isinstance(source.model()._meta.get_field(source.date_field), DateTimeField)
+
+
+@dataclass
+class Counts:
+    """A year range's counted figures: per year for every indicator, per month for the acts' plain
+    counts (the dashboard's monthly series)."""
+
+    years: list
+    yearly: dict  # {(code, year): count}
+    monthly: dict  # {(code, year, month): count}, plain counts of dated rows only
+
+    def months(self, code, year):
+        return [self.monthly.get((code, year, month), 0) for month in range(1, 13)]
+
+
+def count(years, scope=DEPARTEMENT, codes=None):
+    """The counted indicators (or those of `codes`) over `years`, one query per source and kind of
+    count: acts (dates) grouped by day in the order of their index (the months and years are sums),
+    datetimes counted a year at a time, household counts by year."""
+    years = sorted(set(years))
+    codes_counted = [i.code for i in counted_indicators() if codes is None or i.code in codes]
+    yearly = {(code, year): 0 for code in codes_counted for year in years}
+    monthly = defaultdict(int)
+    for source, indicators in _by_source(codes):
+        date = source.date_field
+        rows = in_years(scoped(source.rows(), source, scope).filter(_any_of(indicators)), date, years)
+        if indicators[0].households:
+            grouped = distinct_households(rows, source, indicators, ExtractYear(date))
+        elif is_datetime(source):
+            grouped = per_year(rows, source, indicators, years)
+        else:
+            for (code, day), n in tally(rows, source, indicators, date).items():
+                monthly[code, day.year, day.month] += n
+            continue
+        for (code, year), n in grouped.items():
+            if year in years:
+                yearly[code, year] = n
+    for (code, year, _), n in monthly.items():
+        if year in years:
+            yearly[code, year] += n
+    return Counts(years, yearly, dict(monthly))
 
 
 def counts_by_year(years, scope=DEPARTEMENT, codes=None):
     """{(code, year): count} for the counted indicators (or those of `codes`), every year given
     (0 when nothing)."""
-    years = sorted(set(years))
-    result = {
-        (i.code, year): 0 for i in counted_indicators() if codes is None or i.code in codes for year in years
-    }
+    return count(years, scope, codes).yearly
+
+
+def counts_by_month(year, scope=DEPARTEMENT, codes=None):
+    """{code: [count for January … December]} for the counted indicators of one year (months
+    in Europe/Paris for datetimes); a household counts once a month."""
+    result = {i.code: [0] * 12 for i in counted_indicators() if codes is None or i.code in codes}
     for source, indicators in _by_source(codes):
         date = source.date_field
-        rows = scoped(source.rows(), source, scope).filter(
-            _any_of(indicators), **{f"{date}__year__gte": years[0], f"{date}__year__lte": years[-1]}
-        )
-        for (code, year), count in _grouped(rows, source, indicators, ExtractYear(date)).items():
-            if year in years:
-                result[code, year] = count
-    return result
-
-
-def counts_by_month(year, scope=DEPARTEMENT):
-    """{code: [count for January … December]} for the counted indicators of one year (months
-    in Europe/Paris for datetimes)."""
-    result = {indicator.code: [0] * 12 for indicator in counted_indicators()}
-    for source, indicators in _by_source():
-        date = source.date_field
-        rows = scoped(source.rows(), source, scope).filter(_any_of(indicators), **{f"{date}__year": year})
-        for (code, month), count in _grouped(rows, source, indicators, TruncMonth(date)).items():
-            result[code][month.month - 1] = count
+        rows = in_years(scoped(source.rows(), source, scope).filter(_any_of(indicators)), date, [year])
+        if indicators[0].households:
+            grouped = distinct_households(rows, source, indicators, TruncMonth(date))
+        else:
+            grouped = tally(rows, source, indicators, TruncMonth(date) if is_datetime(source) else date)
+        for (code, day), n in grouped.items():
+            result[code][day.month - 1] += n
     return result
 
 

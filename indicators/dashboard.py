@@ -36,10 +36,16 @@ class Dashboard:
 def build(year, scope=counting.DEPARTEMENT):
     objective = CharterObjective.current()
     years = list(range(year - PREVIOUS_YEARS, year + 1))
-    table = services.figures(years, scope)
+    counted = counting.count(years, scope)  # the years and the months: one query per source
+    table = services.figures(years, scope, counted=counted.yearly)
     rows = [(indicator, [table[indicator.code][y] for y in years]) for indicator in d.INDICATORS]
     evictions_years = list(range(objective.baseline_year, max(objective.last_year, year) + 1))
-    evicted = services.figures(evictions_years, scope, codes=[d.EVICTIONS])
+    evicted = services.figures(
+        evictions_years,
+        scope,
+        codes=[d.EVICTIONS],
+        counted=_evictions_counted(counted, evictions_years, scope),
+    )
     evictions, objective_rows = _evictions(evicted, objective, evictions_years)
     return Dashboard(
         year=year,
@@ -48,7 +54,7 @@ def build(year, scope=counting.DEPARTEMENT):
         objective=objective,
         rows=rows,
         funnel=_funnel(table, year),
-        monthly=_monthly(year, scope),
+        monthly=_monthly(counted, year),
         evictions=evictions,
         objective_rows=objective_rows,
     )
@@ -66,9 +72,20 @@ def _funnel(table, year):
     )
 
 
-def _monthly(year, scope):
-    series = counting.counts_by_month(year, scope)
-    codes = [code for code in d.MONTHLY if code in series]
+def _evictions_counted(counted, years, scope):
+    """The evictions of the objective's years: those of the years shown are counted already, the
+    earlier ones are read from the (kind, date) index."""
+    known = {(code, y): n for (code, y), n in counted.yearly.items() if code == d.EVICTIONS and y in years}
+    if not known:
+        return None  # supplied, or none of the years shown: services.figures reads them
+    earlier = [y for y in years if (d.EVICTIONS, y) not in known]
+    return known | counting.counts_by_year(earlier, scope, codes=[d.EVICTIONS]) if earlier else known
+
+
+def _monthly(counted, year):
+    """The monthly series of the acts (plain counts, MONTHLY) of the year shown."""
+    codes = [code for code in d.MONTHLY if (code, year) in counted.yearly]
+    series = {code: counted.months(code, year) for code in codes}
     lines = [
         charts.Series(_short(code), series[code], charts.PALETTE[i % len(charts.PALETTE)])
         for i, code in enumerate(codes)

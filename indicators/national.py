@@ -4,8 +4,9 @@ objective per département (issue 16, item 4).
 Aggregated figures only: no case, no name, and every count under 5 is shown "< 5" (statistical
 secrecy), the country's totals included. The indicators are those of `definitions.py` counted from
 their sources (`sources.py`) as the département dashboard counts them (`counting.py`), grouped by the
-département of the lease's commune in one query per source. A supplied indicator is entered by each
-département's referent and is not aggregated here.
+département holding each case (`Procedure.departement_code`: the lease's commune's at creation, the
+new one after an accepted transfer, procedure/transfers.py), in one query per source. A supplied
+indicator is entered by each département's referent and is not aggregated here.
 """
 
 from collections import defaultdict
@@ -36,34 +37,29 @@ def shown(count: int) -> int | str:
 
 
 def counts(years) -> dict:
-    """{(indicator code, département code, year): count} for the counted indicators."""
+    """{(indicator code, département code, year): count} for the counted indicators, in one query
+    per source and kind of count (counting.per_year, counting.distinct_households)."""
     years = sorted(set(years))
     result = defaultdict(int)
     for source, indicators in counting._by_source():
         date = source.date_field
-        rows = (
-            source.rows()
-            .filter(
-                counting._any_of(indicators),
-                **{f"{date}__year__gte": years[0], f"{date}__year__lte": years[-1]},
-            )
-            .annotate(
-                departement=F(f"{source.procedure_field}__lease__commune__departement_code"),
-                period=ExtractYear(date),
-            )
-            .values("departement", "period", *source.condition_fields)
-            .annotate(**{i.code: counting._count(i, source) for i in indicators})
-        )
-        for row in rows:
-            for indicator in indicators:
-                result[indicator.code, row["departement"], row["period"]] += row[indicator.code]
+        rows = counting.in_years(source.rows().filter(counting._any_of(indicators)), date, years)
+        rows = rows.annotate(departement=F(f"{source.procedure_field}__departement_code"))
+        if indicators[0].households:
+            grouped = counting.distinct_households(rows, source, indicators, ExtractYear(date), "departement")
+        else:
+            grouped = counting.per_year(rows, source, indicators, years, "departement")
+        for key, count in grouped.items():
+            result[key] += count
     return result
 
 
-def departements() -> list[tuple[str, str]]:
-    """The départements set up in this install (their communes are loaded), by code."""
+def departements(table=None) -> list[tuple[str, str]]:
+    """The départements set up in this install (their communes are loaded), and those holding a case
+    counted in `table`, by code: a country's total is the sum of its rows."""
     names = departement_names()
-    codes = Commune.objects.order_by().values_list("departement_code", flat=True).distinct()
+    codes = set(Commune.objects.order_by().values_list("departement_code", flat=True).distinct())
+    codes |= {key[1] for key in table or () if key[1]}
     return sorted(((code, names.get(code, code)) for code in codes), key=lambda place: _order(place[0]))
 
 
@@ -93,7 +89,7 @@ def build(year: int, indicator_code: str, table: dict | None = None) -> View:
     objective = CharterObjective.current()
     years = list(range(year - COMPARED_YEARS, year + 1))
     table = counts(years_of(year, objective)) if table is None else table
-    places = departements()
+    places = departements(table)
     rows = [(code, name, [shown(table[indicator_code, code, y]) for y in years]) for code, name in places]
     country = [shown(sum(table[indicator_code, code, y] for code, _ in places)) for y in years]
     return View(
@@ -124,7 +120,7 @@ def _objective_rows(table, places, objective, year):
 def export_rows(years) -> list[list]:
     """One row per counted indicator, département (then the country, "FR") and year."""
     table = counts(years)
-    places = [code for code, _ in departements()]
+    places = [code for code, _ in departements(table)]
     rows = []
     for indicator in counted_indicators():
         for year in sorted(set(years)):

@@ -56,10 +56,11 @@ def supplied_figures(years, scope):
     return {(figure.indicator, figure.year): figure for figure in figures}
 
 
-def figures(years, scope=counting.DEPARTEMENT, codes=None):
-    """{code: {year: Figure}} for the 24 indicators (or those of `codes`) and every year given."""
+def figures(years, scope=counting.DEPARTEMENT, codes=None, counted=None):
+    """{code: {year: Figure}} for the 24 indicators (or those of `codes`) and every year given;
+    `counted`: their counts ({(code, year): count}) when the caller has them already."""
     years = sorted(set(years))
-    counted = counting.counts_by_year(years, scope, codes)
+    counted = counting.counts_by_year(years, scope, codes) if counted is None else counted
     supplied = supplied_figures(years, scope)
     table = {}
     for indicator in d.INDICATORS:

@@ -248,6 +248,13 @@ class ProcedureEvent(models.Model):
                 condition=models.Q(cancelled_at__isnull=True),
                 name="event_kind_procedure_idx",
             ),
+            # The indicators' counts of acts (indicators/counting.py): grouped by kind, date and
+            # decision as read from this index, index-only (issue 11).
+            models.Index(
+                fields=["kind", "date", "police_decision"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="event_kind_date_counted_idx",
+            ),
         ]
 
     def __str__(self):

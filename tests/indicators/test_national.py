@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from directory.models import Organisation, Role
 from indicators import national
-from procedure.models import BackgroundExport, EventKind
+from procedure.models import BackgroundExport, EventKind, Procedure
 from tests.conftest import client_for
 from tests.factories import CommuneFactory, OrganisationFactory, member
 from tests.procedure.factories import ProcedureFactory
@@ -222,3 +222,13 @@ def test_a_departement_code_written_as_a_formula_is_text_in_the_csv_and_xlsx(nat
     cells = [row[1] for row in workbook.active.iter_rows(min_row=2)]
     assert {cell.value for cell in cells} == {"'=A1", "'@A1", "FR"}
     assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_a_departement_holding_cases_has_its_row_even_without_its_communes(communes):
+    """A case counts where it is held, even in a département whose communes are not loaded here: the
+    country's total stays the sum of its rows."""
+    procedures = payment_orders(communes["21"], 5, datetime.date(2025, 3, 1))
+    Procedure.objects.filter(pk__in=[p.pk for p in procedures]).update(departement_code="974")
+    view = national.build(2025, "commandements_payer")
+    rows = {code: cells[-1] for code, _, cells in view.rows}
+    assert (rows["21"], rows["974"], view.country[-1]) == ("< 5", 5, 5)
