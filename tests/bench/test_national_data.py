@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count
 
 from bench import generate
+from directory.acting import Acting
 from directory.departements import national
 from directory.models import Organisation
 from procedure.models import Procedure
@@ -27,6 +28,13 @@ def per_departement():
     return {row["departement_code"]: row["n"] for row in rows}
 
 
+def secretariat(code):
+    """The département's bench secretariat, acting as the middleware would make it act."""
+    user = generate.departement_secretariat(code)
+    user.acting = Acting(user.active_memberships().get())
+    return user
+
+
 def test_the_hundred_departements_are_the_most_populous_and_keep_the_measured_one():
     codes = generate.national_departements(100, "48")
     assert len(codes) == 100 and "48" in codes and set(codes) <= national.DEPARTEMENT_CODES
@@ -43,8 +51,7 @@ def test_a_national_data_set_spreads_over_the_departements_and_its_secretariat_s
     assert counts["59"] > 2 * counts["21"]
     for code in codes:  # each set up: its State service, its CCAPEX formation
         assert Organisation.objects.filter(code=national.codes(code).state, departement_code=code).exists()
-    secretariat = generate.departement_secretariat("21")
-    seen = Procedure.objects.visible_to(secretariat)
+    seen = Procedure.objects.visible_to(secretariat("21"))
     assert seen.count() == counts["21"]
     assert not seen.exclude(departement_code="21").exists()
 
@@ -52,4 +59,4 @@ def test_a_national_data_set_spreads_over_the_departements_and_its_secretariat_s
 def test_a_single_departement_data_set_holds_that_departement_alone():
     call_command("bench_data", procedures=150, departements=1, departement="21")
     assert per_departement() == {"21": 150}
-    assert Procedure.objects.visible_to(generate.departement_secretariat("21")).count() == 150
+    assert Procedure.objects.visible_to(secretariat("21")).count() == 150

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         if procedures < 1:
             raise CommandError("Indiquez un nombre de procédures positif.")
         from bench import generate
+        from procedure.models import Procedure
 
         generate.load_communes()
         if departements is None:
@@ -41,7 +42,8 @@ class Command(BaseCommand):
             generate.grow_to(procedures, departement_only=procedures <= 20_000, seed=seed)
         else:
             codes = self._departements(generate, departements, departement.strip().upper().zfill(2))
-            generate.setup_departements(codes)
+            if Procedure.objects.count() < procedures:  # already built: set up already
+                generate.setup_departements(codes)
             generate.departement_secretariat(codes[0] if len(codes) == 1 else departement)
             generate.grow_to(procedures, departements=codes, seed=seed)
         self.stdout.write(f"{procedures} procédures prêtes.")
