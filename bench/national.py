@@ -13,8 +13,12 @@ bench_data … --departements D --departement NN` (kept when already there, both
 Then every page of bench/measure.py, requested as the département's own secretariat (serving only
 its département) in one database then the other, page by page so that the machine's load weighs
 alike on both (BENCH_REPEAT requests each, 10 by default, after one that warms the caches): each
-page's p95 side by side, the ratio and the verdict against RATIO_TARGET; then a year's national
-indicators (bench/indicators.py, the whole country) against INDICATORS_TARGET_MS.
+page's p95 side by side, the ratio and the verdict against RATIO_TARGET, and beside them what the
+load does not change: the SQL queries, and the blocks PostgreSQL reads for the page's SELECTs and
+their time, each run again under EXPLAIN (ANALYZE, BUFFERS); then a year's national
+indicators against INDICATORS_TARGET_MS: the national steering view's figures (every counted
+indicator per département over five years, indicators/national.py) and the dashboard's over the
+whole country (bench/indicators.py).
 """
 
 import os
@@ -89,7 +93,7 @@ def prepare(url, departement):
 
 def compare(single, national, *, repeat, size):
     """Each page measured in the single-département database then the national one (each side a
-    (url, client, pages)): rows (name, single row, national row)."""
+    (url, client, pages)): rows (name, single row, national row, single work, national work)."""
     from bench import measure
 
     if len(single[2]) != len(national[2]):
@@ -97,14 +101,41 @@ def compare(single, national, *, repeat, size):
     print_header()
     rows = []
     for index, (name, _) in enumerate(single[2]):
-        measured = []
+        measured, work = [], []
         for url, client, pages in (single, national):
             switch_to(url)
             measure.set_timeout()
             measured.append(measure.measure_page(client, name, pages[index][1], repeat, size))
-        rows.append((name, *measured))
+            work.append(sql_work(client, pages[index][1]))
+        rows.append((name, *measured, *work))
         print_row(rows[-1])
     return rows
+
+
+def sql_work(client, url):
+    """(shared blocks, SQL ms) of the page's SELECTs, each run again under EXPLAIN (ANALYZE,
+    BUFFERS): the work PostgreSQL does, which the load of a shared machine does not change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    blocks, milliseconds = 0, 0.0
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+            plan = _json(cursor.fetchone()[0])[0]
+            blocks += plan["Plan"].get("Shared Hit Blocks", 0) + plan["Plan"].get("Shared Read Blocks", 0)
+            milliseconds += plan["Execution Time"]
+    return blocks, milliseconds
+
+
+def _json(value):
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def ratio(single_row, national_row):
@@ -115,10 +146,11 @@ def ratio(single_row, national_row):
 
 def print_header():
     print(
-        "| page | requêtes SQL (seul / national) | médiane seul (ms) | médiane national (ms) "
-        f"| p95 seul (ms) | p95 national (ms) | rapport des p95 | ≤ {RATIO_TARGET} × |"
+        "| page | requêtes SQL (seul / national) | blocs lus (seul / national) | temps SQL ms (seul / "
+        "national) | médiane ms (seul / national) | p95 seul (ms) | p95 national (ms) | rapport des p95 "
+        f"| ≤ {RATIO_TARGET} × |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |", flush=True)
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", flush=True)
 
 
 def _ms(value):
@@ -126,11 +158,12 @@ def _ms(value):
 
 
 def print_row(row):
-    name, single_row, national_row = row
+    name, single_row, national_row, single_work, national_work = row
     found = ratio(single_row, national_row)
     verdict = "**manquée**" if found is None or found > RATIO_TARGET else "oui"
     print(
-        f"| {name} | {single_row[4]} / {national_row[4]} | {_ms(single_row[2])} | {_ms(national_row[2])} "
+        f"| {name} | {single_row[4]} / {national_row[4]} | {single_work[0]} / {national_work[0]} "
+        f"| {single_work[1]:.0f} / {national_work[1]:.0f} | {_ms(single_row[2])} / {_ms(national_row[2])} "
         f"| {_ms(single_row[3])} | {_ms(national_row[3])} | {'—' if found is None else f'{found:.2f}'} "
         f"| {verdict} |",
         flush=True,
@@ -138,13 +171,15 @@ def print_row(row):
 
 
 def print_summary(rows, indicator_rows, options, count):
-    within = sum(1 for _, s, n in rows if (r := ratio(s, n)) is not None and r <= RATIO_TARGET)
+    within = sum(1 for _, s, n, *_ in rows if (r := ratio(s, n)) is not None and r <= RATIO_TARGET)
+    blocks = sum(1 for *_, s, n in rows if n[0] <= RATIO_TARGET * max(s[0], 1))
     print()
     print(
         f"{options['procedures']} procédures, {options['departements']} départements ; "
         f"le {options['departement']} : {count} procédures."
     )
-    print(f"Pages dans {RATIO_TARGET} × : {within} sur {len(rows)}.")
+    print(f"Pages dans {RATIO_TARGET} × (p95) : {within} sur {len(rows)}.")
+    print(f"Pages dans {RATIO_TARGET} × (blocs lus par PostgreSQL) : {blocks} sur {len(rows)}.")
     for name, _, median, p95, queries in indicator_rows:
         verdict = "oui" if p95 <= INDICATORS_TARGET_MS else "**manquée**"
         print(
@@ -179,7 +214,7 @@ def main():
     single = (single_url, *prepare(single_url, options["departement"]))
     rows = compare(single, national, repeat=options["repeat"], size=count)
     switch_to(national_url)
-    indicator_rows = indicators.measure(repeat=5)
+    indicator_rows = indicators.measure_national(repeat=5)
     print_summary(rows, indicator_rows, options, count)
     print(f"Durée totale : {time.perf_counter() - started:.0f} s.")
 
