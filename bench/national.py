@@ -118,6 +118,9 @@ def sql_work(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench import measure
+
+    measure.fresh_query_log()
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     blocks, milliseconds = 0, 0.0
