@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install system browser run test quality worker beat bench
+.PHONY: install system browser run test quality worker beat bench bench-national
 
 # The virtual environment, created once; dependencies reinstalled only when pyproject.toml changes.
 $(BIN)/python:
@@ -65,6 +65,14 @@ bench: install
 	$(MAKE) bench-letters
 	$(MAKE) bench-reading
 	$(MAKE) bench-api
+	$(MAKE) bench-national
+
+# The country (issue 16): 100 départements and 2,500,000 procedures in <name>_national, the Côte-d'Or
+# alone at its national size in <name>_single_21; the 21's secretariat pages side by side (p95 ≤ 1.2 ×)
+# and the national indicators (≤ 2 s). BENCH_NATIONAL_PROCEDURES, BENCH_DEPARTEMENTS, BENCH_DEPARTEMENT
+# change the sizes and the département (bench/national.py).
+bench-national: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevex_bench} $(BIN)/python -m bench.national
 
 # Letters per second (500 questionnaires) against WeasyPrint alone, and a week's lists (bench/letters.py).
 .PHONY: bench-letters

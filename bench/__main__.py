@@ -51,7 +51,9 @@ def use_database(url):
     print(f"Base {connection.settings_dict['NAME']}.", flush=True)
 
 
-def main():
+def configure():
+    """The benchmark database's URL (DATABASE_URL or the default) and the environment the pages
+    are served in; returns the URL."""
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith("postgres"):
         sys.exit("Le banc d'essai demande PostgreSQL (DATABASE_URL=postgres://…).")
@@ -67,6 +69,11 @@ def main():
         SECURE_HSTS_SECONDS="0",
     )
     os.environ.setdefault("SECRET_KEY", "prevex-bench-only-" + "k" * 50)
+    return url
+
+
+def main():
+    url = configure()
     fresh = "--fresh" in sys.argv[1:]
     sizes = sorted(int(size) for size in os.environ.get("BENCH_SIZES", "10000,500000").split(","))
     repeat = int(os.environ.get("BENCH_REPEAT", "5"))

@@ -17,11 +17,14 @@ What follows a case, in proportion (law.md "Scale" and the Charte):
 import csv
 import datetime
 import random
+import time
+from collections import Counter
 from decimal import Decimal
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from directory.departements import national
 from directory.departements.loading import open_communes
 from directory.models import Commune, Membership, Organisation, Role, User
 from households.models import HousingSector, Landlord
@@ -189,6 +192,49 @@ def secretariat_user():
     return user
 
 
+def national_departements(count, measured="21"):
+    """The `count` most populous of the 101 départements (communes.csv), the measured one always
+    among them (issue 16: 100 départements, the country less its smallest)."""
+    population = Counter()
+    with open_communes() as stream:
+        for row in csv.DictReader(stream):
+            if row["departement_code"] in national.DEPARTEMENT_CODES:
+                population[row["departement_code"]] += int(row["population"] or 0)
+    chosen = [code for code, _ in population.most_common(count)]
+    if measured not in chosen:
+        chosen[-1] = measured
+    return sorted(chosen)
+
+
+def setup_departements(codes):
+    """`setup_departement` for each département: its organisations, secretariat, territories,
+    routing rules and CCAPEX formations (national defaults, the Côte-d'Or's Charte)."""
+    from directory import departements
+
+    started = time.perf_counter()
+    for code in codes:
+        departements.setup_departement(code)
+    print(f"{len(codes)} départements installés en {time.perf_counter() - started:.0f} s.", flush=True)
+
+
+def departement_secretariat(code):
+    """The secretariat of one département serving only it, as in a national install (issue 16):
+    a member of the State service `setup_departement` created (the DDETS, DRIHL or DEETS)."""
+    state = Organisation.objects.get(code=national.codes(code).state)
+    if state.other_departements:
+        state.other_departements = ""
+        state.save(update_fields=["other_departements"])
+    user, created = User.objects.get_or_create(
+        email=f"secretariat-{code.lower()}@bench.prevex.fr",
+        defaults={"first_name": "Secrétariat", "last_name": f"Banc {code}"},
+    )
+    if created:
+        Membership.objects.create(
+            user=user, organisation=state, role=Role.SECRETARIAT, start_date=datetime.date(2020, 1, 1)
+        )
+    return user
+
+
 def landlords():
     social = []
     for code in SOCIAL_CODES:
@@ -220,12 +266,18 @@ def next_id(table):
         return cursor.fetchone()[0]
 
 
-def grow_to(size, *, departement_only, seed=1):
+def grow_to(size, *, departement_only=False, departements=None, seed=1):
+    """Up to `size` procedures over the communes of `departements` (every commune when None; the
+    Côte-d'Or's with `departement_only`), each commune in proportion to its population."""
     existing = Procedure.objects.count()
     if existing >= size:
         print(f"{existing} procédures déjà présentes.", flush=True)
         return
-    communes = Commune.objects.filter(departement_code="21") if departement_only else Commune.objects.all()
+    communes = Commune.objects.all()
+    if departement_only:
+        communes = communes.filter(departement_code="21")
+    if departements:
+        communes = communes.filter(departement_code__in=departements)
     communes = list(communes.values_list("pk", "name", "postal_codes", "population", "departement_code"))
     weights = [max(population or 0, 50) for *_, population, _ in communes]
     social, private = landlords()
@@ -241,7 +293,8 @@ def grow_to(size, *, departement_only, seed=1):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             )
-            cursor.execute(f"VACUUM ANALYZE {table}")  # the visibility map, for index-only scans
+            # The visibility map, for index-only scans; ANALYZE alone inside a transaction (a test).
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
 
 
 def _write_batch(rng, start, count, communes, weights, social, private, follow_up):
@@ -437,7 +490,11 @@ class FollowUp:
             self.services[code] = [
                 Organisation.objects.get_or_create(
                     code=f"ccas-bench-{code.lower()}-{n}",
-                    defaults={"name": f"CCAS banc {code} n° {n}", "kind": Organisation.Kind.CCAS},
+                    defaults={
+                        "name": f"CCAS banc {code} n° {n}",
+                        "kind": Organisation.Kind.CCAS,
+                        "departement_code": code,
+                    },
                 )[0].pk
                 for n in range(1, SOCIAL_SERVICES_PER_DEPARTEMENT + 1)
             ]
@@ -457,6 +514,7 @@ class FollowUp:
                     "kind": "pleniere",
                     "level": "centrale",
                     "rhythm": "mensuel",
+                    "departement_code": code,
                 },
             )
             Session.objects.bulk_create(

@@ -29,8 +29,9 @@ def target_ms(size):
     return 50 if size <= 10_000 else 150
 
 
-def pages():
-    """(name, url) of every page measured, built from the filters' own choices."""
+def pages(departement=None):
+    """(name, url) of every page measured, built from the filters' own choices; the communes and
+    the case page among `departement`'s procedures when given (a national database, issue 16)."""
     queue, listing = reverse("procedure:work_queue"), reverse("procedure:list")
     found = [("file de travail", queue)]
     found += [(f"file, action {value}", f"{queue}?action={value}") for value, _ in Action.choices]
@@ -50,13 +51,13 @@ def pages():
     found += [(f"liste, échéance ≤ {days} j", f"{listing}?deadline_within={days}") for days in (0, 7, 30)]
     for landlord in Landlord.objects.filter(kind=Landlord.Kind.SOCIAL).order_by("pk")[:5]:
         found.append((f"liste, bailleur {landlord.name}", f"{listing}?landlord={landlord.pk}"))
-    for commune in _communes():
+    for commune in _communes(departement):
         found.append((f"liste, commune {commune}", f"{listing}?commune={commune}"))
     for param in SORTS:
         found += [(f"liste, tri {order}", f"{listing}?tri={order}") for order in (param, f"-{param}")]
     search = reverse("procedure:search")
     found += [(f"recherche « {term} »", f"{search}?q={term.replace(' ', '+')}") for term in SEARCHES]
-    found.append(("page du dossier", reverse("procedure:detail", args=[_busy_case()])))
+    found.append(("page du dossier", reverse("procedure:detail", args=[_busy_case(departement)])))
     return found
 
 
@@ -69,12 +70,13 @@ def _territories():
     return Territory.objects.annotate(n=Count("communes")).order_by("-n", "pk").values_list("pk", "name")[:1]
 
 
-def _communes():
+def _communes(departement=None):
     """The commune with the most procedures and one with a single procedure."""
     from django.db.models import Count
 
+    procedures = Procedure.objects.filter(departement_code=departement) if departement else Procedure.objects
     counts = (
-        Procedure.objects.values("lease__commune__insee_code")
+        procedures.values("lease__commune__insee_code")
         .annotate(n=Count("pk"))
         .order_by("-n")
         .values_list("lease__commune__insee_code", "n")
@@ -84,13 +86,15 @@ def _communes():
     return [code for code, _ in (first, single) if code]
 
 
-def _busy_case():
+def _busy_case(departement=None):
     """The procedure with the most open tasks: the case page's worst case."""
     from django.db.models import Count
 
+    tasks = Task.objects.filter(status=Task.Status.OPEN)
+    if departement:
+        tasks = tasks.filter(procedure__departement_code=departement)
     return (
-        Task.objects.filter(status=Task.Status.OPEN)
-        .values("procedure")
+        tasks.values("procedure")
         .annotate(n=Count("pk"))
         .order_by("-n")
         .values_list("procedure", flat=True)
@@ -101,19 +105,32 @@ def _busy_case():
 def run(user, *, repeat, size):
     """Measure every page; each one's figures are printed as soon as they are known."""
     client = signed_in_client(user)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    set_timeout()
     results = []
     for name, url in pages():
-        row = _measure(client, name, url, repeat, size)
+        row = measure_page(client, name, url, repeat, size)
         results.append(row)
         print_row(size, row)
     return results
 
 
-def _measure(client, name, url, repeat, size):
+def fresh_query_log():
+    """Empty the connection's query log: it keeps the last 9,000 queries, and once full
+    CaptureQueriesContext, which counts by its length, captures none."""
+    connection.queries_log.clear()
+
+
+def set_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+
+
+def measure_page(client, name, url, repeat, size):
+    """(name, how, median ms, p95 ms, SQL queries, target ms) of one page, `repeat` requests after
+    a first one that warms the caches."""
     timings, queries = [], 0
     for attempt in range(repeat + 1):
+        fresh_query_log()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             try:
