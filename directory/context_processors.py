@@ -23,7 +23,7 @@ def shell(request):
     acting = getattr(request, "acting", None)
     if acting is None or not request.user.is_authenticated:
         return context
-    if second_factor.required(request):
+    if hasattr(request, "session") and second_factor.required(request):
         # Not yet signed in: the name and « Se déconnecter » only, no page to reach nor anything
         # fetched behind the person's back (the unread count) while they enrol or type their code.
         context["second_factor_pending"] = True
