@@ -12,10 +12,19 @@
     summary.scrollIntoView({ block: "start" });
     summary.focus({ preventScroll: true });
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.querySelector("[data-error-summary]");
-    if (summary) show(summary);
+  // Django admin's add forms focus their first field from an async script (change_form.js), which
+  // may run after DOMContentLoaded: the summary takes the focus back at `load` (after every async
+  // script), unless the person has already moved on.
+  var moved = false;
+  ["keydown", "mousedown", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, function () { moved = true; }, true);
   });
+  function showSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && !moved && document.activeElement !== summary) show(summary);
+  }
+  document.addEventListener("DOMContentLoaded", showSummary);
+  window.addEventListener("load", showSummary);
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-error-link]");
     var field = link && fieldOf(link);
