@@ -130,14 +130,20 @@ def test_a_list_refused_for_good_is_failed_at_the_first_try_rfc_5321_4_2_1(smtp,
     assert "No such user here" in page
 
 
-def test_an_outbox_e_mail_refused_for_a_while_is_tried_a_bounded_number_of_times_then_failed(smtp):
+def sent_outbox_message(dedup_key):
+    """An outbox e-mail queued for a CCAS, then sent with its retries as a worker would."""
     organisation = OrganisationFactory(email="accueil@ccas.example")
     message = referrals_services.queue_message(
-        organisation=organisation, subject="Prévex : nouvelle demande", body="Un lien", dedup_key="fault-0"
+        organisation=organisation, subject="Prévex : nouvelle demande", body="Un lien", dedup_key=dedup_key
     )
     run(referrals_tasks.send_outbox_message, message.pk)
-
     message.refresh_from_db()
+    return message
+
+
+def test_an_outbox_e_mail_refused_for_a_while_is_tried_a_bounded_number_of_times_then_failed(smtp):
+    message = sent_outbox_message("fault-0")
+
     assert message.status == OutboxMessage.Status.FAILED
     assert message.attempts == smtp.attempts == referrals_tasks.MAX_RETRIES + 1
     assert "451" in message.last_error
@@ -145,13 +151,8 @@ def test_an_outbox_e_mail_refused_for_a_while_is_tried_a_bounded_number_of_times
 
 def test_an_outbox_e_mail_refused_for_good_is_failed_at_once_rfc_5321_4_2_1(smtp, administrator_client):
     smtp.refusal = PERMANENT
-    organisation = OrganisationFactory(email="accueil@ccas.example")
-    message = referrals_services.queue_message(
-        organisation=organisation, subject="Prévex : nouvelle demande", body="Un lien", dedup_key="fault-1"
-    )
-    run(referrals_tasks.send_outbox_message, message.pk)
+    message = sent_outbox_message("fault-1")
 
-    message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
     assert message.attempts == smtp.attempts == 1
     assert "550" in message.last_error
