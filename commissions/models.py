@@ -236,6 +236,9 @@ class ReviewRequest(models.Model):
         "référence de la procédure indiquée", max_length=60, blank=True, help_text="EXPLOC ou huissier."
     )
     refusal_reason = models.TextField("motif du refus", blank=True)
+    withdrawal_reason = models.TextField(
+        "motif du retrait", blank=True, help_text="Lu par l'organisme qui a saisi, comme le motif du refus."
+    )
     # What a social landlord states when it refers a tenant (loi 89-462 art. 24 II), through the API.
     monthly_rent = models.DecimalField(
         "loyer mensuel", max_digits=10, decimal_places=2, null=True, blank=True
@@ -283,7 +286,7 @@ class ReviewRequest(models.Model):
     def partner_status(self):
         """The status the requesting organisation reads: nothing about the case itself."""
         if self.status in (self.Status.REFUSED, self.Status.WITHDRAWN):
-            return "Refusée"
+            return self.get_status_display()
         if self.status in (self.Status.SCHEDULED, self.Status.EXAMINED):
             return "Inscrite à l'ordre du jour"
         return "Rattachée" if self.is_described and self.procedure_id else "En attente"

@@ -14,6 +14,7 @@ REVIEW_TEXTS = [
     "landlord_name",
     "procedure_reference",
     "refusal_reason",
+    "withdrawal_reason",
 ]
 
 

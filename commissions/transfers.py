@@ -3,7 +3,8 @@ former département's formations is withdrawn, with a note, by the secretariat t
 
 - its points on an agenda not held yet leave the agenda (the members of a published agenda are told
   that a case was removed, as when the secretariat publishes it again); the opinions given stay;
-- its saisines not examined yet are withdrawn (« Retirée : dossier transféré… »);
+- its saisines not examined yet are withdrawn (motif du retrait « Dossier transféré… »,
+  which the requesting partner reads);
 - its recommendations still followed are closed as « Sans objet », and its entry in the former
   département's rehousing pool (a prefectoral quota is departmental) is withdrawn;
 - the former formations' members and the organisations charged with its recommendations no longer
@@ -24,7 +25,8 @@ from .models import AgendaItem, Recommendation, RehousingPoolEntry, ReviewReques
 
 def withdraw_on_transfer(transfer, user) -> None:
     """procedure.extensions.CASE_TRANSFERRED."""
-    moved = f"dossier transféré au département {departement_label(transfer.to_departement)}."
+    to = departement_label(transfer.to_departement)
+    moved = f"dossier transféré au département {to}."
     former = {"procedure": transfer.procedure}
     elsewhere = {"commission__departement_code": transfer.to_departement}
     _leave_agendas(former, transfer.to_departement)
@@ -35,7 +37,7 @@ def withdraw_on_transfer(transfer, user) -> None:
         reviews,
         user,
         status=ReviewRequest.Status.WITHDRAWN,
-        reason=Concat(F("reason"), Value(f"\nRetirée : {moved}")),
+        withdrawal_reason=f"Dossier transféré au département {to}.",
     )
     recommendations = Recommendation.objects.open().filter(**former)
     _update(

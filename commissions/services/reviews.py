@@ -82,10 +82,8 @@ def withdraw_review(*, review, user, reason="") -> ReviewRequest:
     require_secretariat(user)
     if review.status != ReviewRequest.Status.PENDING:
         raise CommissionRefused("Seule une saisine en attente peut être retirée.")
-    review.status = ReviewRequest.Status.WITHDRAWN
-    if reason.strip():
-        review.reason = f"{review.reason}\nRetirée : {reason.strip()}"
-    review.save(update_fields=["status", "reason"])
+    review.status, review.withdrawal_reason = ReviewRequest.Status.WITHDRAWN, reason.strip()
+    review.save(update_fields=["status", "withdrawal_reason"])
     return review
 
 

@@ -3,6 +3,7 @@ without seeing any case (issue 5 §2); the secretariat attaches the saisine to a
 refuses it, and the partner follows its status."""
 
 import datetime
+import importlib
 
 import pytest
 from django.urls import reverse
@@ -200,6 +201,37 @@ def test_the_secretariat_refuses_it_with_a_reason_the_partner_reads(
     assert review.status == ReviewRequest.Status.REFUSED
     page = partner_client.get(URL)
     assert "Refusée" in page.text and "Ménage déjà suivi par la commission." in page.text
+
+
+def test_a_withdrawn_saisine_reads_withdrawn_to_the_partner_with_its_reason(
+    secretariat_client, partner_client, partner
+):
+    review = partner_saisine(partner)
+    motive = review.reason
+    response = secretariat_client.post(
+        reverse("commissions:withdraw", args=[review.pk]), {"reason": "Le bailleur a repris le dialogue."}
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert (review.status, review.reason) == (ReviewRequest.Status.WITHDRAWN, motive)
+    assert review.withdrawal_reason == "Le bailleur a repris le dialogue."
+    row = partner_client.get(URL).text
+    assert "Retirée" in row and "Refusée" not in row and "Le bailleur a repris le dialogue." in row
+    detail = secretariat_client.get(reverse("commissions:review_detail", args=[review.pk])).text
+    assert "Motif du retrait" in detail and "Le bailleur a repris le dialogue." in detail
+
+
+def test_a_reason_appended_before_the_withdrawal_field_is_moved_into_it(partner):
+    from django.apps import apps
+
+    migration = importlib.import_module("commissions.migrations.0012_review_withdrawal_reason")
+    review = partner_saisine(partner, reason="Impayés depuis six mois.")
+    ReviewRequest.objects.filter(pk=review.pk).update(
+        status=ReviewRequest.Status.WITHDRAWN, reason="Impayés depuis six mois.\nRetirée : doublon."
+    )
+    migration.split_the_reason(apps, None)
+    review.refresh_from_db()
+    assert (review.reason, review.withdrawal_reason) == ("Impayés depuis six mois.", "doublon.")
 
 
 @pytest.mark.parametrize("persona", ["commission_member_client", "social_worker_client"])

@@ -135,12 +135,14 @@ def test_what_waits_before_the_former_formations_is_withdrawn(
     addressee = _worker(both_departements)
     assert _sees(sitting, case) and _sees(addressee, case)
 
+    motives = {review.pk: review.reason for review in (pending, scheduled)}
     _move(case, secretariat, secretariat_71)
 
     for review in (pending, scheduled):
         review.refresh_from_db()
         assert review.status == ReviewRequest.Status.WITHDRAWN
-        assert review.reason.endswith("Retirée : dossier transféré au département Saône-et-Loire (71).")
+        assert review.withdrawal_reason == "Dossier transféré au département Saône-et-Loire (71)."
+        assert (review.reason, review.partner_status()) == (motives[review.pk], "Retirée")
         assert ReviewRequest.history.filter(id=review.pk, status=ReviewRequest.Status.WITHDRAWN).exists()
     assert not AgendaItem.objects.filter(pk=coming.pk).exists()  # off the agenda not held yet
     published.refresh_from_db()
