@@ -14,12 +14,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from commissions import tasks as commissions_tasks
+from commissions.models import CommissionMember, MemberNotice, Session
 from letters import tasks as letters_tasks
 from letters.models import Delivery, ListKind, WeeklyList
 from letters.services import delivery, weekly_lists
 from referrals import services as referrals_services
 from referrals import tasks as referrals_tasks
 from referrals.models import OutboxMessage
+from tests.commissions.factories import CommissionFactory, SessionFactory
 from tests.factories import OrganisationFactory
 from tests.letters.factories import granted_on, siao
 
@@ -165,3 +168,107 @@ def test_an_outbox_e_mail_refused_for_good_is_failed_at_once_rfc_5321_4_2_1(smtp
     assert referrals_tasks.flush_outbox.delay().get() == 0  # a failed message is not queued again
     run(referrals_tasks.send_outbox_message, message.pk)
     assert smtp.accepted == []
+
+
+# ---------------------------------------------------------------- the commission members' e-mails
+
+REACHED, REFUSED = "membre.caf@example.org", "accueil@ccas-bis.example"
+
+
+@pytest.fixture
+def two_seats(commission_member, caf):
+    """A session of the médiation with two seats: the CAF's named member, and a CCAS without a named
+    representative (its functional address)."""
+    commission = CommissionFactory(mediation=True)
+    CommissionMember.objects.create(commission=commission, organisation=caf, user=commission_member)
+    CommissionMember.objects.create(commission=commission, organisation=OrganisationFactory(email=REFUSED))
+    return SessionFactory(commission=commission, status=Session.Status.PUBLISHED, published_at=timezone.now())
+
+
+def notices_of(session):
+    return {n.recipient: n for n in MemberNotice.objects.filter(session=session)}
+
+
+def session_page(client, session):
+    return html.unescape(
+        client.get(reverse("commissions:session", args=[session.pk])).content.decode()
+    )
+
+
+def test_a_member_refused_for_good_fails_at_once_and_the_others_get_one_e_mail_rfc_5321_4_2_1(
+    smtp, two_seats, secretariat_client
+):
+    """Old code: the 550 was retried three more times, and each try sent the CAF's member the same
+    e-mail again (four e-mails to one, none shown failed)."""
+    smtp.refused = {REFUSED: PERMANENT}
+
+    run(commissions_tasks.notify_members, two_seats.pk)
+
+    assert len(smtp.messages_to(REACHED)) == 1
+    assert smtp.tries_of(REFUSED) == 1
+    notices = notices_of(two_seats)
+    assert (notices[REACHED].status, notices[REFUSED].status) == (
+        MemberNotice.Status.SENT,
+        MemberNotice.Status.FAILED,
+    )
+    assert notices[REFUSED].attempts == 1 and "550" in notices[REFUSED].last_error
+    page = session_page(secretariat_client, two_seats)
+    assert "1 courriel aux membres en échec" in page
+    assert "Échec de l'envoi" in page and "No such user here" in page
+    # A second task (the publication queued twice, a redelivered message) sends nothing more.
+    smtp.refused = {}
+    run(commissions_tasks.notify_members, two_seats.pk)
+    assert len(smtp.messages_to(REACHED)) == 1 and smtp.messages_to(REFUSED) == []
+
+
+def test_a_retry_sends_only_to_the_members_not_yet_reached(smtp, two_seats):
+    """Old code: the CAF's member, reached at the first try, got the e-mail again at each retry."""
+    smtp.refused = {REFUSED: TEMPORARY}
+    original = smtp.refusal_for
+
+    def refuse_twice(address):
+        return original(address) if smtp.tries_of(REFUSED) <= 2 else None
+
+    smtp.refusal_for = refuse_twice
+
+    run(commissions_tasks.notify_members, two_seats.pk)
+
+    assert len(smtp.messages_to(REACHED)) == 1
+    assert len(smtp.messages_to(REFUSED)) == 1
+    assert smtp.tries_of(REACHED) == 1 and smtp.tries_of(REFUSED) == 3
+    assert {n.status for n in notices_of(two_seats).values()} == {MemberNotice.Status.SENT}
+
+
+def test_a_member_refused_for_a_while_is_tried_a_bounded_number_of_times_then_shown_failed(
+    smtp, two_seats, secretariat_client
+):
+    smtp.refused = {REFUSED: TEMPORARY}
+
+    run(commissions_tasks.notify_members, two_seats.pk)
+
+    tries = commissions_tasks.MAX_RETRIES + 1
+    assert smtp.tries_of(REFUSED) == tries and smtp.messages_to(REFUSED) == []
+    assert len(smtp.messages_to(REACHED)) == 1
+    refused = notices_of(two_seats)[REFUSED]
+    assert (refused.status, refused.attempts) == (MemberNotice.Status.FAILED, tries)
+    assert "451" in refused.last_error
+    assert "Mailbox temporarily unavailable" in session_page(secretariat_client, two_seats)
+
+
+def test_an_agenda_change_refused_for_one_member_reaches_the_other_once(smtp, two_seats):
+    smtp.refused = {REFUSED: PERMANENT}
+    Session.objects.filter(pk=two_seats.pk).update(agenda_version=2)
+
+    run(commissions_tasks.notify_agenda_change, two_seats.pk, 2, "1 dossier ajouté")
+    run(commissions_tasks.notify_agenda_change, two_seats.pk, 2, "1 dossier ajouté")
+
+    assert len(smtp.messages_to(REACHED)) == 1 and smtp.tries_of(REFUSED) == 1
+    assert "1 dossier ajouté" in smtp.messages_to(REACHED)[0]["data"]
+    changed = MemberNotice.objects.filter(session=two_seats, version=2)
+    assert dict(changed.values_list("recipient", "status")) == {
+        REACHED: MemberNotice.Status.SENT,
+        REFUSED: MemberNotice.Status.FAILED,
+    }
+    # An older change, retried after the newer one was announced, is not sent.
+    assert run(commissions_tasks.notify_agenda_change, two_seats.pk, 1, "ancien") == 0
+    assert len(smtp.messages_to(REACHED)) == 1
