@@ -16,19 +16,28 @@ from django.utils import timezone
 
 from commissions import tasks as commissions_tasks
 from commissions.models import CommissionMember, MemberNotice, Session
+from directory import notifications
+from directory import tasks as directory_tasks
+from directory.models import Notification
 from letters import tasks as letters_tasks
 from letters.models import Delivery, ListKind, WeeklyList
 from letters.services import delivery, weekly_lists
+from procedure import tasks as procedure_tasks
+from procedure.models import ReadingAlert
 from referrals import services as referrals_services
 from referrals import tasks as referrals_tasks
 from referrals.models import OutboxMessage
 from tests.commissions.factories import CommissionFactory, SessionFactory
+from tests.departements import conftest as departements
 from tests.factories import OrganisationFactory
 from tests.letters.factories import granted_on, siao
 
 from .smtp import SmtpServer
 
 pytestmark = pytest.mark.django_db
+# The Saône-et-Loire's personas (tests/departements/conftest.py), for the reading alerts.
+chalon, ddets_71 = departements.chalon, departements.ddets_71
+secretariat_71, administrator_71 = departements.secretariat_71, departements.administrator_71
 TEMPORARY = "451 4.3.0 Mailbox temporarily unavailable"
 PERMANENT = "550 5.1.1 No such user here"
 
@@ -190,9 +199,7 @@ def notices_of(session):
 
 
 def session_page(client, session):
-    return html.unescape(
-        client.get(reverse("commissions:session", args=[session.pk])).content.decode()
-    )
+    return html.unescape(client.get(reverse("commissions:session", args=[session.pk])).content.decode())
 
 
 def test_a_member_refused_for_good_fails_at_once_and_the_others_get_one_e_mail_rfc_5321_4_2_1(
@@ -272,3 +279,89 @@ def test_an_agenda_change_refused_for_one_member_reaches_the_other_once(smtp, tw
     # An older change, retried after the newer one was announced, is not sent.
     assert run(commissions_tasks.notify_agenda_change, two_seats.pk, 1, "ancien") == 0
     assert len(smtp.messages_to(REACHED)) == 1
+
+
+# ---------------------------------------------------------------- the users' notifications
+
+
+def notification_for(user):
+    notifications.notify(
+        users=[user], kind="preconisation_recue", title="Nouvelle préconisation", url="/", dedup_key="f"
+    )
+    return Notification.objects.get(user=user)
+
+
+def test_a_notification_e_mail_refused_for_good_is_not_tried_again_and_shown_in_the_list(
+    smtp, social_worker, social_worker_client
+):
+    """Old code: a 550 was retried three more times, then released, and flush_notifications queued
+    it again every run for two days."""
+    smtp.refusal = PERMANENT
+    notification = notification_for(social_worker)
+
+    assert run(directory_tasks.send_notification, notification.pk) is False
+
+    assert smtp.attempts == 1
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None and "550" in notification.email_error
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert directory_tasks.flush_notifications.delay().get() == 0
+    page = html.unescape(social_worker_client.get(reverse("directory:notifications")).content.decode())
+    assert "Courriel non remis" in page and "No such user here" in page
+
+
+def test_a_notification_e_mail_refused_for_a_while_is_tried_a_bounded_number_of_times(smtp, social_worker):
+    notification = notification_for(social_worker)
+
+    run(directory_tasks.send_notification, notification.pk)
+
+    assert smtp.attempts == directory_tasks.MAX_RETRIES + 1 and smtp.accepted == []
+    notification.refresh_from_db()
+    assert "451" in notification.email_error
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert directory_tasks.flush_notifications.delay().get() == 0
+
+
+# ---------------------------------------------------------------- the administrators' reading alerts
+
+
+@pytest.fixture
+def two_departements_alerts(secretariat, administrator, secretariat_71, administrator_71):
+    """Yesterday's alerts of a reader in the 21 then of one in the 71: one e-mail to each
+    département's administrators."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ReadingAlert.objects.create(user=secretariat, day=yesterday, files=99)
+    ReadingAlert.objects.create(user=secretariat_71, day=yesterday, files=50)
+    return yesterday
+
+
+def test_a_reading_alert_refused_for_a_while_goes_once_to_each_departement(smtp, two_departements_alerts):
+    """Old code: the 71's refusal released the 21's alert too, and each retry e-mailed the 21's
+    administrators again."""
+    smtp.refused = {"admin@ddets71.example": TEMPORARY}
+    original = smtp.refusal_for
+    smtp.refusal_for = lambda address: original(address) if smtp.tries_of(address) <= 2 else None
+
+    run(procedure_tasks.alert_unusual_reading, two_departements_alerts.isoformat())
+
+    assert len(smtp.messages_to("admin@example.org")) == 1
+    assert len(smtp.messages_to("admin@ddets71.example")) == 1
+    assert smtp.tries_of("admin@example.org") == 1
+    assert not ReadingAlert.objects.filter(notified_at=None).exists()
+
+
+def test_a_reading_alert_refused_for_good_is_shown_failed_and_the_other_departement_told(
+    smtp, two_departements_alerts, administrator_client
+):
+    smtp.refused = {"admin@example.org": PERMANENT}
+
+    run(procedure_tasks.alert_unusual_reading, two_departements_alerts.isoformat())
+
+    assert smtp.tries_of("admin@example.org") == 1
+    assert len(smtp.messages_to("admin@ddets71.example")) == 1
+    refused = ReadingAlert.objects.get(user__email="secretariat@example.org")
+    assert "550" in refused.notify_error
+    page = html.unescape(administrator_client.get(reverse("procedure:access_log")).content.decode())
+    assert "Échec de l'envoi" in page and "No such user here" in page
+    run(procedure_tasks.alert_unusual_reading, two_departements_alerts.isoformat())
+    assert smtp.tries_of("admin@example.org") == 1 and len(smtp.messages_to("admin@ddets71.example")) == 1
