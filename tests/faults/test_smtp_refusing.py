@@ -20,7 +20,7 @@ from directory import notifications
 from directory import tasks as directory_tasks
 from directory.models import Notification
 from letters import tasks as letters_tasks
-from letters.models import Delivery, ListKind, WeeklyList
+from letters.models import Delivery, ListKind, ListRecipient, WeeklyList
 from letters.services import delivery, weekly_lists
 from procedure import tasks as procedure_tasks
 from procedure.models import ReadingAlert
@@ -365,3 +365,23 @@ def test_a_reading_alert_refused_for_good_is_shown_failed_and_the_other_departem
     assert "Échec de l'envoi" in page and "No such user here" in page
     run(procedure_tasks.alert_unusual_reading, two_departements_alerts.isoformat())
     assert smtp.tries_of("admin@example.org") == 1 and len(smtp.messages_to("admin@ddets71.example")) == 1
+
+
+def test_a_pdf_follow_up_refused_for_a_while_is_tried_a_bounded_number_of_times_then_recorded_failed(smtp):
+    """Old code: after the last try the claim was released and nothing recorded: the PDF was lost
+    without a word on the list's page."""
+    last_week = weekly_lists.week_start_of(timezone.localdate()) - datetime.timedelta(days=7)
+    ListRecipient.objects.create(organisation=siao(), kind=ListKind.SIAO, send_as_attachment=True)
+    granted_on(last_week + datetime.timedelta(days=1))
+    (weekly,) = delivery.build_week(week_start=last_week, kinds=[ListKind.SIAO])
+    smtp.refusal = None
+    delivery.deliver(list_id=weekly.pk)
+    delivery.render_pdf(kind=ListKind.SIAO, week_start=last_week)
+    smtp.refusal, smtp.attempts = TEMPORARY, 0
+
+    run(letters_tasks.send_weekly_list_pdf, weekly.pk)
+
+    assert smtp.attempts == letters_tasks.send_weekly_list_pdf.max_retries + 1
+    assert len(smtp.accepted) == 1  # the light formats only
+    events = list(Delivery.objects.filter(weekly_list=weekly).values_list("event", "detail"))
+    assert events[-1][0] == Delivery.Event.FAILED and "451" in events[-1][1]
