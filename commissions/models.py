@@ -347,6 +347,47 @@ class Session(models.Model):
         return self.date + datetime.timedelta(days=access_days())
 
 
+class MemberNotice(models.Model):
+    """One e-mail telling one member that a session's agenda was published (version 0) or changed
+    (the agenda's version): a row per recipient, so that a retry sends only to those not yet reached
+    and a refusal shows on the session's page (commissions/notices.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "a_envoyer", "À envoyer"
+        SENDING = "envoi", "Envoi en cours"
+        SENT = "envoye", "Envoyé"
+        FAILED = "echec", "Échec de l'envoi"
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="member_notices", verbose_name="séance"
+    )
+    version = models.PositiveIntegerField("version annoncée (0 : publication)", default=0)
+    recipient = models.EmailField("destinataire")
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    last_error = models.CharField("dernière erreur", max_length=250, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "courriel aux membres"
+        verbose_name_plural = "courriels aux membres"
+        ordering = ["session", "version", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "version", "recipient"], name="member_notice_once_per_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} — {self.recipient}"
+
+    @property
+    def what(self) -> str:
+        return "Publication de l'ordre du jour" if self.version == 0 else "Modification de l'ordre du jour"
+
+
 class AgendaItem(models.Model):
     """A case on a session's agenda (ordre du jour), then the commission's opinion on it."""
 

@@ -1,6 +1,6 @@
 """Publishing an agenda again: the members are told what changed (how many cases were added or
 removed: counts and a link, no personal data), or nothing is sent when nothing changed. Each change
-is announced once: the task claims its version with a conditional update."""
+is announced once, to each recipient once (commissions/notices.py)."""
 
 from dataclasses import dataclass
 
@@ -61,18 +61,3 @@ def record_publication(session, *, first_time) -> AgendaChange:
         summary = change.summary()
         transaction.on_commit(lambda: enqueue(tasks.notify_agenda_change, session.pk, version, summary))
     return change
-
-
-def claim_change(session_id, version) -> Session | None:
-    """Claim the announcement of the agenda's `version` once (a retry or a second worker never
-    sends it twice)."""
-    claimed = Session.objects.filter(pk=session_id, change_notified_version__lt=version).update(
-        change_notified_version=version
-    )
-    return Session.objects.select_related("commission").get(pk=session_id) if claimed else None
-
-
-def release_change(session_id, version) -> None:
-    Session.objects.filter(pk=session_id, change_notified_version=version).update(
-        change_notified_version=version - 1
-    )

@@ -4,35 +4,39 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 
-from . import services
+from . import notices, services
 from .models import AgendaItem, Session
 
 logger = logging.getLogger(__name__)
 
+MAX_RETRIES = 3
 
-@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=50, time_limit=60)
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, soft_time_limit=50, time_limit=60)
 def notify_members(self, session_id) -> int:
-    """Tell the members that a session's agenda is published: a link only, no personal data.
-    Claimed by a conditional update, released on failure so that a retry sends it."""
-    session = services.claim_notification(session_id)
-    if session is None:
+    """Tell the members that a session's agenda is published: a link only, no personal data. Each
+    recipient reached once (commissions/notices.py); returns how many were reached by this try."""
+    session = Session.objects.select_related("commission").get(pk=session_id)
+    if not notices.prepare(session_id, notices.PUBLICATION, services.member_recipients(session)):
         return 0
-    recipients = services.member_recipients(session)
     url = settings.SITE_URL + reverse("commissions:member_session", args=[session.pk])
     subject = f"Ordre du jour publié : {session.commission} du {session.date:%d/%m/%Y}"
     body = f"L'ordre du jour de la séance est consultable dans Prévex :\n{url}\n"
-    try:
-        for email in recipients:
-            send_mail(subject, body, None, [email])
-    except Exception as error:
-        Session.objects.filter(pk=session_id).update(members_notified_at=None)
-        logger.warning("members_notification_failed session=%s", session_id)
-        raise self.retry(countdown=120, exc=error) from error
-    logger.info("members_notified session=%s recipients=%s", session_id, len(recipients))
-    return len(recipients)
+    return _send(self, session_id, notices.PUBLICATION, subject, body)
+
+
+def _send(task, session_id, version, subject, body) -> int:
+    """Send the announcement's rows not yet reached; retried with backoff while some wait."""
+    last_try = task.request.retries >= MAX_RETRIES
+    sent, waiting = notices.send_pending(session_id, version, subject=subject, body=body, last_try=last_try)
+    logger.info(
+        "members_notified session=%s version=%s sent=%s waiting=%s", session_id, version, sent, waiting
+    )
+    if waiting:
+        raise task.retry(countdown=120 * 2**task.request.retries)
+    return sent
 
 
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
@@ -62,26 +66,14 @@ def send_opinion_letters(session_id, membership_id) -> int:
     return done
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=50, time_limit=60)
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, soft_time_limit=50, time_limit=60)
 def notify_agenda_change(self, session_id, version, summary) -> int:
-    """Tell the members that a published agenda changed: counts and a link, no personal data."""
-    from . import publication
-
-    session = publication.claim_change(session_id, version)
-    if session is None:
+    """Tell the members that a published agenda changed: counts and a link, no personal data; each
+    recipient reached once, an older change never announced after a newer one (notices.py)."""
+    session = Session.objects.select_related("commission").get(pk=session_id)
+    if not notices.prepare(session_id, version, services.member_recipients(session)):
         return 0
-    recipients = services.member_recipients(session)
     url = settings.SITE_URL + reverse("commissions:member_session", args=[session.pk])
     subject = f"Ordre du jour modifié : {session.commission} du {session.date:%d/%m/%Y}"
     body = f"L'ordre du jour de la séance a changé ({summary}). Il est consultable dans Prévex :\n{url}\n"
-    try:
-        for email in recipients:
-            send_mail(subject, body, None, [email])
-    except Exception as error:
-        publication.release_change(session_id, version)
-        logger.warning("agenda_change_notification_failed session=%s", session_id)
-        raise self.retry(countdown=120, exc=error) from error
-    logger.info(
-        "agenda_change_notified session=%s version=%s recipients=%s", session_id, version, len(recipients)
-    )
-    return len(recipients)
+    return _send(self, session_id, version, subject, body)

@@ -23,7 +23,7 @@ from procedure import rules
 from procedure import services as procedure_services
 from procedure.models import Procedure
 
-from . import follow_up, scope, services
+from . import follow_up, notices, scope, services
 from .forms import (
     AddItemForm,
     AttachReviewForm,
@@ -272,6 +272,7 @@ def _render_session(request, session, add_form=None, status=200):
     if session.is_editable:
         _attach_presenter_forms(items)
     capacity = session.commission.capacity
+    member_notices = notices.of_session(session)
     procedure_services.log_access_to_each(
         user=request.user, procedures=[item.procedure for item in items], context="séance"
     )
@@ -285,6 +286,8 @@ def _render_session(request, session, add_form=None, status=200):
             "add_form": add_form or (AddItemForm(session=session) if session.is_editable else None),
             "full": capacity is not None and len(items) >= capacity,
             "earlier": list(services.earlier_recommendations(session)[:100]),
+            "notices": member_notices,
+            "notices_failed": [notice for notice in member_notices if notice.status == "echec"],
             "today": timezone.localdate(),
         },
         status=status,

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -28,6 +29,13 @@ from .models import ApiCall, ApiToken, IdempotentRequest
 logger = logging.getLogger(__name__)
 # The database lost in the middle of a request (docs/deploy.md "When something fails").
 DATABASE_LOST = (OperationalError, InterfaceError)
+# Django's limits on a request body (DATA_UPLOAD_MAX_*), met while DRF parses it: a 422 in JSON,
+# as the schema says, instead of Django's HTML « Bad Request (400) ».
+BODY_LIMITS = {
+    TooManyFilesSent: ("fichiers", "Trop de fichiers dans un même envoi : envoyez-les en plusieurs fois."),
+    TooManyFieldsSent: ("requête", "Trop de champs dans la requête."),
+    RequestDataTooBig: ("requête", "Requête trop volumineuse : envoyez les fichiers en plusieurs fois."),
+}
 
 TOKEN_PREFIX = "pvx_"
 
@@ -172,6 +180,10 @@ class PartnerApiView(APIView):
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
                 headers={"Retry-After": "60"},
             )
+        for limit, (field, message) in BODY_LIMITS.items():
+            if isinstance(exc, limit):
+                logger.warning("api_body_limit view=%s error=%s", type(self).__name__, limit.__name__)
+                return unprocessable([error(field, message)])
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):

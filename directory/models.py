@@ -434,6 +434,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField("le", default=timezone.now)
     read_at = models.DateTimeField("lue le", null=True, blank=True)
     emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+    # The server's answer when the e-mail was refused for good or after the last try (the claim,
+    # emailed_at, is kept: it is not tried again; the list in Prévex says so).
+    email_error = models.CharField("courriel non remis", max_length=250, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

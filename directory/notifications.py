@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from config.celery import enqueue
 from directory.french import counted
+from directory.mail import is_permanent
 
 from .models import Channel, Membership, Notification, NotificationPreference, Role
 
@@ -110,6 +111,22 @@ def claim_email(notification_id) -> Notification | None:
 
 def release(notification_ids) -> None:
     Notification.objects.filter(pk__in=notification_ids).update(emailed_at=None)
+
+
+def give_up(notification_ids, error) -> None:
+    """Refused for good (5yz) or after the last try: the claim is kept (never tried again, neither by
+    a retry nor by flush_notifications nor by the next digest) and the refusal shown in the list."""
+    detail = f"{type(error).__name__}: {error}"[:250]
+    Notification.objects.filter(pk__in=notification_ids).update(email_error=detail)
+
+
+def settle_failure(notification_ids, error, *, last_try) -> bool:
+    """After a refused send: True when it is worth another try (released), False when given up."""
+    if last_try or is_permanent(error):
+        give_up(notification_ids, error)
+        return False
+    release(notification_ids)
+    return True
 
 
 def email_one(notification) -> None:

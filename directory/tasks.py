@@ -21,9 +21,13 @@ def purge_api_records() -> list[int]:
     return list(services.purge_api_records())
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=50, time_limit=60)
+MAX_RETRIES = 3
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, soft_time_limit=50, time_limit=60)
 def send_notification(self, notification_id) -> bool:
-    """One immediate e-mail (a link only), claimed once, released and retried on failure."""
+    """One immediate e-mail (a link only), claimed once; a transient refusal released and retried
+    with backoff, a permanent one (5yz, directory/mail.py) or the last try's given up and shown."""
     from . import notifications
 
     notification = notifications.claim_email(notification_id)
@@ -31,9 +35,11 @@ def send_notification(self, notification_id) -> bool:
         return False
     try:
         notifications.email_one(notification)
-    except Exception as error:
-        notifications.release([notification_id])
-        raise self.retry(countdown=120, exc=error) from error
+    except Exception as error:  # noqa: BLE001 - any transport error is retried or given up
+        last_try = self.request.retries >= MAX_RETRIES
+        if notifications.settle_failure([notification_id], error, last_try=last_try):
+            raise self.retry(countdown=120 * 2**self.request.retries, exc=error) from error
+        return False
     return True
 
 
@@ -63,8 +69,9 @@ def send_notification_digests() -> int:
             continue
         try:
             notifications.email_digest(user, claimed)
-        except Exception:
-            notifications.release([notification.pk for notification in claimed])
+        except Exception as error:  # noqa: BLE001 - a refused digest waits for tomorrow's, unless refused for good
+            ids = [notification.pk for notification in claimed]
+            notifications.settle_failure(ids, error, last_try=False)
             logging.getLogger(__name__).warning("notification_digest_failed user=%s", user.pk)
             continue
         sent += 1

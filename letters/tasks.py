@@ -75,7 +75,7 @@ def render_weekly_list_pdf(self, kind, week_start):
 )
 def send_weekly_list_pdf(self, list_id):
     """The PDF e-mail that follows the light formats, sent once (delivery.deliver_pdf)."""
-    return delivery.deliver_pdf(list_id=list_id)
+    return delivery.deliver_pdf(list_id=list_id, last_try=self.request.retries >= self.max_retries)
 
 
 @shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)

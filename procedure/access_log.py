@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from directory.exports import csv_text
+from directory.mail import is_permanent
 from directory.models import Membership, Organisation, Role, User
 
 from .models import AccessLog, ChangeLog, ProcedureEvent, ReadingAlert, Task
@@ -90,28 +91,44 @@ def record_alerts(day: datetime.date) -> int:
     return ReadingAlert.objects.filter(day=day).count()
 
 
-def notify_administrators(day: datetime.date) -> int:
-    """E-mail the day's alerts not yet notified, claimed first so that a retry never sends twice;
-    on a refused send the claim is released and the error raised (the task retries)."""
+def notify_administrators(day: datetime.date, *, last_try=False) -> int:
+    """E-mail the day's alerts not yet notified, one e-mail per group of départements, each group
+    claimed first so that a retry never sends it twice. A group refused for a while is released and
+    the error raised once the others are sent (the task retries those only); refused for good (5yz,
+    directory/mail.py) or at the last try, it is kept with the server's answer (shown on the log's
+    page), not tried again. Returns how many alerts were sent."""
     now = timezone.now()
     with transaction.atomic():
         pending = list(ReadingAlert.objects.select_for_update().filter(day=day, notified_at=None))
         ReadingAlert.objects.filter(pk__in=[a.pk for a in pending]).update(notified_at=now)
-    if not pending:
-        return 0
-    try:
-        # Each département's administrators hear of their own people only (issue 16).
-        for codes, alerts in _by_departements(pending).items():
+    sent, transient = 0, None
+    # Each département's administrators hear of their own people only (issue 16).
+    for codes, alerts in _by_departements(pending).items():
+        try:
             send_mail(
                 f"Prévex : lectures inhabituelles de dossiers le {day:%d/%m/%Y}",
                 _alert_text(day, alerts),
                 None,
                 _administrator_emails(codes),
             )
-    except Exception:
-        ReadingAlert.objects.filter(pk__in=[a.pk for a in pending], notified_at=now).update(notified_at=None)
-        raise
-    return len(pending)
+        except Exception as error:  # noqa: BLE001 - any transport error is retried or given up
+            give_up = last_try or is_permanent(error)
+            transient = _settle_failure(alerts, error, now, give_up=give_up) or transient
+            continue
+        sent += len(alerts)
+    if transient is not None:
+        raise transient
+    return sent
+
+
+def _settle_failure(alerts, error, claimed_at, *, give_up):
+    """The error when the group is released for another try, None when given up."""
+    alerts = ReadingAlert.objects.filter(pk__in=[a.pk for a in alerts], notified_at=claimed_at)
+    if give_up:
+        alerts.update(notify_error=f"{type(error).__name__}: {error}"[:250])
+        return None
+    alerts.update(notified_at=None)
+    return error
 
 
 def _by_departements(alerts) -> dict:

@@ -103,5 +103,5 @@ class AnonymisationRunAdmin(ReadOnlyAdmin):
 
 @admin.register(ReadingAlert)
 class ReadingAlertAdmin(ReadOnlyAdmin):
-    list_display = ["day", "user", "files", "notified_at"]
+    list_display = ["day", "user", "files", "notified_at", "notify_error"]
     date_hierarchy = "day"

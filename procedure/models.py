@@ -439,6 +439,8 @@ class ReadingAlert(models.Model):
     day = models.DateField("jour")
     files = models.PositiveIntegerField("dossiers lus hors de son travail")
     notified_at = models.DateTimeField("administrateurs prévenus le", null=True, blank=True)
+    # The server's answer when the alert's e-mail was refused for good or after the last try.
+    notify_error = models.CharField("courriel non remis", max_length=250, blank=True)
 
     class Meta:
         verbose_name = "lecture inhabituelle"

@@ -34,15 +34,14 @@ def read_act(document_id):
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, soft_time_limit=110, time_limit=120)
 def alert_unusual_reading(self, day: str = "") -> int:
     """Daily (config/celery.py): record yesterday's unusual readers and tell the administrators
-    once; a refused e-mail is retried with a backoff, never sent twice."""
+    once; an e-mail refused for a while is retried with a backoff (only the groups not yet told),
+    one refused for good or at the last try is shown failed, never sent twice."""
     on = datetime.date.fromisoformat(day) if day else timezone.localdate() - datetime.timedelta(days=1)
     access_log.record_alerts(on)
     try:
-        return access_log.notify_administrators(on)
-    except Exception as error:  # noqa: BLE001 - any transport error is retried
+        return access_log.notify_administrators(on, last_try=self.request.retries >= MAX_RETRIES)
+    except Exception as error:  # noqa: BLE001 - a transient transport error, retried
         logger.warning("reading_alert_failed day=%s retries=%s", on, self.request.retries)
-        if self.request.retries >= MAX_RETRIES:
-            raise
         raise self.retry(countdown=60 * 2**self.request.retries, exc=error) from error
 
 

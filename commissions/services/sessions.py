@@ -175,14 +175,6 @@ def member_recipients(session) -> list[str]:
     return sorted(email for email in emails if email)
 
 
-def claim_notification(session_id) -> Session | None:
-    """Claim the members' notification once (a retry or a second worker never sends twice)."""
-    claimed = Session.objects.filter(pk=session_id, members_notified_at__isnull=True).update(
-        members_notified_at=timezone.now()
-    )
-    return Session.objects.select_related("commission").get(pk=session_id) if claimed else None
-
-
 def convene(item, *, user=None) -> bool:
     """Convene one household to the session (Charte II.A.2.b-c): the convocation letter through
     the letters app, claimed once per item."""

@@ -341,9 +341,10 @@ def pdf_follow_ups(list_ids) -> list[int]:
     )
 
 
-def deliver_pdf(*, list_id: int) -> bool:
+def deliver_pdf(*, list_id: int, last_try: bool = False) -> bool:
     """Send the PDF of a list sent as attachments without it, once: claimed by a conditional UPDATE
-    of `pdf_sent_at`; an SMTP failure releases the claim and raises SendFailed (the task retries).
+    of `pdf_sent_at`; an SMTP failure releases the claim and raises SendFailed (the task retries),
+    except a permanent refusal or the last try's, recorded as an `echec` event of the list.
     Returns True when this call sent it."""
     now = timezone.now()
     claimed = (
@@ -378,7 +379,7 @@ def deliver_pdf(*, list_id: int) -> bool:
         email.send(fail_silently=False)
     except SEND_ERRORS as exc:
         WeeklyList.objects.filter(pk=list_id, pdf_sent_at=now).update(pdf_sent_at=None)
-        if is_permanent(exc):  # refused for good: recorded, not retried (the XLSX and CSV arrived)
+        if last_try or is_permanent(exc):  # given up: recorded, not retried (the XLSX and CSV arrived)
             detail = f"{type(exc).__name__}: {exc}"[:250]
             Delivery.objects.create(
                 weekly_list=weekly, event=Delivery.Event.FAILED, to=weekly.recipient.email, detail=detail

@@ -34,10 +34,13 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("250 OK")
             elif command == "RCPT":
                 server.attempts += 1
-                if server.refusal and (server.refuse_times is None or server.attempts <= server.refuse_times):
-                    self.reply(server.refusal)
+                address = line.split(":", 1)[1].strip().strip("<>")
+                server.tried.append(address)
+                refusal = server.refusal_for(address)
+                if refusal:
+                    self.reply(refusal)
                 else:
-                    recipients.append(line.split(":", 1)[1].strip().strip("<>"))
+                    recipients.append(address)
                     self.reply("250 OK")
             elif command == "DATA":
                 if recipients:
@@ -62,10 +65,12 @@ class _Server(socketserver.ThreadingTCPServer):
 
 class SmtpServer:
     """`refusal` is the reply to RCPT TO (e.g. "451 4.3.0 Try again later"), for the first
-    `refuse_times` recipients (all when None); None accepts."""
+    `refuse_times` recipients (all when None); None accepts. `refused` ({address: reply}) refuses
+    those addresses only, whatever `refusal` says (an address removed from it is accepted)."""
 
     def __init__(self, refusal=None, refuse_times=None):
         self.refusal, self.refuse_times, self.accepted, self.attempts = refusal, refuse_times, [], 0
+        self.refused, self.tried = {}, []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self.port = self._server.server_address[1]
@@ -78,6 +83,16 @@ class SmtpServer:
     def __exit__(self, *exc):
         self._server.shutdown()
         self._server.server_close()
+
+    def refusal_for(self, address):
+        if self.refused:
+            return self.refused.get(address)
+        if self.refusal and (self.refuse_times is None or self.attempts <= self.refuse_times):
+            return self.refusal
+        return None
+
+    def tries_of(self, address) -> int:
+        return self.tried.count(address)
 
     def messages_to(self, address):
         return [message for message in self.accepted if address in message["to"]]

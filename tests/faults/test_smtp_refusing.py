@@ -14,18 +14,30 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from commissions import tasks as commissions_tasks
+from commissions.models import CommissionMember, MemberNotice, Session
+from directory import notifications
+from directory import tasks as directory_tasks
+from directory.models import Notification
 from letters import tasks as letters_tasks
-from letters.models import Delivery, ListKind, WeeklyList
+from letters.models import Delivery, ListKind, ListRecipient, WeeklyList
 from letters.services import delivery, weekly_lists
+from procedure import tasks as procedure_tasks
+from procedure.models import ReadingAlert
 from referrals import services as referrals_services
 from referrals import tasks as referrals_tasks
 from referrals.models import OutboxMessage
+from tests.commissions.factories import CommissionFactory, SessionFactory
+from tests.departements import conftest as departements
 from tests.factories import OrganisationFactory
 from tests.letters.factories import granted_on, siao
 
 from .smtp import SmtpServer
 
 pytestmark = pytest.mark.django_db
+# The Saône-et-Loire's personas (tests/departements/conftest.py), for the reading alerts.
+chalon, ddets_71 = departements.chalon, departements.ddets_71
+secretariat_71, administrator_71 = departements.secretariat_71, departements.administrator_71
 TEMPORARY = "451 4.3.0 Mailbox temporarily unavailable"
 PERMANENT = "550 5.1.1 No such user here"
 
@@ -165,3 +177,211 @@ def test_an_outbox_e_mail_refused_for_good_is_failed_at_once_rfc_5321_4_2_1(smtp
     assert referrals_tasks.flush_outbox.delay().get() == 0  # a failed message is not queued again
     run(referrals_tasks.send_outbox_message, message.pk)
     assert smtp.accepted == []
+
+
+# ---------------------------------------------------------------- the commission members' e-mails
+
+REACHED, REFUSED = "membre.caf@example.org", "accueil@ccas-bis.example"
+
+
+@pytest.fixture
+def two_seats(commission_member, caf):
+    """A session of the médiation with two seats: the CAF's named member, and a CCAS without a named
+    representative (its functional address)."""
+    commission = CommissionFactory(mediation=True)
+    CommissionMember.objects.create(commission=commission, organisation=caf, user=commission_member)
+    CommissionMember.objects.create(commission=commission, organisation=OrganisationFactory(email=REFUSED))
+    return SessionFactory(commission=commission, status=Session.Status.PUBLISHED, published_at=timezone.now())
+
+
+def notices_of(session):
+    return {n.recipient: n for n in MemberNotice.objects.filter(session=session)}
+
+
+def session_page(client, session):
+    return html.unescape(client.get(reverse("commissions:session", args=[session.pk])).content.decode())
+
+
+def test_a_member_refused_for_good_fails_at_once_and_the_others_get_one_e_mail_rfc_5321_4_2_1(
+    smtp, two_seats, secretariat_client
+):
+    """Old code: the 550 was retried three more times, and each try sent the CAF's member the same
+    e-mail again (four e-mails to one, none shown failed)."""
+    smtp.refused = {REFUSED: PERMANENT}
+
+    run(commissions_tasks.notify_members, two_seats.pk)
+
+    assert len(smtp.messages_to(REACHED)) == 1
+    assert smtp.tries_of(REFUSED) == 1
+    notices = notices_of(two_seats)
+    assert (notices[REACHED].status, notices[REFUSED].status) == (
+        MemberNotice.Status.SENT,
+        MemberNotice.Status.FAILED,
+    )
+    assert notices[REFUSED].attempts == 1 and "550" in notices[REFUSED].last_error
+    page = session_page(secretariat_client, two_seats)
+    assert "1 courriel aux membres en échec" in page
+    assert "Échec de l'envoi" in page and "No such user here" in page
+    # A second task (the publication queued twice, a redelivered message) sends nothing more.
+    smtp.refused = {}
+    run(commissions_tasks.notify_members, two_seats.pk)
+    assert len(smtp.messages_to(REACHED)) == 1 and smtp.messages_to(REFUSED) == []
+
+
+def test_a_retry_sends_only_to_the_members_not_yet_reached(smtp, two_seats):
+    """Old code: the CAF's member, reached at the first try, got the e-mail again at each retry."""
+    smtp.refused = {REFUSED: TEMPORARY}
+    original = smtp.refusal_for
+
+    def refuse_twice(address):
+        return original(address) if smtp.tries_of(REFUSED) <= 2 else None
+
+    smtp.refusal_for = refuse_twice
+
+    run(commissions_tasks.notify_members, two_seats.pk)
+
+    assert len(smtp.messages_to(REACHED)) == 1
+    assert len(smtp.messages_to(REFUSED)) == 1
+    assert smtp.tries_of(REACHED) == 1 and smtp.tries_of(REFUSED) == 3
+    assert {n.status for n in notices_of(two_seats).values()} == {MemberNotice.Status.SENT}
+
+
+def test_a_member_refused_for_a_while_is_tried_a_bounded_number_of_times_then_shown_failed(
+    smtp, two_seats, secretariat_client
+):
+    smtp.refused = {REFUSED: TEMPORARY}
+
+    run(commissions_tasks.notify_members, two_seats.pk)
+
+    tries = commissions_tasks.MAX_RETRIES + 1
+    assert smtp.tries_of(REFUSED) == tries and smtp.messages_to(REFUSED) == []
+    assert len(smtp.messages_to(REACHED)) == 1
+    refused = notices_of(two_seats)[REFUSED]
+    assert (refused.status, refused.attempts) == (MemberNotice.Status.FAILED, tries)
+    assert "451" in refused.last_error
+    assert "Mailbox temporarily unavailable" in session_page(secretariat_client, two_seats)
+
+
+def test_an_agenda_change_refused_for_one_member_reaches_the_other_once(smtp, two_seats):
+    smtp.refused = {REFUSED: PERMANENT}
+    Session.objects.filter(pk=two_seats.pk).update(agenda_version=2)
+
+    run(commissions_tasks.notify_agenda_change, two_seats.pk, 2, "1 dossier ajouté")
+    run(commissions_tasks.notify_agenda_change, two_seats.pk, 2, "1 dossier ajouté")
+
+    assert len(smtp.messages_to(REACHED)) == 1 and smtp.tries_of(REFUSED) == 1
+    assert "1 dossier ajouté" in smtp.messages_to(REACHED)[0]["data"]
+    changed = MemberNotice.objects.filter(session=two_seats, version=2)
+    assert dict(changed.values_list("recipient", "status")) == {
+        REACHED: MemberNotice.Status.SENT,
+        REFUSED: MemberNotice.Status.FAILED,
+    }
+    # An older change, retried after the newer one was announced, is not sent.
+    assert run(commissions_tasks.notify_agenda_change, two_seats.pk, 1, "ancien") == 0
+    assert len(smtp.messages_to(REACHED)) == 1
+
+
+# ---------------------------------------------------------------- the users' notifications
+
+
+def notification_for(user):
+    notifications.notify(
+        users=[user], kind="preconisation_recue", title="Nouvelle préconisation", url="/", dedup_key="f"
+    )
+    return Notification.objects.get(user=user)
+
+
+def test_a_notification_e_mail_refused_for_good_is_not_tried_again_and_shown_in_the_list(
+    smtp, social_worker, social_worker_client
+):
+    """Old code: a 550 was retried three more times, then released, and flush_notifications queued
+    it again every run for two days."""
+    smtp.refusal = PERMANENT
+    notification = notification_for(social_worker)
+
+    assert run(directory_tasks.send_notification, notification.pk) is False
+
+    assert smtp.attempts == 1
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None and "550" in notification.email_error
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert directory_tasks.flush_notifications.delay().get() == 0
+    page = html.unescape(social_worker_client.get(reverse("directory:notifications")).content.decode())
+    assert "Courriel non remis" in page and "No such user here" in page
+
+
+def test_a_notification_e_mail_refused_for_a_while_is_tried_a_bounded_number_of_times(smtp, social_worker):
+    notification = notification_for(social_worker)
+
+    run(directory_tasks.send_notification, notification.pk)
+
+    assert smtp.attempts == directory_tasks.MAX_RETRIES + 1 and smtp.accepted == []
+    notification.refresh_from_db()
+    assert "451" in notification.email_error
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert directory_tasks.flush_notifications.delay().get() == 0
+
+
+# ---------------------------------------------------------------- the administrators' reading alerts
+
+
+@pytest.fixture
+def two_departements_alerts(secretariat, administrator, secretariat_71, administrator_71):
+    """Yesterday's alerts of a reader in the 21 then of one in the 71: one e-mail to each
+    département's administrators."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ReadingAlert.objects.create(user=secretariat, day=yesterday, files=99)
+    ReadingAlert.objects.create(user=secretariat_71, day=yesterday, files=50)
+    return yesterday
+
+
+def test_a_reading_alert_refused_for_a_while_goes_once_to_each_departement(smtp, two_departements_alerts):
+    """Old code: the 71's refusal released the 21's alert too, and each retry e-mailed the 21's
+    administrators again."""
+    smtp.refused = {"admin@ddets71.example": TEMPORARY}
+    original = smtp.refusal_for
+    smtp.refusal_for = lambda address: original(address) if smtp.tries_of(address) <= 2 else None
+
+    run(procedure_tasks.alert_unusual_reading, two_departements_alerts.isoformat())
+
+    assert len(smtp.messages_to("admin@example.org")) == 1
+    assert len(smtp.messages_to("admin@ddets71.example")) == 1
+    assert smtp.tries_of("admin@example.org") == 1
+    assert not ReadingAlert.objects.filter(notified_at=None).exists()
+
+
+def test_a_reading_alert_refused_for_good_is_shown_failed_and_the_other_departement_told(
+    smtp, two_departements_alerts, administrator_client
+):
+    smtp.refused = {"admin@example.org": PERMANENT}
+
+    run(procedure_tasks.alert_unusual_reading, two_departements_alerts.isoformat())
+
+    assert smtp.tries_of("admin@example.org") == 1
+    assert len(smtp.messages_to("admin@ddets71.example")) == 1
+    refused = ReadingAlert.objects.get(user__email="secretariat@example.org")
+    assert "550" in refused.notify_error
+    page = html.unescape(administrator_client.get(reverse("procedure:access_log")).content.decode())
+    assert "Échec de l'envoi" in page and "No such user here" in page
+    run(procedure_tasks.alert_unusual_reading, two_departements_alerts.isoformat())
+    assert smtp.tries_of("admin@example.org") == 1 and len(smtp.messages_to("admin@ddets71.example")) == 1
+
+
+def test_a_pdf_follow_up_refused_for_a_while_is_tried_a_bounded_number_of_times_then_recorded_failed(smtp):
+    """Old code: after the last try the claim was released and nothing recorded: the PDF was lost
+    without a word on the list's page."""
+    last_week = weekly_lists.week_start_of(timezone.localdate()) - datetime.timedelta(days=7)
+    ListRecipient.objects.create(organisation=siao(), kind=ListKind.SIAO, send_as_attachment=True)
+    granted_on(last_week + datetime.timedelta(days=1))
+    (weekly,) = delivery.build_week(week_start=last_week, kinds=[ListKind.SIAO])
+    smtp.refusal = None
+    delivery.deliver(list_id=weekly.pk)
+    delivery.render_pdf(kind=ListKind.SIAO, week_start=last_week)
+    smtp.refusal, smtp.attempts = TEMPORARY, 0
+
+    run(letters_tasks.send_weekly_list_pdf, weekly.pk)
+
+    assert smtp.attempts == letters_tasks.send_weekly_list_pdf.max_retries + 1
+    assert len(smtp.accepted) == 1  # the light formats only
+    events = list(Delivery.objects.filter(weekly_list=weekly).values_list("event", "detail"))
+    assert events[-1][0] == Delivery.Event.FAILED and "451" in events[-1][1]

@@ -168,7 +168,7 @@ def test_a_refused_smtp_send_is_retried_then_sent_once(threshold, secretariat, a
 
 
 def _refusing(*args, **kwargs):
-    raise smtplib.SMTPRecipientsRefused({"admin@example.org": (550, b"refused")})
+    raise smtplib.SMTPRecipientsRefused({"admin@example.org": (451, b"try again later")})
 
 
 def test_the_alert_is_in_the_beat_schedule_and_shown_on_the_log(threshold, secretariat, administrator_client):

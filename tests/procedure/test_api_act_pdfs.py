@@ -143,3 +143,18 @@ def test_a_batch_of_another_departement_is_not_listed_to_check(post, secretariat
     drop_page = secretariat_client.get(reverse("procedure:reading_drop")).content.decode()
 
     assert 'data-testid="batches-to-check"' not in drop_page
+
+
+def test_more_files_than_django_parses_is_a_422_in_json_and_writes_nothing(bailiff, settings):
+    """Past DATA_UPLOAD_MAX_NUMBER_FILES Django refuses to parse the body (TooManyFilesSent): the
+    answer is the API's JSON refusal, as the schema says, not Django's HTML « Bad Request »
+    (found by schemathesis)."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [SimpleUploadedFile(f"acte-{i}.pdf", b"%PDF-1.4", "application/pdf") for i in range(4)]
+
+    response = bailiff.post(PDFS, {"fichiers": files}, format="multipart")
+
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["erreurs"][0]["champ"] == "fichiers"
+    assert ReadingBatch.objects.count() == 0
