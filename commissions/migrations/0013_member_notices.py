@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commissions', '0011_history_of_the_departements'),
+        ('commissions', '0012_review_withdrawal_reason'),
     ]
 
     operations = [
