@@ -71,7 +71,7 @@ def _case_records(procedure) -> dict:
 
     def load():
         return {
-            "terminated": services.lease_terminated(procedure.pk),
+            "terminated": services.lease_terminated_by(procedure.events.all()),
             "reviews": list(procedure.review_requests.select_related("commission").order_by("-created_at")),
             "items": list(
                 procedure.agenda_items.select_related("session__commission").order_by("-session__date")

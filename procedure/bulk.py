@@ -12,12 +12,14 @@ The objects' foreign keys may point at objects inserted before them (their ids a
 set. Triggers fire as for an INSERT; a lost connection raises Django's `OperationalError`.
 """
 
+import datetime
 from functools import cache
 from operator import attrgetter
 
 from django.db import connection
-from django.db.models import ForeignKey
+from django.db.models import DateTimeField, ForeignKey
 from django.db.models.base import ModelState
+from django.utils import timezone
 
 # The fields whose Python value psycopg writes as it is (get_db_prep_save changes nothing on
 # PostgreSQL); any other field's value goes through get_db_prep_save.
@@ -36,11 +38,12 @@ def new(model, /, **values):
     its id (`procedure_id=`) or by its object (`procedure=`, kept in the instance's cache); the
     fields not given take their default. No `post_init` signal (none of these models has one)."""
     relations = _relations(model)
-    objects = {name: values.pop(name) for name in relations if name in values}
+    objects = {name: values.pop(name) for name in relations.keys() & values.keys()}
     for name, target in objects.items():
         values[relations[name].attname] = None if target is None else target.pk
     constants, callables = _defaults(model)
-    if unknown := values.keys() - constants.keys() - callables.keys():
+    if not _attnames(model).issuperset(values):
+        unknown = values.keys() - _attnames(model)
         raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
     instance = model.__new__(model)
     instance._state = ModelState()
@@ -68,6 +71,11 @@ def _defaults(model) -> tuple[dict, dict]:
 
 
 @cache
+def _attnames(model) -> frozenset:
+    return frozenset(field.attname for field in model._meta.concrete_fields)
+
+
+@cache
 def _relations(model) -> dict:
     return {field.name: field for field in model._meta.concrete_fields if isinstance(field, ForeignKey)}
 
@@ -91,18 +99,21 @@ def _link(fields, objects) -> None:
     for field in fields:
         if not isinstance(field, ForeignKey):
             continue
+        name, attname = field.cache_name, field.attname
         for obj in objects:
-            target = field.get_cached_value(obj, default=None)
-            if target is not None and getattr(obj, field.attname) is None:
-                setattr(obj, field.attname, target.pk)  # which forgets the object: cached again
-                field.set_cached_value(obj, target)
+            if obj.__dict__.get(attname) is not None:
+                continue
+            target = obj._state.fields_cache.get(name)
+            if target is not None:
+                obj.__dict__[attname] = target.pk  # the cached object kept (it is the same row)
 
 
 def _take_keys(model, objects) -> None:
     meta = model._meta
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # the sequence named once, not once a row (6 × faster)
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq)"
+            " SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
             [connection.ops.quote_name(meta.db_table), meta.pk.column, len(objects)],
         )
         keys = [key for (key,) in cursor.fetchall()]
@@ -115,6 +126,7 @@ def _copy(model, fields, objects) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    _stamp(fields, objects)
     plain = attrgetter(*(field.attname for field in fields))  # every value at once, in C
     prepared = [(index, _preparer(field)) for index, field in enumerate(fields) if _preparer(field)]
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(statement) as copy:
@@ -125,10 +137,25 @@ def _copy(model, fields, objects) -> None:
             copy.write_row(row)
 
 
+def _stamp(fields, objects) -> None:
+    """The `auto_now` and `auto_now_add` dates set, one instant for the whole insert (what their
+    pre_save does, without a timezone.now() per row: 72,000 rows at 10,000 acts)."""
+    stamps = {field.attname: _now(field) for field in fields if _is_stamp(field)}
+    for obj in objects:
+        obj.__dict__.update(stamps)
+
+
+def _now(field):
+    """What the field's pre_save writes: now, or today for a DateField."""
+    return timezone.now() if isinstance(field, DateTimeField) else datetime.date.today()
+
+
+def _is_stamp(field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
 def _preparer(field):
     """None when psycopg writes the field's value as it is, else the function preparing it."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj, value: field.pre_save(obj, add=True)
-    if field.get_internal_type() in AS_IS:
+    if _is_stamp(field) or field.get_internal_type() in AS_IS:
         return None
     return lambda obj, value: field.get_db_prep_save(value, connection)

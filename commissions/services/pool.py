@@ -134,6 +134,14 @@ def lease_terminated(procedure_id) -> bool:
     return _termination_events().filter(procedure_id=procedure_id).exists()
 
 
+def lease_terminated_by(events) -> bool:
+    """lease_terminated from the case's effective events already read (the case page's)."""
+    return any(
+        event.kind == EventKind.JUDGMENT and event.judgment_outcome == JudgmentOutcome.TERMINATION
+        for event in events
+    )
+
+
 def pool_entries(*, include_closed=False, user=None):
     """The pool's entries with their status, oldest first; terminated leases in one query (of the
     user's départements when given, issue 16)."""

@@ -7,11 +7,15 @@ but not change is a 403.
 
 import copy
 import datetime
+import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import Engine
+from django.template.context import make_context
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -67,8 +71,23 @@ def _render_case(request, procedure, form, status=200):
     services.log_access(user=request.user, procedure=procedure, context="dossier")
     context = _case_context(request, procedure)
     context["record_form"] = form
+    context["record_fields"] = blank_record_fields() if form is not None and not form.is_bound else ""
     context["summary"] = _summary(context["panels"], with_record_form=form is not None)
     return render(request, "procedure/detail.html", context, status=status)
+
+
+@functools.cache
+def _blank_record_fields() -> str:
+    return render_to_string("procedure/_event_fields.html", {"form": RecordEventForm()})
+
+
+def blank_record_fields() -> str:
+    """The record form's fields as every case page shows them, unbound: the same HTML whatever the
+    case, rendered once by the process (the DSFR's field templates cost a third of the page's
+    rendering); rendered each time in DEBUG, where templates change while the process runs."""
+    if settings.DEBUG:
+        return render_to_string("procedure/_event_fields.html", {"form": RecordEventForm()})
+    return _blank_record_fields()
 
 
 CORE_SUMMARY = [
@@ -116,7 +135,7 @@ def _case_context(request, procedure):
         ProcedureEvent.all_objects.filter(procedure=procedure).select_related("recorded_by", "cancelled_by")
     )
     events = [event for event in recorded if not event.is_cancelled]
-    tasks = list(procedure.tasks.select_related("closed_by", "assigned_to", "event"))
+    tasks = _with_their_acts(procedure.tasks.select_related("closed_by", "assigned_to"), recorded)
     # The other apps' panels and timeline sources read them from the procedure (extensions.py).
     procedure._prefetched_objects_cache = {"events": events, "tasks": tasks}
     changes = list(_changes(procedure))
@@ -154,6 +173,16 @@ def _case_context(request, procedure):
     }
 
 
+def _with_their_acts(tasks, recorded):
+    """The tasks, each holding its act from the case's acts already read (no join for it)."""
+    acts = {event.pk: event for event in recorded}
+    tasks = list(tasks)
+    for task in tasks:
+        if task.event_id in acts:
+            Task.event.field.set_cached_value(task, acts[task.event_id])
+    return tasks
+
+
 def _one_per_deadline(found):
     """One alert per deadline: the same date and label given by two rules shows once."""
     seen, unique = set(), []
@@ -180,10 +209,18 @@ def stepper(stage):
 
 
 def _panels(request, procedure):
-    """The other apps' panels, each rendered with its own context."""
-    return [
-        render_to_string(template, fn(request, procedure), request) for template, fn in extensions.CASE_PANELS
-    ]
+    """The other apps' panels, each rendered with its own context pushed on one request context:
+    the context processors (the header's menu, the messages) run once for all of them, not once a
+    panel (render_to_string with the request ran them again for each)."""
+    engine = Engine.get_default()
+    context = make_context({}, request)
+    with context.bind_template(engine.from_string("")):
+        return [_panel(engine, context, name, fn(request, procedure)) for name, fn in extensions.CASE_PANELS]
+
+
+def _panel(engine, context, template, values):
+    with context.push(values):
+        return engine.get_template(template).render(context)
 
 
 # ---------------------------------------------------------------- the timeline

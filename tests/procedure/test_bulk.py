@@ -72,7 +72,7 @@ def test_insert_sends_as_many_statements_for_100_rows_as_for_3():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's bulk_create splits its INSERT in batches of 999 parameters")
     assert len(hundred) == len(three)  # the keys from the sequence, then one COPY, for each table
-    assert [query["sql"].split(" ")[0] for query in hundred] == ["SELECT", "COPY", "SELECT", "COPY"]
+    assert [query["sql"].split(" ")[0] for query in hundred] == ["WITH", "COPY", "WITH", "COPY"]
 
 
 def test_insert_writes_decimals_json_and_dates_as_the_orm_does():
@@ -106,3 +106,26 @@ def test_insert_of_nothing_sends_nothing():
     with CaptureQueriesContext(connection) as captured:
         assert bulk.insert(Household, []) == []
     assert len(captured) == 0
+
+
+def test_the_auto_now_dates_are_set_on_the_objects_as_stored():
+    households, *_ = _write(3)
+
+    stored = dict(Household.objects.filter(pk__in=[h.pk for h in households]).values_list("pk", "created_at"))
+    assert {household.pk: household.created_at for household in households} == stored
+    if connection.vendor == "postgresql":  # one instant for the whole insert (no now() per row)
+        assert len({household.updated_at for household in households}) == 1
+
+
+def test_the_keys_are_taken_with_the_sequence_named_once_not_once_a_row():
+    """pg_get_serial_sequence() per row cost 0.44 s for the import's 37,500 tasks (0.07 s named once)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the keys come from a PostgreSQL sequence")
+    *_, captured = _write(3)
+    keys = next(query["sql"] for query in captured.captured_queries if "nextval" in query["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (VERBOSE) {keys}")
+        plan = [line for (line,) in cursor.fetchall()]
+
+    rows = [line for line in plan if "nextval" in line]
+    assert rows and not [line for line in rows if "pg_get_serial_sequence" in line], plan

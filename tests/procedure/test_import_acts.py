@@ -1,8 +1,10 @@
 """Import of acts (formats.md): whole file or nothing, every error at once, idempotent."""
 
 import datetime
+import gc
 import io
 import re
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -269,3 +271,33 @@ def test_new_cases_are_written_once_with_their_summary_and_a_known_file_reads_no
     assert procedure.household.address_text == "1 rue monge 21000 dijon"
     assert report.summary == "0 procédures créées, 0 actes enregistrés, 10 actes déjà connus"
     assert not [query["sql"] for query in again.captured_queries if '"households_' in query["sql"]]
+
+
+def test_the_cycle_collector_is_paused_during_the_import_and_resumes_after(dijon, orvitis):
+    """Issue 11: it ran about 800 times for 10,000 acts, a tenth of the import."""
+    passes, threshold = [], gc.get_threshold()
+
+    def record(phase, info):
+        if phase == "start" and _importing(sys._getframe()):
+            passes.append(info)
+
+    gc.callbacks.append(record)
+    gc.set_threshold(1)  # a pass at every allocation when the collector runs
+    try:
+        report = import_acts(_file_of(10), filename="actes.csv")
+    finally:
+        gc.callbacks.remove(record)
+        gc.set_threshold(*threshold)
+
+    assert report.ok and passes == []
+    assert gc.isenabled()
+
+
+def _importing(frame) -> bool:
+    """Whether this frame runs inside the import's check or writing (procedure.importing)."""
+    while frame is not None:
+        in_module = frame.f_globals["__name__"] == "procedure.importing"
+        if in_module and frame.f_code.co_name in ("_check", "_write"):
+            return True
+        frame = frame.f_back
+    return False

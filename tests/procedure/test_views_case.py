@@ -294,3 +294,16 @@ def test_query_count_does_not_grow_with_open_tasks_and_history(
         response = secretariat_client.get(case_url(ten))
 
     assert response.content.decode().count(Action.REQUEST_DSF.label) >= 3
+
+
+def test_the_case_page_reads_the_acts_once_for_its_tasks_and_panels(secretariat_client, case):
+    """Issue 11: the tasks take their act, and the commissions panel its terminated lease, from the
+    acts the page has already read (a join and a query less)."""
+    secretariat_client.get(case_url(case))  # the session and the acting organisation settle
+    with CaptureQueriesContext(connection) as queries:
+        assert secretariat_client.get(case_url(case)).status_code == 200
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len([text for text in sql if 'FROM "procedure_procedureevent"' in text]) == 1
+    tasks = [text for text in sql if 'FROM "procedure_task"' in text]
+    assert tasks and not [text for text in tasks if 'JOIN "procedure_procedureevent"' in text]
