@@ -377,7 +377,7 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
                 departement_code,  # the lease's commune's (issue 16)
             )
         )
-        acts = _acts(rng, rows, ids, procedure_id, sector, furthest[offset], today, now)
+        acts = _acts(rng, rows, ids, (procedure_id, departement_code), sector, furthest[offset], today, now)
         follow_up.add(rng, rows, ids, procedure_id, departement_code, sector, acts, today, now)
     _copy(rows)
     refresh_summaries(Procedure.objects.filter(pk__gte=first_procedure).values("pk"))
@@ -414,7 +414,7 @@ COLUMNS = {
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501
-        "debt", "note", "source", "recorded_by_id", "recorded_at", "cancellation_reason",
+        "debt", "note", "source", "recorded_by_id", "recorded_at", "cancellation_reason", "departement_code",
     ],
     "procedure_task": [
         "id", "procedure_id", "event_id", "kind", "title", "legal_reference", "due_date", "status",
@@ -436,7 +436,8 @@ COLUMNS = {
 }  # fmt: skip
 
 
-def _acts(rng, rows, ids, procedure_id, sector, furthest, today, now):
+def _acts(rng, rows, ids, case, sector, furthest, today, now):
+    procedure_id, departement_code = case  # the acts carry their case's département (decision 017)
     chain = list(rules.STAGE_ORDER[1 : rules.STAGE_ORDER.index(furthest) + 1])
     last_date = today - datetime.timedelta(days=rng.randint(0, 1000))
     dates = [last_date]
@@ -470,6 +471,7 @@ def _acts(rng, rows, ids, procedure_id, sector, furthest, today, now):
                 None,
                 now,
                 "",
+                departement_code,
             )
         )
         if index == len(chain) - 1:

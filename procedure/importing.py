@@ -546,6 +546,7 @@ def _new_events(groups, procedures, report, user) -> list:
             event = bulk.new(
                 ProcedureEvent,
                 procedure=procedure,
+                departement_code=procedure.departement_code,  # the case's, for the counts (decision 017)
                 kind=kind,
                 date=date,
                 **_details(values),

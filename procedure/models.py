@@ -222,6 +222,11 @@ class ProcedureEvent(models.Model):
         verbose_name="annulé par",
     )
     cancellation_reason = models.CharField("motif d'annulation", max_length=250, blank=True)
+    # The département holding the case, its procedure's, copied on the act so that the national
+    # view counts the acts per département without joining each to its procedure (decision 017):
+    # written with the act (save, or the import's set-based insert) and changed with the
+    # procedure's by an accepted transfer (transfers.accept); checked by check_consistency.
+    departement_code = models.CharField("département", max_length=3, editable=False)
 
     objects = EffectiveEventManager()
     all_objects = models.Manager()  # noqa: DJ012 (a manager, read by ruff as a field)
@@ -236,6 +241,8 @@ class ProcedureEvent(models.Model):
                 condition=models.Q(cancelled_at__isnull=True),
                 name="event_unique_per_day",
             ),
+            # A writer that forgets the département fails here rather than count the act nowhere.
+            models.CheckConstraint(condition=~models.Q(departement_code=""), name="event_departement_set"),
         ]
         indexes = [
             models.Index(fields=["kind", "date"]),
@@ -255,10 +262,22 @@ class ProcedureEvent(models.Model):
                 condition=models.Q(cancelled_at__isnull=True),
                 name="event_kind_date_counted_idx",
             ),
+            # The same counts per département: the national view (every département, grouped by
+            # it) and a département's own figures, index-only (issue 16, decision 017).
+            models.Index(
+                fields=["departement_code", "kind", "date", "police_decision"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="event_dep_kind_date_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.departement_code and self.procedure_id:
+            self.departement_code = self.procedure.departement_code
+        super().save(*args, **kwargs)
 
     @property
     def is_cancelled(self):

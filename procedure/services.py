@@ -599,7 +599,7 @@ def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
     """Every procedure's stored summary against summary_of(its events): (procedures checked,
     [(reference, field, stored, expected)]), read in chunks of `chunk_size` by primary key."""
     checked, differences, after = 0, [], 0
-    fields = ("pk", "reference", *SUMMARY_FIELDS)
+    fields = ("pk", "reference", "departement_code", *SUMMARY_FIELDS)
     while True:
         chunk = list(Procedure.objects.filter(pk__gt=after).order_by("pk").only(*fields)[:chunk_size])
         if not chunk:
@@ -607,11 +607,33 @@ def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
         events = {}
         for event in ProcedureEvent.objects.filter(procedure__in=chunk).only("procedure_id", "kind", "date"):
             events.setdefault(event.procedure_id, []).append(event)
+        misplaced = _acts_elsewhere(chunk)
         for procedure in chunk:
             for field, expected in summary_of(events.get(procedure.pk, [])).items():
                 if getattr(procedure, field) != expected:
                     differences.append((procedure.reference, field, getattr(procedure, field), expected))
+            if procedure.pk in misplaced:
+                stored, expected = ", ".join(sorted(misplaced[procedure.pk])), procedure.departement_code
+                differences.append((procedure.reference, ACTS_DEPARTEMENT, stored, expected))
         checked, after = checked + len(chunk), chunk[-1].pk
+
+
+ACTS_DEPARTEMENT = "departement_code des actes"
+
+
+def _acts_elsewhere(procedures) -> dict:
+    """{procedure id: {département}} of the acts (cancelled ones too) whose département is not their
+    procedure's: the national view would count them in the wrong one (decision 017)."""
+    found = {}
+    rows = (
+        ProcedureEvent.all_objects.filter(procedure__in=procedures)
+        .exclude(departement_code=F("procedure__departement_code"))
+        .values_list("procedure_id", "departement_code")
+        .distinct()
+    )
+    for procedure_id, code in rows:
+        found.setdefault(procedure_id, set()).add(code)
+    return found
 
 
 def at_stage(stage, *, procedure_ref="pk"):
