@@ -116,9 +116,15 @@ SOURCES = {
     d.DALO_NOT_REHOUSED: DaloNotRehousedSource(
         d.DALO_NOT_REHOUSED, "procedure.ProcedureEvent", ("date",), departement_field="departement_code"
     ),
-    d.REFERRALS: Source(d.REFERRALS, "referrals.Referral", ("requested_at",)),
+    d.REFERRALS: Source(
+        d.REFERRALS, "referrals.Referral", ("requested_at",), departement_field="departement_code"
+    ),
     d.REFERRALS_DONE: Source(
-        d.REFERRALS_DONE, "referrals.Referral", ("closed_at",), base_filter={"status": "faite"}
+        d.REFERRALS_DONE,
+        "referrals.Referral",
+        ("closed_at",),
+        base_filter={"status": "faite"},
+        departement_field="departement_code",
     ),
     d.SUPPORT_MEASURES: Source(d.SUPPORT_MEASURES, "referrals.SupportMeasure", ("start_date",)),
     d.REVIEW_REQUESTS: Source(

@@ -125,6 +125,13 @@ class Procedure(models.Model):
     departement_code = models.CharField(
         "département", max_length=3, default=default_departement, editable=False
     )
+    # What the list sorts and filters on from the household and the lease, copied here so that one
+    # département's list reads them from an index that starts with its code (issue 16, decision
+    # 017): written with the case and by services.refresh_list_keys when the household or the lease
+    # changes; checked by check_consistency.
+    household_label = models.CharField("ménage (tri)", max_length=200, blank=True, editable=False)
+    commune_name = models.CharField("commune (tri)", max_length=100, blank=True, editable=False)
+    sector = models.CharField("parc (filtre)", max_length=10, blank=True, editable=False)
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -151,6 +158,21 @@ class Procedure(models.Model):
             models.Index(
                 fields=["departement_code", "closed", "-opened_at", "-id"], name="procedure_dep_closed_idx"
             ),
+            # One département's list by household or commune (both ways, then the primary key) and
+            # by sector in the default order, from the copies above (decision 017).
+            models.Index(
+                fields=["departement_code", "household_label", "id"], name="procedure_dep_label_idx"
+            ),
+            models.Index(
+                fields=["departement_code", "-household_label", "id"], name="procedure_dep_label_desc_idx"
+            ),
+            models.Index(fields=["departement_code", "commune_name", "id"], name="procedure_dep_commune_idx"),
+            models.Index(
+                fields=["departement_code", "-commune_name", "id"], name="procedure_dep_commune_desc_idx"
+            ),
+            models.Index(
+                fields=["departement_code", "sector", "-opened_at", "-id"], name="procedure_dep_sector_idx"
+            ),
         ]
 
     def __str__(self):
@@ -159,7 +181,23 @@ class Procedure(models.Model):
     def save(self, *args, **kwargs):
         if self._state.adding and self.lease_id:
             self.departement_code = departement_of_lease(self.lease)
+            set_list_keys(self)
         super().save(*args, **kwargs)
+
+
+def set_list_keys(procedure) -> None:
+    """The household's label, the lease's commune and sector, copied on a new procedure (in memory)."""
+    lease = procedure.lease
+    procedure.household_label = procedure.household.label
+    procedure.commune_name = lease.commune.name if lease.commune_id else ""
+    procedure.sector = lease.sector
+
+
+LIST_KEYS = {
+    "household_label": "household__label",
+    "commune_name": "lease__commune__name",
+    "sector": "lease__sector",
+}
 
 
 def departement_of_lease(lease) -> str:

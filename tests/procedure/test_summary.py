@@ -12,7 +12,10 @@ from django.db import IntegrityError, transaction
 from households.models import HousingSector
 from procedure import services
 from procedure.models import EventKind, Outcome, Procedure, ProcedureEvent, Stage
+from referrals.models import Referral
+from tests.factories import OrganisationFactory
 from tests.procedure.factories import ProcedureFactory, procedure_at
+from tests.referrals.factories import referral
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -154,3 +157,16 @@ def test_an_act_without_a_departement_is_refused_by_the_database():
         ProcedureEvent.objects.bulk_create(
             [ProcedureEvent(procedure=procedure, kind=EventKind.HEARING, date=D(2026, 5, 4))]
         )
+
+
+def test_check_consistency_reports_a_referral_counted_in_another_departement(secretariat):
+    """The referrals carry their case's département too (registered by the referrals app)."""
+    procedure = procedure_at(Stage.SUMMONS, on=D(2026, 3, 2), sector=HousingSector.PUBLIC)
+    made = referral(procedure=procedure, secretariat=secretariat, addressed_to=OrganisationFactory(ccas=True))
+    assert made.departement_code == procedure.departement_code
+    Referral.objects.filter(pk=made.pk).update(departement_code="71")
+
+    code, _, err = check_consistency()
+
+    assert code == 1
+    assert f"{procedure.reference} : departement_code des orientations vaut '71', attendu '21'" in err
