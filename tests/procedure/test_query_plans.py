@@ -199,10 +199,17 @@ def test_a_departement_s_list_is_sorted_and_filtered_from_its_own_index(
     with CaptureQueriesContext(connection) as captured:
         response = secretariat_client.get(f"{reverse('procedure:list')}?{query}")
     assert response.status_code == 200
-    (page,) = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]]
+    (page,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "procedure_procedure"."id"')
+        and "ORDER BY" in q["sql"]
+        and "LIMIT" in q["sql"]
+    ]
     # A few rows here: PostgreSQL would rather sort them; without sorts it must walk an index in
     # the list's order, or still sort.
     plan = plan_of_sql(page, "SET LOCAL enable_sort = off", "SET LOCAL enable_bitmapscan = off")
     assert f"using {index} on procedure_procedure" in plan, plan
-    assert "Sort" not in plan.replace("Sort Key", ""), plan
+    listing = plan.split("SubPlan")[0]  # the next due date of each row (its own little sort) aside
+    assert "Sort" not in listing.replace("Sort Key", ""), plan
     assert "households_household.label" not in plan and "directory_commune.name" not in plan
