@@ -375,9 +375,12 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
                 False,
                 None,
                 departement_code,  # the lease's commune's (issue 16)
+                f"{first} {last}",  # the household's label, the lease's commune and sector (decision 017)
+                commune_name,
+                sector,
             )
         )
-        acts = _acts(rng, rows, ids, procedure_id, sector, furthest[offset], today, now)
+        acts = _acts(rng, rows, ids, (procedure_id, departement_code), sector, furthest[offset], today, now)
         follow_up.add(rng, rows, ids, procedure_id, departement_code, sector, acts, today, now)
     _copy(rows)
     refresh_summaries(Procedure.objects.filter(pk__gte=first_procedure).values("pk"))
@@ -410,11 +413,12 @@ COLUMNS = {
     ],
     "procedure_procedure": [
         "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
-        "current_stage", "stage_rank", "closed", "last_act_date", "departement_code",
+        "current_stage", "stage_rank", "closed", "last_act_date", "departement_code", "household_label",
+        "commune_name", "sector",
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501
-        "debt", "note", "source", "recorded_by_id", "recorded_at", "cancellation_reason",
+        "debt", "note", "source", "recorded_by_id", "recorded_at", "cancellation_reason", "departement_code",
     ],
     "procedure_task": [
         "id", "procedure_id", "event_id", "kind", "title", "legal_reference", "due_date", "status",
@@ -423,7 +427,7 @@ COLUMNS = {
     "referrals_referral": [
         "id", "procedure_id", "kind", "addressed_to_id", "requested_by_id", "requesting_organisation_id",
         "task_id", "reason", "due_date", "funding_source", "status", "refusal_reason", "requested_at",
-        "closed_at",
+        "closed_at", "departement_code",
     ],
     "commissions_agendaitem": [
         "id", "session_id", "procedure_id", "review_request_id", "order", "presenter_id", "household_invited",
@@ -436,7 +440,8 @@ COLUMNS = {
 }  # fmt: skip
 
 
-def _acts(rng, rows, ids, procedure_id, sector, furthest, today, now):
+def _acts(rng, rows, ids, case, sector, furthest, today, now):
+    procedure_id, departement_code = case  # the acts carry their case's département (decision 017)
     chain = list(rules.STAGE_ORDER[1 : rules.STAGE_ORDER.index(furthest) + 1])
     last_date = today - datetime.timedelta(days=rng.randint(0, 1000))
     dates = [last_date]
@@ -470,6 +475,7 @@ def _acts(rng, rows, ids, procedure_id, sector, furthest, today, now):
                 None,
                 now,
                 "",
+                departement_code,
             )
         )
         if index == len(chain) - 1:
@@ -563,7 +569,7 @@ class FollowUp:
              rng.choice(self.services[departement]), None, None, None, "",
              requested_on + datetime.timedelta(days=60), funding,
              "faite" if done else "demandee", "", requested_at,
-             requested_at + datetime.timedelta(days=45) if done else None)
+             requested_at + datetime.timedelta(days=45) if done else None, departement)
         )  # fmt: skip
 
     def _item(self, rows, ids, procedure_id, departement, last_date, now):

@@ -37,7 +37,7 @@ DEPARTEMENT = Scope()
 def scoped(queryset, source, scope):
     path = source.procedure_field
     if scope.departement:
-        queryset = queryset.filter(**{f"{path}__departement_code": scope.departement})
+        queryset = queryset.filter(**{source.departement: scope.departement})
     if scope.territory is not None:
         communes = Commune.objects.filter(territories=scope.territory).values("pk")
         queryset = queryset.filter(**{f"{path}__lease__commune__in": communes})

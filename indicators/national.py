@@ -5,7 +5,8 @@ Aggregated figures only: no case, no name, and every count under 5 is shown "< 5
 secrecy), the country's totals included. The indicators are those of `definitions.py` counted from
 their sources (`sources.py`) as the département dashboard counts them (`counting.py`), grouped by the
 département holding each case (`Procedure.departement_code`: the lease's commune's at creation, the
-new one after an accepted transfer, procedure/transfers.py), in one query per source. A supplied
+new one after an accepted transfer, procedure/transfers.py; the acts carry a copy of it, read
+without joining the procedures, decision 017), in one query per source. A supplied
 indicator is entered by each département's referent and is not aggregated here.
 """
 
@@ -44,7 +45,7 @@ def counts(years) -> dict:
     for source, indicators in counting._by_source():
         date = source.date_field
         rows = counting.in_years(source.rows().filter(counting._any_of(indicators)), date, years)
-        rows = rows.annotate(departement=F(f"{source.procedure_field}__departement_code"))
+        rows = rows.annotate(departement=F(source.departement))
         if indicators[0].households:
             grouped = counting.distinct_households(rows, source, indicators, ExtractYear(date), "departement")
         else:

@@ -1,8 +1,9 @@
 """Where counted indicators read their rows: procedure events, and, when those apps exist,
 referrals, support measures and saisines of the CCAPEX (read lazily: they may not be installed).
 
-A source gives its base queryset, the field holding the date a row counts in, and the path to
-its procedure (for the territory and sector filters and the list of procedures behind a figure).
+A source gives its base queryset, the field holding the date a row counts in, the path to its
+procedure (for the territory and sector filters and the list of procedures behind a figure) and
+to the département holding the case.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +30,13 @@ class Source:
     procedure_field: str = "procedure"
     base_filter: dict = field(default_factory=dict)
     condition_fields: tuple = ("kind",)
+    # The département holding a row's case: the procedure's, or a copy of it on the row itself
+    # (the acts', decision 017), which the counts read without joining the procedures.
+    departement_field: str = ""
+
+    @property
+    def departement(self):
+        return self.departement_field or f"{self.procedure_field}__departement_code"
 
     def model(self):
         try:
@@ -104,11 +112,19 @@ class DaloNotRehousedSource(Source):
 
 
 SOURCES = {
-    d.EVENTS: Source(d.EVENTS, "procedure.ProcedureEvent", ("date",)),
-    d.DALO_NOT_REHOUSED: DaloNotRehousedSource(d.DALO_NOT_REHOUSED, "procedure.ProcedureEvent", ("date",)),
-    d.REFERRALS: Source(d.REFERRALS, "referrals.Referral", ("requested_at",)),
+    d.EVENTS: Source(d.EVENTS, "procedure.ProcedureEvent", ("date",), departement_field="departement_code"),
+    d.DALO_NOT_REHOUSED: DaloNotRehousedSource(
+        d.DALO_NOT_REHOUSED, "procedure.ProcedureEvent", ("date",), departement_field="departement_code"
+    ),
+    d.REFERRALS: Source(
+        d.REFERRALS, "referrals.Referral", ("requested_at",), departement_field="departement_code"
+    ),
     d.REFERRALS_DONE: Source(
-        d.REFERRALS_DONE, "referrals.Referral", ("closed_at",), base_filter={"status": "faite"}
+        d.REFERRALS_DONE,
+        "referrals.Referral",
+        ("closed_at",),
+        base_filter={"status": "faite"},
+        departement_field="departement_code",
     ),
     d.SUPPORT_MEASURES: Source(d.SUPPORT_MEASURES, "referrals.SupportMeasure", ("start_date",)),
     d.REVIEW_REQUESTS: Source(

@@ -21,6 +21,16 @@ class ProcedureConfig(AppConfig):
         home.register_block("procedure/_list_home_work_queue.html", SECRETARIAT_ROLES, home_work_queue)
         household_access.register_scope(access.households_visible_to)
 
+        from django.db.models.signals import post_save
+
+        from directory.models import Commune
+        from households.models import Household, Lease
+
+        from .services import list_keys_saved
+
+        for model in (Household, Lease, Commune):  # the list's copies of them (decision 017)
+            post_save.connect(list_keys_saved, sender=model, dispatch_uid=f"list-keys-{model.__name__}")
+
         from directory import history
 
         from .models import RetentionPolicy

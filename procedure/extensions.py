@@ -15,7 +15,11 @@ referrals, letters or commissions:
   "Historique des modifications";
 - CASE_TRANSFERRED: fn(transfer, user), called in the transaction that accepts a case transfer
   (procedure/transfers.py), after the case has changed département: each app closes what of the
-  case still belongs to the former département (its agenda, its referrals), with a note.
+  case still belongs to the former département (its agenda, its referrals), with a note;
+- DEPARTEMENT_COPIES: (label, fn() -> queryset) of the rows that carry a copy of their case's
+  département (`departement_code`, beside a `procedure` foreign key) for the counts (decision 017):
+  check_consistency reports those that differ from their procedure's (the acts' are the procedure
+  app's own).
 
 On the case page, the procedure given to the panels and the timeline sources already holds its
 effective events and all its tasks (`procedure.events.all()`, `procedure.tasks.all()`: no query),
@@ -32,6 +36,7 @@ WORK_QUEUE_SECTIONS = []
 CASE_SUMMARY = []
 CASE_HISTORY_SOURCES = []
 CASE_TRANSFERRED = []
+DEPARTEMENT_COPIES = []
 
 
 @dataclass(frozen=True)

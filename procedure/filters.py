@@ -20,7 +20,7 @@ from households.models import HousingSector, Landlord
 
 from . import services
 from .forms_lists import FilterForm
-from .models import AccessLog, Procedure, Stage, Task
+from .models import LIST_KEYS, AccessLog, Procedure, Stage, Task
 from .rules import Action
 
 PERIODS = [
@@ -170,13 +170,23 @@ def precedes():
 NULLABLE_SORTS = {"stage_rank", "last_act_date"}
 
 
+# The columns copied on the procedure (models.LIST_KEYS), sorted from the copy for a secretariat of
+# one département: its index starts with the département's code (decision 017). Serving several,
+# the household's or commune's own index gives the order.
+SORTED_COPIES = {path: copy for copy, path in LIST_KEYS.items()}
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Column sorting where procedures with no date come last either way, then by primary key; each
     order matches an index (procedure/models.py, households, directory)."""
 
+    one_departement = False
+
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         name = self.param_map[param.lstrip("-")]
+        if self.one_departement:
+            name = SORTED_COPIES.get(name, name)
         nulls_last = True if name in NULLABLE_SORTS else None
         field = F(name)
         return field.desc(nulls_last=nulls_last) if descending else field.asc(nulls_last=nulls_last)
@@ -204,8 +214,8 @@ class ProcedureFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(
         label="Étape", choices=Stage.choices, method="filter_stage", empty_label="Toutes"
     )
-    sector = django_filters.ChoiceFilter(
-        label="Parc", field_name="lease__sector", choices=HousingSector.choices, empty_label="Tous"
+    sector = django_filters.ChoiceFilter(  # the lease's, copied on the procedure (decision 017)
+        label="Parc", field_name="sector", choices=HousingSector.choices, empty_label="Tous"
     )
     territory = django_filters.ModelChoiceFilter(
         label="Territoire", queryset=_territories, method="filter_territory", empty_label="Tous"
@@ -243,6 +253,10 @@ class ProcedureFilter(django_filters.FilterSet):
         model = Procedure
         fields = []
         form = FilterForm
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["tri"].one_departement = len(_departements(request) or ()) == 1
 
     def filter_stage(self, queryset, name, value):
         return queryset.filter(services.at_stage(value))

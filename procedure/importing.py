@@ -48,6 +48,7 @@ from .models import (
     Task,
     WinterTruce,
     departement_of_lease,
+    set_list_keys,
 )
 
 REQUIRED = ("reference", "acte", "date_acte")
@@ -569,6 +570,7 @@ def _new_events(groups, procedures, report, user) -> list:
             event = bulk.new(
                 ProcedureEvent,
                 procedure=procedure,
+                departement_code=procedure.departement_code,  # the case's, for the counts (decision 017)
                 kind=kind,
                 date=date,
                 **_details(values),
@@ -725,14 +727,16 @@ def _new_case(reference, group, communes, landlords) -> tuple[Procedure, Person]
     )
     household.search_text = services.names_text(household, [holder])
     household.address_text = services.addresses_text([lease])
-    return bulk.new(
+    procedure = bulk.new(
         Procedure,
         reference=reference,
         household=household,
         lease=lease,
         landlord=lease.landlord,
         departement_code=departement_of_lease(lease),
-    ), holder
+    )
+    set_list_keys(procedure)
+    return procedure, holder
 
 
 def _save_cases(cases, holders, recorded) -> None:

@@ -125,6 +125,13 @@ class Procedure(models.Model):
     departement_code = models.CharField(
         "département", max_length=3, default=default_departement, editable=False
     )
+    # What the list sorts and filters on from the household and the lease, copied here so that one
+    # département's list reads them from an index that starts with its code (issue 16, decision
+    # 017): written with the case and by services.refresh_list_keys when the household or the lease
+    # changes; checked by check_consistency.
+    household_label = models.CharField("ménage (tri)", max_length=200, blank=True, editable=False)
+    commune_name = models.CharField("commune (tri)", max_length=100, blank=True, editable=False)
+    sector = models.CharField("parc (filtre)", max_length=10, blank=True, editable=False)
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -151,6 +158,21 @@ class Procedure(models.Model):
             models.Index(
                 fields=["departement_code", "closed", "-opened_at", "-id"], name="procedure_dep_closed_idx"
             ),
+            # One département's list by household or commune (both ways, then the primary key) and
+            # by sector in the default order, from the copies above (decision 017).
+            models.Index(
+                fields=["departement_code", "household_label", "id"], name="procedure_dep_label_idx"
+            ),
+            models.Index(
+                fields=["departement_code", "-household_label", "id"], name="procedure_dep_label_desc_idx"
+            ),
+            models.Index(fields=["departement_code", "commune_name", "id"], name="procedure_dep_commune_idx"),
+            models.Index(
+                fields=["departement_code", "-commune_name", "id"], name="procedure_dep_commune_desc_idx"
+            ),
+            models.Index(
+                fields=["departement_code", "sector", "-opened_at", "-id"], name="procedure_dep_sector_idx"
+            ),
         ]
 
     def __str__(self):
@@ -159,7 +181,23 @@ class Procedure(models.Model):
     def save(self, *args, **kwargs):
         if self._state.adding and self.lease_id:
             self.departement_code = departement_of_lease(self.lease)
+            set_list_keys(self)
         super().save(*args, **kwargs)
+
+
+def set_list_keys(procedure) -> None:
+    """The household's label, the lease's commune and sector, copied on a new procedure (in memory)."""
+    lease = procedure.lease
+    procedure.household_label = procedure.household.label
+    procedure.commune_name = lease.commune.name if lease.commune_id else ""
+    procedure.sector = lease.sector
+
+
+LIST_KEYS = {
+    "household_label": "household__label",
+    "commune_name": "lease__commune__name",
+    "sector": "lease__sector",
+}
 
 
 def departement_of_lease(lease) -> str:
@@ -222,6 +260,11 @@ class ProcedureEvent(models.Model):
         verbose_name="annulé par",
     )
     cancellation_reason = models.CharField("motif d'annulation", max_length=250, blank=True)
+    # The département holding the case, its procedure's, copied on the act so that the national
+    # view counts the acts per département without joining each to its procedure (decision 017):
+    # written with the act (save, or the import's set-based insert) and changed with the
+    # procedure's by an accepted transfer (transfers.accept); checked by check_consistency.
+    departement_code = models.CharField("département", max_length=3, editable=False)
 
     objects = EffectiveEventManager()
     all_objects = models.Manager()  # noqa: DJ012 (a manager, read by ruff as a field)
@@ -236,6 +279,8 @@ class ProcedureEvent(models.Model):
                 condition=models.Q(cancelled_at__isnull=True),
                 name="event_unique_per_day",
             ),
+            # A writer that forgets the département fails here rather than count the act nowhere.
+            models.CheckConstraint(condition=~models.Q(departement_code=""), name="event_departement_set"),
         ]
         indexes = [
             models.Index(fields=["kind", "date"]),
@@ -255,10 +300,22 @@ class ProcedureEvent(models.Model):
                 condition=models.Q(cancelled_at__isnull=True),
                 name="event_kind_date_counted_idx",
             ),
+            # The same counts per département: the national view (every département, grouped by
+            # it) and a département's own figures, index-only (issue 16, decision 017).
+            models.Index(
+                fields=["departement_code", "kind", "date", "police_decision"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="event_dep_kind_date_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.departement_code and self.procedure_id:
+            self.departement_code = self.procedure.departement_code
+        super().save(*args, **kwargs)
 
     @property
     def is_cancelled(self):

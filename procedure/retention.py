@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from households.models import Household, Landlord, Lease, Person
 
-from . import rules
+from . import rules, services
 from .models import (
     AnonymisationRun,
     AnonymisedCase,
@@ -185,6 +185,7 @@ def _anonymise_households(households):
         other_vulnerability="",
     )
     Lease.objects.filter(household__in=households).update(address=ERASED)
+    services.refresh_list_keys(Procedure.objects.filter(household__in=households))
 
 
 def _anonymise_private_landlords(procedure_ids):

@@ -15,11 +15,14 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from directory.acting import acting_organisation
+from directory.models import Commune
 from households.models import Household, Landlord, Lease, Person
 
 from . import bulk, rules
 from .deadlines import anomalies, fr_date, has_housing_benefit
+from .extensions import DEPARTEMENT_COPIES
 from .models import (
+    LIST_KEYS,
     AccessLog,
     ChangeLog,
     EventKind,
@@ -599,7 +602,7 @@ def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
     """Every procedure's stored summary against summary_of(its events): (procedures checked,
     [(reference, field, stored, expected)]), read in chunks of `chunk_size` by primary key."""
     checked, differences, after = 0, [], 0
-    fields = ("pk", "reference", *SUMMARY_FIELDS)
+    fields = ("pk", "reference", "departement_code", *SUMMARY_FIELDS)
     while True:
         chunk = list(Procedure.objects.filter(pk__gt=after).order_by("pk").only(*fields)[:chunk_size])
         if not chunk:
@@ -607,11 +610,45 @@ def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
         events = {}
         for event in ProcedureEvent.objects.filter(procedure__in=chunk).only("procedure_id", "kind", "date"):
             events.setdefault(event.procedure_id, []).append(event)
+        misplaced = _copies_elsewhere(chunk)
+        differences += list_keys_differing(
+            Procedure.objects.filter(pk__in=[p.pk for p in chunk]).order_by("pk")
+        )
         for procedure in chunk:
             for field, expected in summary_of(events.get(procedure.pk, [])).items():
                 if getattr(procedure, field) != expected:
                     differences.append((procedure.reference, field, getattr(procedure, field), expected))
+            for label, _ in _departement_copies():
+                if codes := misplaced.get((procedure.pk, label)):
+                    field, stored = f"departement_code {label}", ", ".join(sorted(codes))
+                    differences.append((procedure.reference, field, stored, procedure.departement_code))
         checked, after = checked + len(chunk), chunk[-1].pk
+
+
+def _departement_copies():
+    """(label, queryset) of the rows carrying their case's département: the acts (cancelled ones
+    too), and those the other apps register (extensions.DEPARTEMENT_COPIES)."""
+    return [
+        ("des actes", ProcedureEvent.all_objects.all()),
+        *[(label, rows()) for label, rows in DEPARTEMENT_COPIES],
+    ]
+
+
+def _copies_elsewhere(procedures) -> dict:
+    """{(procedure id, label): {département}} of the rows whose département is not their procedure's:
+    the national view would count them in the wrong one (decision 017)."""
+    found = {}
+    for label, rows in _departement_copies():
+        differing = (
+            rows.filter(procedure__in=procedures)
+            .exclude(departement_code=F("procedure__departement_code"))
+            .order_by()
+            .values_list("procedure_id", "departement_code")
+            .distinct()
+        )
+        for procedure_id, code in differing:
+            found.setdefault((procedure_id, label), set()).add(code)
+    return found
 
 
 def at_stage(stage, *, procedure_ref="pk"):
@@ -931,6 +968,42 @@ def update_lease(*, lease, data, expected_version, user) -> Lease:
     updated = _update(Lease, lease, data, expected_version, user, "Ce bail")
     refresh_search_text(updated.household)
     return updated
+
+
+def refresh_list_keys(procedures) -> int:
+    """The household's label, the lease's commune and sector copied again on these procedures
+    (Procedure.household_label…: what one département's list sorts and filters on from its own
+    index, decision 017), in one UPDATE of those that differ."""
+    differing = Q()
+    for key, path in LIST_KEYS.items():
+        differing |= ~Q(**{key: Coalesce(F(path), Value(""))})
+    return procedures.filter(differing).update(
+        **{
+            key: Subquery(Procedure.objects.filter(pk=OuterRef("pk")).values(path)[:1])
+            for key, path in LIST_KEYS.items()
+        }
+    )
+
+
+def list_keys_saved(sender, instance, created, **kwargs) -> None:
+    """post_save of a household, a lease or a commune (procedure/apps.py): its procedures' copies
+    written again, whoever saved it (the services, the admin). A new one has no procedure yet."""
+    if created:
+        return
+    paths = {Household: "household", Lease: "lease", Commune: "lease__commune"}
+    refresh_list_keys(Procedure.objects.filter(**{paths[sender]: instance}))
+
+
+def list_keys_differing(procedures) -> list:
+    """[(reference, field, stored, expected)] of these procedures whose copies differ."""
+    differences = []
+    rows = procedures.values_list("reference", *LIST_KEYS, *LIST_KEYS.values())
+    for reference, *values in rows:
+        stored, expected = values[: len(LIST_KEYS)], values[len(LIST_KEYS) :]
+        for key, have, want in zip(LIST_KEYS, stored, expected, strict=True):
+            if have != (want or ""):
+                differences.append((reference, key, have, want or ""))
+    return differences
 
 
 def update_procedure(*, procedure, data, expected_version, user) -> Procedure:

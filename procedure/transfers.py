@@ -3,14 +3,14 @@ département's secretariat, which accepts or refuses it.
 
 While the request waits, the case stays in its département; the secretariat asked reads its summary
 (reference, household, commune, stage, debt, reason) on the request's page, a read logged like any
-other. Accepted, the case changes département: its acts, tasks, history and access log go with it
-(they hang on the procedure), the tasks given to a member of the former secretariat are given back
-to nobody (and those given to an organisation that does not work in the new département), and the
-change is in its history. Who read it before stays in the access log, and the
-former département's administrators still see their own people's reads (access_log.of_departements).
-What of the case still belongs to the former département (saisines and agenda items not examined
-yet, open referrals, the grants of its partners) is closed by the apps through
-extensions.CASE_TRANSFERRED, in the same transaction.
+other. Accepted, the case changes département: its acts (and the département they carry, decision
+017), tasks, history and access log go with it (they hang on the procedure), the tasks given to a
+member of the former secretariat are given back to nobody (and those given to an organisation that
+does not work in the new département), and the change is in its history. Who read it before stays
+in the access log, and the former département's administrators still see their own people's reads
+(access_log.of_departements). What of the case still belongs to the former département (saisines
+and agenda items not examined yet, open referrals, the grants of its partners) is closed by the apps
+through extensions.CASE_TRANSFERRED, in the same transaction.
 """
 
 from functools import cache
@@ -25,7 +25,7 @@ from directory.departements.loading import departement_names
 from directory.models import Membership, Organisation, Role
 
 from . import extensions, services
-from .models import CaseTransfer, Procedure, Task
+from .models import CaseTransfer, Procedure, ProcedureEvent, Task
 
 
 class TransferRefused(ValidationError):
@@ -104,11 +104,18 @@ def _decide(transfer, user, *, side):
 
 
 def accept(*, transfer, user) -> CaseTransfer:
-    """The case joins the département asked: one UPDATE of its département, its history kept."""
+    """The case joins the département asked: one UPDATE of its département (and its acts'), its
+    history kept. The caller's procedure takes its new département too (an act recorded on it next
+    carries it, decision 017)."""
+    asked = transfer
     with transaction.atomic():
         transfer = _decide(transfer, user, side="to")
         procedure = transfer.procedure
         Procedure.objects.filter(pk=procedure.pk).update(departement_code=transfer.to_departement)
+        # Its acts count in the new département from now on (decision 017), cancelled ones too.
+        ProcedureEvent.all_objects.filter(procedure=procedure).update(
+            departement_code=transfer.to_departement
+        )
         open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN)
         open_tasks.filter(assignee__isnull=False).update(assignee=None)
         open_tasks.filter(assigned_to__isnull=False).exclude(
@@ -134,6 +141,8 @@ def accept(*, transfer, user) -> CaseTransfer:
         procedure.departement_code = transfer.to_departement
         for moved in extensions.CASE_TRANSFERRED:
             moved(transfer, user)
+    if "procedure" in asked._state.fields_cache:
+        asked.procedure.departement_code = transfer.to_departement
     return transfer
 
 

@@ -25,6 +25,7 @@ class ReferralsConfig(AppConfig):
         from . import transfers
 
         extensions.register(extensions.CASE_TRANSFERRED, transfers.close_on_transfer)
+        extensions.register(extensions.DEPARTEMENT_COPIES, ("des orientations", _referrals))
 
         from . import history
 
@@ -56,3 +57,9 @@ class ReferralsConfig(AppConfig):
 
         if social_referents not in weekly_lists.REFERENT_SOURCES:
             weekly_lists.REFERENT_SOURCES.append(social_referents)
+
+
+def _referrals():
+    from .models import Referral
+
+    return Referral.objects.all()

@@ -120,10 +120,15 @@ class Referral(models.Model):
     refusal_reason = models.CharField("motif du refus", max_length=250, blank=True)
     requested_at = models.DateTimeField("demandée le", default=timezone.now)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
+    # The département holding the case, its procedure's, copied so that the national view counts
+    # the referrals per département without joining each to its procedure (decision 017): written
+    # at creation, moved by an accepted transfer (transfers.close_on_transfer), checked by
+    # check_consistency (apps.py). Derived: not part of the history of changes.
+    departement_code = models.CharField("département", max_length=3, editable=False)
 
     objects = ReferralQuerySet.as_manager()
 
-    history = tracked_history()
+    history = tracked_history(excluded_fields=["departement_code"])
 
     class Meta:
         verbose_name = "orientation"
@@ -138,6 +143,7 @@ class Referral(models.Model):
                 condition=~Q(kind="diagnostic_ccapex") | ~Q(funding_source=""),
                 name="referral_ccapex_diagnosis_names_funding",
             ),
+            models.CheckConstraint(condition=~Q(departement_code=""), name="referral_departement_set"),
         ]
         indexes = [
             models.Index(fields=["addressed_to", "status", "due_date"]),
@@ -147,10 +153,17 @@ class Referral(models.Model):
                 condition=Q(status__in=["demandee", "acceptee", "en_cours"]),
                 name="referral_open_due_idx",
             ),
+            # A département's referrals counted (its dashboard, issue 16), without its procedures.
+            models.Index(fields=["departement_code", "kind", "requested_at"], name="referral_dep_kind_idx"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.procedure}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.departement_code and self.procedure_id:
+            self.departement_code = self.procedure.departement_code
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

@@ -19,9 +19,12 @@ AGAIN_PREFIX = services.AGAIN_PREFIX
 
 def close_on_transfer(transfer, user) -> list[Referral]:
     """procedure.extensions.CASE_TRANSFERRED: every open referral of the case, closed and offered
-    again to the secretariat that now holds it."""
+    again to the secretariat that now holds it; every referral of the case takes its new
+    département."""
     label = departement_label(transfer.to_departement)
     note = f"Dossier transféré au département {label} : demande close, à orienter à nouveau là-bas."
+    # Its referrals, past ones too, count in the new département from now on (decision 017).
+    Referral.objects.filter(procedure=transfer.procedure).update(departement_code=transfer.to_departement)
     open_referrals = (
         Referral.objects.open().filter(procedure=transfer.procedure).select_related("addressed_to")
     )

@@ -88,6 +88,11 @@ def test_a_national_sender_s_acts_each_go_to_their_commune_s_departement(
     }
     assert client_with(secret).post(ACTS, later, format="json").status_code == 201
     assert ProcedureEvent.objects.filter(procedure__reference="CJ-N-71").count() == 2
+    # every act carries its case's département, a new case's and a known one's (decision 017)
+    assert set(ProcedureEvent.objects.values_list("procedure__reference", "departement_code")) == {
+        ("CJ-N-21", "21"),
+        ("CJ-N-71", "71"),
+    }
     # each secretariat sees its own
     assert b"CJ-N-21" in client_for(secretariat).get("/procedures/").content
     assert b"CJ-N-71" not in client_for(secretariat).get("/procedures/").content

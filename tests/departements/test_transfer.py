@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from procedure.models import AccessLog, CaseTransfer, ChangeLog, Procedure, Stage, Task
+from procedure.models import AccessLog, CaseTransfer, ChangeLog, Procedure, ProcedureEvent, Stage, Task
 from tests.conftest import client_for
 from tests.procedure.factories import procedure_at
 from tests.referrals.factories import acting
@@ -65,6 +65,9 @@ def test_a_transfer_accepted_moves_the_case_with_its_history_and_its_readers(
     assert case.departement_code == "71"
     assert CaseTransfer.objects.get(pk=transfer.pk).status == CaseTransfer.Status.ACCEPTED
     assert list(case.events.values_list("kind", "date")) == events_before  # the history follows
+    # and its acts count in the 71 now, the cancelled ones too (decision 017)
+    acts = ProcedureEvent.all_objects.filter(procedure=case)
+    assert set(acts.values_list("departement_code", flat=True)) == {"71"}
     assert not Task.objects.filter(procedure=case, status=Task.Status.OPEN, assignee=secretariat).exists()
     moved = ChangeLog.objects.get(procedure=case, changes__has_key="département")
     assert moved.changes["département"] == ["Côte-d'Or (21)", "Saône-et-Loire (71)"]

@@ -97,6 +97,8 @@ def test_open_referrals_are_closed_as_transferred_and_offered_again(
     assert "Saône-et-Loire (71)" in last.note
     assert Referral.history.filter(id=open_dsf.pk, status=Referral.Status.TRANSFERRED).exists()
     assert Referral.objects.get(pk=done.pk).status == Referral.Status.CANCELLED  # closed ones untouched
+    # but every one counts in the 71 now (decision 017)
+    assert set(Referral.objects.filter(procedure=case).values_list("departement_code", flat=True)) == {"71"}
     assert not _sees(worker, case)  # the grant ends at once, not 90 days after
     told = OutboxMessage.objects.get(dedup_key=f"referral-{open_dsf.pk}-transferred")
     assert told.organisation == both_departements and "EXPLOC" not in told.body

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from directory.models import Organisation, Role
 from indicators import national
-from procedure.models import BackgroundExport, EventKind, Procedure
+from procedure.models import BackgroundExport, EventKind, Procedure, ProcedureEvent
 from tests.conftest import client_for
 from tests.factories import CommuneFactory, OrganisationFactory, member
 from tests.procedure.factories import ProcedureFactory
@@ -229,6 +229,7 @@ def test_a_departement_holding_cases_has_its_row_even_without_its_communes(commu
     country's total stays the sum of its rows."""
     procedures = payment_orders(communes["21"], 5, datetime.date(2025, 3, 1))
     Procedure.objects.filter(pk__in=[p.pk for p in procedures]).update(departement_code="974")
+    ProcedureEvent.all_objects.filter(procedure__in=procedures).update(departement_code="974")
     view = national.build(2025, "commandements_payer")
     rows = {code: cells[-1] for code, _, cells in view.rows}
     assert (rows["21"], rows["974"], view.country[-1]) == ("< 5", 5, 5)

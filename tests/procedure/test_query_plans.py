@@ -176,3 +176,40 @@ def test_the_work_queue_walks_the_open_tasks_in_its_order_without_grouping(secre
     sorts = [line for line in plan.splitlines() if "Sort" in line and "Sort Key" not in line]
     assert all("Incremental Sort" in line for line in sorts), plan  # only the case, within a due date
     assert plan.lstrip().startswith("Limit")
+
+
+# A secretariat of one département sorts and filters on the copies the procedure keeps of its
+# household's label and its lease's commune and sector, from indexes that start with the
+# département's code (decision 017): in a database holding the country, the list reads its own
+# département's entries, not the country's households or communes in order (130 × the blocks).
+DEPARTEMENT_LISTS = [
+    ("tri=menage", "procedure_dep_label_idx"),
+    ("tri=-menage", "procedure_dep_label_desc_idx"),
+    ("tri=commune", "procedure_dep_commune_idx"),
+    ("tri=-commune", "procedure_dep_commune_desc_idx"),
+    ("sector=public", "procedure_dep_sector_idx"),
+    ("sector=prive", "procedure_dep_sector_idx"),
+]
+
+
+@pytest.mark.parametrize(("query", "index"), DEPARTEMENT_LISTS)
+def test_a_departement_s_list_is_sorted_and_filtered_from_its_own_index(
+    secretariat_client, cases, query, index
+):
+    with CaptureQueriesContext(connection) as captured:
+        response = secretariat_client.get(f"{reverse('procedure:list')}?{query}")
+    assert response.status_code == 200
+    (page,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "procedure_procedure"."id"')
+        and "ORDER BY" in q["sql"]
+        and "LIMIT" in q["sql"]
+    ]
+    # A few rows here: PostgreSQL would rather sort them; without sorts it must walk an index in
+    # the list's order, or still sort.
+    plan = plan_of_sql(page, "SET LOCAL enable_sort = off", "SET LOCAL enable_bitmapscan = off")
+    assert f"using {index} on procedure_procedure" in plan, plan
+    listing = plan.split("SubPlan")[0]  # the next due date of each row (its own little sort) aside
+    assert "Sort" not in listing.replace("Sort Key", ""), plan
+    assert "households_household.label" not in plan and "directory_commune.name" not in plan

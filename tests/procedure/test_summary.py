@@ -7,11 +7,15 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 
 from households.models import HousingSector
 from procedure import services
 from procedure.models import EventKind, Outcome, Procedure, ProcedureEvent, Stage
+from referrals.models import Referral
+from tests.factories import OrganisationFactory
 from tests.procedure.factories import ProcedureFactory, procedure_at
+from tests.referrals.factories import referral
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -131,3 +135,38 @@ def test_check_consistency_reports_a_stored_stage_that_drifted_from_the_events()
     assert f"{procedure.reference} : current_stage vaut 'commandement_de_quitter_les_lieux', " in err
     assert "attendu 'requisition_force_publique'" in err
     assert "3 écarts sur 1 procédures." in err  # the stage, its rank and the last act date
+
+
+def test_check_consistency_reports_an_act_counted_in_another_departement():
+    """Decision 017: an act carries its case's département (the national view counts it there); one
+    left behind by a writer is reported."""
+    procedure = procedure_at(Stage.SUMMONS, on=D(2026, 3, 2), sector=HousingSector.PUBLIC)
+    assert set(procedure.events.values_list("departement_code", flat=True)) == {procedure.departement_code}
+    procedure.events.filter(kind=EventKind.SUMMONS).update(departement_code="71")
+
+    code, _, err = check_consistency()
+
+    assert code == 1
+    assert f"{procedure.reference} : departement_code des actes vaut '71', attendu '21'" in err
+    assert "1 écarts sur 1 procédures." in err
+
+
+def test_an_act_without_a_departement_is_refused_by_the_database():
+    procedure = procedure_at(Stage.SUMMONS, on=D(2026, 3, 2), sector=HousingSector.PUBLIC)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProcedureEvent.objects.bulk_create(
+            [ProcedureEvent(procedure=procedure, kind=EventKind.HEARING, date=D(2026, 5, 4))]
+        )
+
+
+def test_check_consistency_reports_a_referral_counted_in_another_departement(secretariat):
+    """The referrals carry their case's département too (registered by the referrals app)."""
+    procedure = procedure_at(Stage.SUMMONS, on=D(2026, 3, 2), sector=HousingSector.PUBLIC)
+    made = referral(procedure=procedure, secretariat=secretariat, addressed_to=OrganisationFactory(ccas=True))
+    assert made.departement_code == procedure.departement_code
+    Referral.objects.filter(pk=made.pk).update(departement_code="71")
+
+    code, _, err = check_consistency()
+
+    assert code == 1
+    assert f"{procedure.reference} : departement_code des orientations vaut '71', attendu '21'" in err
