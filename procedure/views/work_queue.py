@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -48,7 +47,8 @@ def _render_queue(request, query, bulk_form):
     filterset = WorkQueueFilter(query, queryset=open_tasks_for_queue(request.user), request=request)
     tasks = filterset.qs
     page = _page_of(query, _cases_by_urgency(tasks, filterset.same_tasks()))
-    page.object_list = _case_rows(tasks, [row["procedure_id"] for row in page.object_list])
+    chosen = Chosen(getattr(bulk_form, "task_ids", set()), getattr(bulk_form, "case_ids", set()))
+    page.object_list = _case_rows(tasks, [row["procedure_id"] for row in page.object_list], chosen)
     sections = [
         render_to_string(template, context(request), request=request)
         for template, context in extensions.WORK_QUEUE_SECTIONS
@@ -65,10 +65,7 @@ def _render_queue(request, query, bulk_form):
             "mine": mine,
             "mine_query": QueryDict(mutable=True) | {"assignee": MINE},
             "bulk_form": bulk_form,
-            "chosen_tasks": getattr(bulk_form, "task_ids", set()),
-            "chosen_cases": getattr(bulk_form, "case_ids", set()),
             "sections": sections,
-            "csrf_input": csrf_input(request),  # once for the two forms of every task
             **saved_views_context(request, Screen.WORK_QUEUE),
         },
     )
@@ -136,7 +133,15 @@ def _cases_by_urgency(tasks, same_tasks):
     )
 
 
-def _case_rows(tasks, procedure_ids):
+@dataclass
+class Chosen:
+    """The tasks and cases a refused bulk form had ticked: ticked again on its page."""
+
+    tasks: set
+    cases: set
+
+
+def _case_rows(tasks, procedure_ids, chosen):
     """The page's cases with their tasks (one query), each with its stored stage and what its row
     prints, prepared here rather than resolved by the template for every task (issue 11)."""
     rows = {pk: None for pk in procedure_ids}
@@ -146,11 +151,18 @@ def _case_rows(tasks, procedure_ids):
         rows[task.procedure_id].tasks.append(task)
     today, urls = timezone.localdate(), _row_urls()
     for row in rows.values():
-        row.stage_label = _stage_label(row.procedure.current_stage)
-        row.key, row.url = str(row.procedure.pk), urls["case"](row.procedure.pk)
+        _prepare_case(row, urls, chosen)
         for task in row.tasks:
-            _prepare_task(task, today, urls)
+            _prepare_task(task, row.procedure.reference, today, urls)
+            task.chosen = task.pk in chosen.tasks
     return list(rows.values())
+
+
+def _prepare_case(row, urls, chosen):
+    procedure = row.procedure
+    row.stage_label = _stage_label(procedure.current_stage)
+    row.key, row.url, row.chosen = str(procedure.pk), urls["case"](procedure.pk), procedure.pk in chosen.cases
+    row.place = f"{procedure.lease.commune.name} · {procedure.lease.get_sector_display()} · {row.stage_label}"
 
 
 def _row_urls():
@@ -168,10 +180,10 @@ def _row_urls():
     }
 
 
-def _prepare_task(task, today, urls):
+def _prepare_task(task, reference, today, urls):
     task.days_late = (today - task.due_date).days if task.due_date and task.due_date < today else 0
     task.due_today = task.due_date == today
-    task.key = str(task.pk)
+    task.key, task.what = str(task.pk), f"{task.title} ({reference})"
     task.done_url, task.set_aside_url = urls["done"](task.pk), urls["set_aside"](task.pk)
     due = f"échéance {task.due_date:%d/%m/%Y}" if task.due_date else "sans échéance"
     assignee = task.assignee and (task.assignee.get_full_name() or task.assignee.email)
@@ -217,7 +229,7 @@ def task_done(request, pk):
 @roles_required(*SECRETARIAT)
 def task_set_aside(request, pk):
     task = _queue_task(request, pk)
-    form = SetAsideForm(request.POST)
+    form = SetAsideForm({"reason": _motive(request.POST, pk)})
     if task.status != Task.Status.OPEN:
         messages.info(request, f"La tâche « {task.title} » était déjà close.")
     elif not form.is_valid():
@@ -226,6 +238,12 @@ def task_set_aside(request, pk):
         services.set_aside_task(task=task, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, f"Tâche écartée : « {task.title} » ({task.procedure.reference}).")
     return _back_to_queue(request)
+
+
+def _motive(data, pk):
+    """The motive typed for this task: in the queue's page, whose rows all belong to one form, the
+    field named after the task (a textarea: its lines joined), else `reason`."""
+    return " ".join(data.get(f"motif-{pk}", data.get("reason", "")).split())
 
 
 # ---------------------------------------------------------------- a selection of tasks

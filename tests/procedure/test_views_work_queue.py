@@ -199,13 +199,54 @@ def test_set_aside_with_a_reason_closes_the_task(secretariat_client):
     assert task.set_aside_reason == "Ménage déjà relogé"
 
 
-def test_buttons_are_csrf_protected_forms(secretariat_client):
-    task_on(ProcedureFactory(), days=-2)
+def test_a_rows_actions_are_buttons_of_the_pages_one_csrf_protected_form(secretariat_client):
+    """« Fait » and « Écarter la tâche » send the queue's form (its one CSRF token and return
+    address) to their task's address; no form, token or hidden field is repeated per task."""
+    tasks = [task_on(ProcedureFactory(), days=-2)]
+    one_task = secretariat_client.get(URL).content.decode()
+    tasks += [task_on(ProcedureFactory(), days=days) for days in (3, 4)]
 
     html = secretariat_client.get(URL).content.decode()
 
-    assert html.count("csrfmiddlewaretoken") >= 3  # logout + Fait + Écarter
-    assert 'name="reason" required' in html
+    assert html.count("csrfmiddlewaretoken") == one_task.count("csrfmiddlewaretoken")
+    assert html.count('name="next"') == one_task.count('name="next"')
+    assert html.count("<form") == one_task.count("<form")
+    for task in tasks:
+        assert f'formaction="{reverse("procedure:task_done", args=[task.pk])}"' in html
+        assert f'formaction="{reverse("procedure:task_set_aside", args=[task.pk])}"' in html
+        assert f'name="motif-{task.pk}" rows="2" maxlength="250" required' in html
+
+
+def test_done_from_the_queues_form_closes_that_task_only(secretariat_client):
+    """The button sends the whole form: the ticked boxes and the bulk action's fields are ignored."""
+    task, ticked = task_on(ProcedureFactory(), days=-2), task_on(ProcedureFactory(), days=-1)
+    form = {"lot-action": "faite", "tache": [ticked.pk], f"motif-{ticked.pk}": "", "next": URL}
+
+    response = secretariat_client.post(reverse("procedure:task_done", args=[task.pk]), form)
+
+    assert response.url == URL
+    assert [Task.objects.get(pk=t.pk).status for t in (task, ticked)] == [Task.Status.DONE, Task.Status.OPEN]
+
+
+def test_set_aside_from_the_queues_form_reads_the_motive_named_after_its_task(secretariat_client):
+    task, other = task_on(ProcedureFactory(), days=-2), task_on(ProcedureFactory(), days=-1)
+    form = {f"motif-{other.pk}": "Pas celui-ci", f"motif-{task.pk}": " Ménage\r\ndéjà relogé ", "next": URL}
+
+    secretariat_client.post(reverse("procedure:task_set_aside", args=[task.pk]), form)
+
+    task.refresh_from_db()
+    assert (task.status, task.set_aside_reason) == (Task.Status.SET_ASIDE, "Ménage déjà relogé")
+    assert Task.objects.get(pk=other.pk).status == Task.Status.OPEN
+
+
+def test_set_aside_from_the_queues_form_with_only_another_tasks_motive_is_refused(secretariat_client):
+    task, other = task_on(ProcedureFactory(), days=-2), task_on(ProcedureFactory(), days=-1)
+    form = {f"motif-{other.pk}": "Pas celui-ci", f"motif-{task.pk}": "", "next": URL}
+
+    response = secretariat_client.post(reverse("procedure:task_set_aside", args=[task.pk]), form, follow=True)
+
+    assert "indiquez le motif" in response.content.decode()
+    assert [Task.objects.get(pk=t.pk).status for t in (task, other)] == [Task.Status.OPEN] * 2
 
 
 @pytest.mark.parametrize("url_name", ["procedure:task_done", "procedure:task_set_aside"])
