@@ -152,8 +152,9 @@ class OrganisationQuerySet(models.QuerySet):
     def serving(self, *departement_codes):
         """The organisations working in one of these départements (their own or one they also serve)."""
         condition = Q(departement_code__in=departement_codes)
-        for code in departement_codes:
-            condition |= Q(other_departements__regex=rf"(^| ){re.escape(code)}( |$)")
+        if departement_codes:  # one pattern for them all: a national secretariat serves 100 (issue 11)
+            codes = "|".join(re.escape(code) for code in departement_codes)
+            condition |= Q(other_departements__regex=rf"(^| )({codes})( |$)")
         return self.filter(condition)
 
 

@@ -398,6 +398,13 @@ class Task(models.Model):
                 condition=models.Q(status="a_faire"),
                 name="task_open_kind_due_idx",
             ),
+            # A selection of few tasks (a rare stage, territory) is read from its cases' side:
+            # their open tasks, index only (docs/decisions/016).
+            models.Index(
+                fields=["procedure", "due_date", "id"],
+                condition=models.Q(status="a_faire"),
+                name="task_open_case_idx",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -18,13 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from directory.navigation import SECRETARIAT
 
 from .. import extensions, services
-from ..filters import MINE, WorkQueueFilter, open_tasks_for_queue, precedes
+from ..filters import MINE, NO_DUE_DATE, WorkQueueFilter, open_tasks_for_queue, precedes
 from ..forms_desk import ASSIGN, SET_ASIDE, BulkTasksForm
 from ..forms_lists import SetAsideForm
 from ..models import Procedure, Screen, Task
 from ..pagination import thousands
 from .lists import PER_PAGE, _stage_label, roles_required
 from .saved_views import default_view_redirect, saved_views_context
+from .work_queue_rows import case_row
 
 
 @dataclass
@@ -47,8 +47,11 @@ def work_queue(request):
 def _render_queue(request, query, bulk_form):
     filterset = WorkQueueFilter(query, queryset=open_tasks_for_queue(request.user), request=request)
     tasks = filterset.qs
-    page = _page_of(query, _cases_by_urgency(tasks, filterset.same_tasks()))
-    page.object_list = _case_rows(tasks, [row["procedure_id"] for row in page.object_list])
+    first = _first_tasks(tasks)
+    few = len(first) <= QUEUE_CAP
+    page = _page_of(query, _cases_of_few(first) if few else _cases_by_urgency(tasks, filterset.same_tasks()))
+    chosen = Chosen(getattr(bulk_form, "task_ids", set()), getattr(bulk_form, "case_ids", set()))
+    page.object_list = _case_rows(tasks, page.object_list, chosen)
     sections = [
         render_to_string(template, context(request), request=request)
         for template, context in extensions.WORK_QUEUE_SECTIONS
@@ -61,14 +64,11 @@ def _render_queue(request, query, bulk_form):
             "title": "File de travail",
             "filter": filterset,
             "page_obj": page,
-            "task_count": _capped_tasks_count(tasks),
+            "task_count": _count_text(len(first)),
             "mine": mine,
             "mine_query": QueryDict(mutable=True) | {"assignee": MINE},
             "bulk_form": bulk_form,
-            "chosen_tasks": getattr(bulk_form, "task_ids", set()),
-            "chosen_cases": getattr(bulk_form, "case_ids", set()),
             "sections": sections,
-            "csrf_input": csrf_input(request),  # once for the two forms of every task
             **saved_views_context(request, Screen.WORK_QUEUE),
         },
     )
@@ -113,30 +113,56 @@ class QueuePage:
         return (self.number - 1) * PER_PAGE + len(self.object_list)
 
 
-def _page_of(query, queryset):
-    """The page asked for in the queue's query (which a refused bulk form carries back); past the
-    last page, the last rows are not sought: the page is empty, with a link back."""
+def _page_of(query, cases):
+    """The page asked for in the queue's query (which a refused bulk form carries back), from the
+    cases in the queue's order (a list or a query); past the last page, the last rows are not
+    sought: the page is empty, with a link back."""
     number = int(query["page"]) if str(query.get("page", "")).isdigit() and int(query["page"]) > 0 else 1
     offset = (number - 1) * PER_PAGE
-    rows = list(queryset[offset : offset + PER_PAGE + 1])
+    rows = list(cases[offset : offset + PER_PAGE + 1])
     return QueuePage(number=number, object_list=rows[:PER_PAGE], has_next=len(rows) > PER_PAGE)
 
 
+def _first_tasks(tasks):
+    """(id, case, due date) of the selection's tasks, QUEUE_CAP + 1 at most, in no order: the
+    count (« plus de 1 000 tâches ») and, for a selection of no more than QUEUE_CAP, its page."""
+    return list(tasks.order_by().values_list("pk", "procedure_id", "due_date")[: QUEUE_CAP + 1])
+
+
+def _cases_of_few(first):
+    """The cases of a selection read whole (`first`), in the queue's order: by their most urgent
+    task (none last, then the lower id), then the case. PostgreSQL reads those few tasks from the
+    side that finds them (the cases of a rare stage or territory, one person's tasks, an action):
+    walking the open tasks in order would read all of them to find the few that match."""
+    soonest = {}
+    for pk, case, due_date in first:
+        key = (due_date or NO_DUE_DATE, pk)
+        soonest[case] = min(key, soonest.get(case, key))
+    return sorted(soonest, key=lambda case: (soonest[case][0], case))
+
+
 def _cases_by_urgency(tasks, same_tasks):
-    """The cases of the selection, each once, by their most urgent task (overdue first, no due date
-    last, then the case): the open tasks walked in the order of their index on (status, due date),
-    each kept when no task of its case in the selection (`same_tasks`: the queue's filters on
-    the tasks themselves) comes before it. No grouping over every open task: a page reads about as
-    many tasks as it shows (docs/decisions/016)."""
+    """The cases of a selection of many tasks, each once, in the same order: the open tasks walked
+    in the order of their index on (status, due date), each kept when no task of its case in the
+    selection (`same_tasks`: the queue's filters on the tasks themselves) comes before it. No
+    grouping over every open task: a page reads about as many tasks as it shows (docs/decisions/016)."""
     before = same_tasks.filter(precedes(), procedure_id=OuterRef("procedure_id"))
     return (
         tasks.filter(~Exists(before))
         .order_by(F("due_date").asc(nulls_last=True), "procedure_id")
-        .values("procedure_id")
+        .values_list("procedure_id", flat=True)
     )
 
 
-def _case_rows(tasks, procedure_ids):
+@dataclass
+class Chosen:
+    """The tasks and cases a refused bulk form had ticked: ticked again on its page."""
+
+    tasks: set
+    cases: set
+
+
+def _case_rows(tasks, procedure_ids, chosen):
     """The page's cases with their tasks (one query), each with its stored stage and what its row
     prints, prepared here rather than resolved by the template for every task (issue 11)."""
     rows = {pk: None for pk in procedure_ids}
@@ -146,11 +172,19 @@ def _case_rows(tasks, procedure_ids):
         rows[task.procedure_id].tasks.append(task)
     today, urls = timezone.localdate(), _row_urls()
     for row in rows.values():
-        row.stage_label = _stage_label(row.procedure.current_stage)
-        row.key, row.url = str(row.procedure.pk), urls["case"](row.procedure.pk)
+        _prepare_case(row, urls, chosen)
         for task in row.tasks:
-            _prepare_task(task, today, urls)
+            _prepare_task(task, row.procedure.reference, today, urls)
+            task.chosen = task.pk in chosen.tasks
+        row.html = case_row(row)
     return list(rows.values())
+
+
+def _prepare_case(row, urls, chosen):
+    procedure = row.procedure
+    row.stage_label = _stage_label(procedure.current_stage)
+    row.key, row.url, row.chosen = str(procedure.pk), urls["case"](procedure.pk), procedure.pk in chosen.cases
+    row.place = f"{procedure.lease.commune.name} · {procedure.lease.get_sector_display()} · {row.stage_label}"
 
 
 def _row_urls():
@@ -168,10 +202,10 @@ def _row_urls():
     }
 
 
-def _prepare_task(task, today, urls):
+def _prepare_task(task, reference, today, urls):
     task.days_late = (today - task.due_date).days if task.due_date and task.due_date < today else 0
     task.due_today = task.due_date == today
-    task.key = str(task.pk)
+    task.key, task.what = str(task.pk), f"{task.title} ({reference})"
     task.done_url, task.set_aside_url = urls["done"](task.pk), urls["set_aside"](task.pk)
     due = f"échéance {task.due_date:%d/%m/%Y}" if task.due_date else "sans échéance"
     assignee = task.assignee and (task.assignee.get_full_name() or task.assignee.email)
@@ -217,7 +251,7 @@ def task_done(request, pk):
 @roles_required(*SECRETARIAT)
 def task_set_aside(request, pk):
     task = _queue_task(request, pk)
-    form = SetAsideForm(request.POST)
+    form = SetAsideForm({"reason": _motive(request.POST, pk)})
     if task.status != Task.Status.OPEN:
         messages.info(request, f"La tâche « {task.title} » était déjà close.")
     elif not form.is_valid():
@@ -226,6 +260,12 @@ def task_set_aside(request, pk):
         services.set_aside_task(task=task, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, f"Tâche écartée : « {task.title} » ({task.procedure.reference}).")
     return _back_to_queue(request)
+
+
+def _motive(data, pk):
+    """The motive typed for this task: in the queue's page, whose rows all belong to one form, the
+    field named after the task (a textarea: its lines joined), else `reason`."""
+    return " ".join(data.get(f"motif-{pk}", data.get("reason", "")).split())
 
 
 # ---------------------------------------------------------------- a selection of tasks
@@ -285,10 +325,9 @@ def _confirm(request, form, count):
     )
 
 
-def _capped_tasks_count(tasks):
-    """The queue's task count up to QUEUE_CAP (one bounded subquery): the confirmation page of a
-    bulk action still gives the exact number before anything is written."""
-    count = tasks.order_by().values("pk")[: QUEUE_CAP + 1].count()
+def _count_text(count):
+    """« 12 tâches », « plus de 1 000 tâches »: the confirmation page of a bulk action still gives
+    the exact number before anything is written."""
     return f"plus de {thousands(QUEUE_CAP)} tâches" if count > QUEUE_CAP else tasks_count(count)
 
 

@@ -162,9 +162,15 @@ def test_every_filter_of_the_work_queue_reads_an_index_tasks_included(secretaria
         assert scans_of_page(secretariat_client, url, watched=(*WATCHED, "procedure_task")) == {}, url
 
 
-def test_the_work_queue_walks_the_open_tasks_in_its_order_without_grouping(secretariat_client, queue_cases):
-    """The page of cases is read by walking the index of the open tasks in the queue's order (due
-    date, case), keeping the first task of each case: no grouping, no sort of every open task."""
+def test_the_work_queue_walks_the_open_tasks_in_its_order_without_grouping(
+    secretariat_client, queue_cases, monkeypatch
+):
+    """Past QUEUE_CAP tasks, the page of cases is read by walking the index of the open tasks in the
+    queue's order (due date, case), keeping the first task of each case: no grouping, no sort of
+    every open task."""
+    from procedure.views import work_queue
+
+    monkeypatch.setattr(work_queue, "QUEUE_CAP", 2)
     with CaptureQueriesContext(connection) as captured:
         secretariat_client.get(reverse("procedure:work_queue"))
     (walk,) = [q["sql"] for q in captured.captured_queries if "NOT EXISTS(" in q["sql"]]
@@ -213,3 +219,21 @@ def test_a_departement_s_list_is_sorted_and_filtered_from_its_own_index(
     listing = plan.split("SubPlan")[0]  # the next due date of each row (its own little sort) aside
     assert "Sort" not in listing.replace("Sort Key", ""), plan
     assert "households_household.label" not in plan and "directory_commune.name" not in plan
+
+
+def test_a_rare_stage_of_the_work_queue_is_read_from_its_cases(secretariat_client, queue_cases):
+    """A selection of few tasks is read whole, once, without an order: for a stage, from the
+    procedures at that stage to their open tasks (at 500,000 procedures on the open tasks' index
+    (case, due date, id), index only), never by walking every open task in the queue's order to
+    keep the few whose case is at that stage (« expulsion » at 500,000 procedures: 89,000 open
+    tasks read for none, docs/decisions/016)."""
+    url = f"{reverse('procedure:work_queue')}?stage={Stage.EVICTION.value}"
+    with CaptureQueriesContext(connection) as captured:
+        secretariat_client.get(url)
+    reads = [q["sql"] for q in captured.captured_queries if "LIMIT 1001" in q["sql"]]
+    (read,) = [sql for sql in reads if sql.startswith('SELECT "procedure_task"."id"')]
+    assert "NOT EXISTS" not in read
+    plan = plan_of_sql(read)
+    assert "procedure_dep_stage_idx" in plan, plan  # the cases at that stage, in the user's départements
+    assert "procedure_t_status_c52802_idx" not in plan, plan  # not a walk of every open task
+    assert "Seq Scan" not in plan, plan

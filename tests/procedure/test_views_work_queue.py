@@ -199,13 +199,54 @@ def test_set_aside_with_a_reason_closes_the_task(secretariat_client):
     assert task.set_aside_reason == "Ménage déjà relogé"
 
 
-def test_buttons_are_csrf_protected_forms(secretariat_client):
-    task_on(ProcedureFactory(), days=-2)
+def test_a_rows_actions_are_buttons_of_the_pages_one_csrf_protected_form(secretariat_client):
+    """« Fait » and « Écarter la tâche » send the queue's form (its one CSRF token and return
+    address) to their task's address; no form, token or hidden field is repeated per task."""
+    tasks = [task_on(ProcedureFactory(), days=-2)]
+    one_task = secretariat_client.get(URL).content.decode()
+    tasks += [task_on(ProcedureFactory(), days=days) for days in (3, 4)]
 
     html = secretariat_client.get(URL).content.decode()
 
-    assert html.count("csrfmiddlewaretoken") >= 3  # logout + Fait + Écarter
-    assert 'name="reason" required' in html
+    assert html.count("csrfmiddlewaretoken") == one_task.count("csrfmiddlewaretoken")
+    assert html.count('name="next"') == one_task.count('name="next"')
+    assert html.count("<form") == one_task.count("<form")
+    for task in tasks:
+        assert f'formaction="{reverse("procedure:task_done", args=[task.pk])}"' in html
+        assert f'formaction="{reverse("procedure:task_set_aside", args=[task.pk])}"' in html
+        assert f'name="motif-{task.pk}" rows="2" maxlength="250" required' in html
+
+
+def test_done_from_the_queues_form_closes_that_task_only(secretariat_client):
+    """The button sends the whole form: the ticked boxes and the bulk action's fields are ignored."""
+    task, ticked = task_on(ProcedureFactory(), days=-2), task_on(ProcedureFactory(), days=-1)
+    form = {"lot-action": "faite", "tache": [ticked.pk], f"motif-{ticked.pk}": "", "next": URL}
+
+    response = secretariat_client.post(reverse("procedure:task_done", args=[task.pk]), form)
+
+    assert response.url == URL
+    assert [Task.objects.get(pk=t.pk).status for t in (task, ticked)] == [Task.Status.DONE, Task.Status.OPEN]
+
+
+def test_set_aside_from_the_queues_form_reads_the_motive_named_after_its_task(secretariat_client):
+    task, other = task_on(ProcedureFactory(), days=-2), task_on(ProcedureFactory(), days=-1)
+    form = {f"motif-{other.pk}": "Pas celui-ci", f"motif-{task.pk}": " Ménage\r\ndéjà relogé ", "next": URL}
+
+    secretariat_client.post(reverse("procedure:task_set_aside", args=[task.pk]), form)
+
+    task.refresh_from_db()
+    assert (task.status, task.set_aside_reason) == (Task.Status.SET_ASIDE, "Ménage déjà relogé")
+    assert Task.objects.get(pk=other.pk).status == Task.Status.OPEN
+
+
+def test_set_aside_from_the_queues_form_with_only_another_tasks_motive_is_refused(secretariat_client):
+    task, other = task_on(ProcedureFactory(), days=-2), task_on(ProcedureFactory(), days=-1)
+    form = {f"motif-{other.pk}": "Pas celui-ci", f"motif-{task.pk}": "", "next": URL}
+
+    response = secretariat_client.post(reverse("procedure:task_set_aside", args=[task.pk]), form, follow=True)
+
+    assert "indiquez le motif" in response.content.decode()
+    assert [Task.objects.get(pk=t.pk).status for t in (task, other)] == [Task.Status.OPEN] * 2
 
 
 @pytest.mark.parametrize("url_name", ["procedure:task_done", "procedure:task_set_aside"])
@@ -234,7 +275,7 @@ def test_the_sections_other_apps_register_show_below_the_tasks(secretariat_clien
     assert "<strong>7</strong> tâches en retard" in html
 
 
-def test_query_count_does_not_grow_with_the_tasks(secretariat_client, django_assert_num_queries):
+def test_query_count_does_not_grow_with_the_tasks(secretariat_client, django_assert_num_queries, reading):
     task_on(ProcedureFactory(), days=-1)
     secretariat_client.get(URL)  # the first request stores the acting organisation in the session
     with CaptureQueriesContext(connection) as one_row:
@@ -286,7 +327,18 @@ def cases_shown(response):
     return [case.procedure.pk for case in response.context["page_obj"]]
 
 
-def test_cases_come_by_their_most_urgent_task_those_without_a_due_date_last(secretariat_client):
+@pytest.fixture(params=["read_whole", "walked"])
+def reading(request, monkeypatch):
+    """The queue reads a selection of up to QUEUE_CAP tasks whole and orders its cases in Python,
+    a larger one by walking the open tasks' index: both give the same order (docs/decisions/016)."""
+    from procedure.views import work_queue
+
+    if request.param == "walked":
+        monkeypatch.setattr(work_queue, "QUEUE_CAP", 0)
+    return request.param
+
+
+def test_cases_come_by_their_most_urgent_task_those_without_a_due_date_last(secretariat_client, reading):
     undated, later, sooner = ProcedureFactory(), ProcedureFactory(), ProcedureFactory()
     Task.objects.create(procedure=undated, kind=Action.ACKNOWLEDGE, title="Sans échéance", due_date=None)
     task_on(later, days=9)
@@ -300,7 +352,7 @@ def test_cases_come_by_their_most_urgent_task_those_without_a_due_date_last(secr
     assert cases_shown(response) == [sooner.pk, later.pk, tied.pk, undated.pk]
 
 
-def test_a_case_with_two_tasks_due_the_same_day_shows_once_with_both(secretariat_client):
+def test_a_case_with_two_tasks_due_the_same_day_shows_once_with_both(secretariat_client, reading):
     procedure = ProcedureFactory()
     first = task_on(procedure, days=2)
     second = task_on(procedure, days=2, kind=Action.REQUEST_DSF)
@@ -311,7 +363,7 @@ def test_a_case_with_two_tasks_due_the_same_day_shows_once_with_both(secretariat
     assert tasks_shown(response) == [first.pk, second.pk]
 
 
-def test_a_filter_on_the_tasks_orders_the_cases_by_their_tasks_of_the_filter(secretariat_client):
+def test_a_filter_on_the_tasks_orders_the_cases_by_their_tasks_of_the_filter(secretariat_client, reading):
     """Filtered on an action, a case comes by its most urgent task of that action, not by another
     action's task that is more urgent."""
     urgent_elsewhere, urgent_here = ProcedureFactory(), ProcedureFactory()
@@ -325,7 +377,7 @@ def test_a_filter_on_the_tasks_orders_the_cases_by_their_tasks_of_the_filter(sec
     assert secretariat_client.get(URL).context["page_obj"].object_list[0].procedure == urgent_elsewhere
 
 
-def test_pages_follow_one_another_without_counting_the_cases(secretariat_client, monkeypatch):
+def test_pages_follow_one_another_without_counting_the_cases(secretariat_client, monkeypatch, reading):
     from procedure.views import work_queue
 
     monkeypatch.setattr(work_queue, "PER_PAGE", 2)
@@ -345,3 +397,31 @@ def test_pages_follow_one_another_without_counting_the_cases(secretariat_client,
     assert "dossiers 3 à 4" in secretariat_client.get(URL, {"page": 2}).content.decode()
     assert "la file s'arrête avant" in secretariat_client.get(URL, {"page": 4}).content.decode()
     assert secretariat_client.get(URL, {"page": "x"}).context["page_obj"].number == 1
+
+
+def test_a_selection_of_few_tasks_is_read_once_without_walking_the_open_tasks(secretariat_client):
+    """Up to QUEUE_CAP tasks, the read that counts them also orders their cases: no walk."""
+    later, sooner = procedure_at(Stage.SUMMONS), procedure_at(Stage.SUMMONS)
+    task_on(later, days=3)
+    task_on(sooner, days=-30)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = secretariat_client.get(URL, {"stage": Stage.SUMMONS})
+
+    assert set(cases_shown(response)) == {sooner.pk, later.pk}
+    assert "plus de" not in response.context["task_count"]
+    assert not [q for q in captured.captured_queries if "NOT EXISTS" in q["sql"]]
+
+
+def test_the_walk_comes_back_past_the_cap(secretariat_client, monkeypatch):
+    from procedure.views import work_queue
+
+    monkeypatch.setattr(work_queue, "QUEUE_CAP", 1)
+    for days in (3, -1):
+        task_on(procedure_at(Stage.SUMMONS), days=days)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = secretariat_client.get(URL, {"stage": Stage.SUMMONS})
+
+    assert response.context["task_count"] == "plus de 1 tâches"
+    assert len([q for q in captured.captured_queries if "NOT EXISTS" in q["sql"]]) == 1
