@@ -86,7 +86,11 @@ def test_insert_writes_decimals_json_and_dates_as_the_orm_does():
         changes={"debt": [None, "1234.56"]},
     )
     event = bulk.new(
-        ProcedureEvent, procedure=procedure, kind="commandement_de_payer", date=datetime.date(2026, 1, 5)
+        ProcedureEvent,
+        procedure=procedure,
+        departement_code=procedure.departement_code,  # as the import writes it (decision 017)
+        kind="commandement_de_payer",
+        date=datetime.date(2026, 1, 5),
     )
     event.debt = Decimal("1234.56")
     bulk.insert(ChangeLog, [log])
