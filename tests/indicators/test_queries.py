@@ -154,7 +154,10 @@ def test_the_national_view_reads_the_departement_of_acts_and_referrals_without_j
 
 
 @pytest.mark.usefixtures("postgresql")
-def test_the_national_view_counts_the_acts_from_the_departement_index_alone():
+def test_the_national_view_counts_the_acts_from_an_index_of_the_counted_acts_alone():
+    """Either partial index of the acts counted, (département, kind, date, decision) or (kind, date,
+    decision): on a few rows the planner takes one or the other (the second once in CI); the
+    procedures are never read."""
     acts_in("21", 2)
     acts_in("71", 2)
     with connection.cursor() as cursor:
@@ -165,4 +168,5 @@ def test_the_national_view_counts_the_acts_from_the_departement_index_alone():
         if "procedureevent" in q and "COUNT(DISTINCT" not in q and '"kind" IN' in q
     ]
     found = plan(plain, "bitmapscan")
-    assert "using event_dep_kind_date_idx" in found and " on procedure_procedure " not in found, found
+    indexes = ("using event_dep_kind_date_idx", "using event_kind_date_counted_idx")
+    assert any(index in found for index in indexes) and " on procedure_procedure " not in found, found
