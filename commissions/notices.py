@@ -80,24 +80,22 @@ def _mark_sent(notice) -> None:
     MemberNotice.objects.filter(pk=notice.pk).update(status=MemberNotice.Status.SENT, sent_at=timezone.now())
 
 
-def _claimable(session_id, version) -> list[int]:
-    stale = timezone.now() - LEASE
-    rows = MemberNotice.objects.filter(session_id=session_id, version=version).filter(
-        Q(status=MemberNotice.Status.PENDING) | Q(status=MemberNotice.Status.SENDING, claimed_at__lt=stale)
+def _open_to_claim(now) -> Q:
+    """Not tried yet, or left « envoi » by a worker killed longer ago than LEASE."""
+    return Q(status=MemberNotice.Status.PENDING) | Q(
+        status=MemberNotice.Status.SENDING, claimed_at__lt=now - LEASE
     )
+
+
+def _claimable(session_id, version) -> list[int]:
+    rows = MemberNotice.objects.filter(_open_to_claim(timezone.now()), session_id=session_id, version=version)
     return list(rows.order_by("recipient").values_list("pk", flat=True))
 
 
 def _claim(notice_id) -> MemberNotice | None:
     now = timezone.now()
-    stale = now - LEASE
-    claimed = (
-        MemberNotice.objects.filter(pk=notice_id)
-        .filter(
-            Q(status=MemberNotice.Status.PENDING)
-            | Q(status=MemberNotice.Status.SENDING, claimed_at__lt=stale)
-        )
-        .update(status=MemberNotice.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    claimed = MemberNotice.objects.filter(_open_to_claim(now), pk=notice_id).update(
+        status=MemberNotice.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     return MemberNotice.objects.get(pk=notice_id) if claimed else None
 
