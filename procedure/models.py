@@ -185,19 +185,24 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
 
 
-def set_list_keys(procedure) -> None:
-    """The household's label, the lease's commune and sector, copied on a new procedure (in memory)."""
-    lease = procedure.lease
-    procedure.household_label = procedure.household.label
-    procedure.commune_name = lease.commune.name if lease.commune_id else ""
-    procedure.sector = lease.sector
-
-
+# The list's copies on the procedure and what each copies (decision 017): one table for the new
+# case's copy in memory (set_list_keys), the UPDATE that follows an edit and the consistency check
+# (services.refresh_list_keys, services.list_keys_differing).
 LIST_KEYS = {
     "household_label": "household__label",
     "commune_name": "lease__commune__name",
     "sector": "lease__sector",
 }
+
+
+def set_list_keys(procedure) -> None:
+    """The household's label, the lease's commune and sector, copied on a new procedure (in memory);
+    empty where the path ends early (a lease without a commune)."""
+    for key, path in LIST_KEYS.items():
+        value = procedure
+        for name in path.split("__"):
+            value = getattr(value, name) if value is not None else None
+        setattr(procedure, key, value or "")
 
 
 def departement_of_lease(lease) -> str:
