@@ -223,6 +223,15 @@ def test_a_departement_s_list_is_sorted_and_filtered_from_its_own_index(
     assert "households_household.label" not in plan and "directory_commune.name" not in plan
 
 
+def index_of_first_read(scans):
+    """The index the plan's first scan reads: named on the scan itself (« Index Scan using X on
+    T »), or, for a bitmap heap scan, on the bitmap index scan beneath it (seen in CI's full run)."""
+    first = scans[0]
+    if first.startswith("->  Bitmap Heap Scan") or first.startswith("Bitmap Heap Scan"):
+        return scans[1].split("Bitmap Index Scan on ")[1].split()[0]
+    return first.split(" using ")[1].split()[0] if " using " in first else None
+
+
 def test_a_rare_stage_of_the_work_queue_is_read_from_its_cases(secretariat_client, queue_cases):
     """A selection of few tasks is read whole, once, without an order: for a stage, from the
     procedures at that stage to their open tasks (at 500,000 procedures on the open tasks' index
@@ -241,6 +250,6 @@ def test_a_rare_stage_of_the_work_queue_is_read_from_its_cases(secretariat_clien
     # and the département filtered: on a few rows the planner takes either, seen in CI), then
     # their open tasks; never a walk of the open tasks' (status, due date) index in its order.
     assert "on procedure_procedure" in scans[0], plan
-    assert "using procedure_dep_stage_idx" in scans[0] or "using procedure_stage_idx" in scans[0], plan
+    assert index_of_first_read(scans) in {"procedure_dep_stage_idx", "procedure_stage_idx"}, plan
     assert "Index Scan using procedure_t_status_c52802_idx" not in plan, plan
     assert "Seq Scan" not in plan, plan
