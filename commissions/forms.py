@@ -89,6 +89,15 @@ class RefuseReviewForm(DsfrForm):
     )
 
 
+class WithdrawReviewForm(DsfrForm):
+    reason = forms.CharField(
+        label="Motif du retrait",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Gardé avec la saisine ; le partenaire qui l'a envoyée le lira.",
+        error_messages={"required": "Indiquez le motif du retrait."},
+    )
+
+
 class PlanSessionsForm(DsfrForm):
     until = forms.DateField(label="Prévoir les séances jusqu'au", widget=DATE_WIDGET)
 

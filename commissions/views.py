@@ -40,6 +40,7 @@ from .forms import (
     RefuseReviewForm,
     ReviewRequestForm,
     SessionForm,
+    WithdrawReviewForm,
 )
 from .models import (
     RehousingPoolEntry,
@@ -140,16 +141,33 @@ def suggest(request):
     return redirect("commissions:queue")
 
 
-@require_POST
 @secretariat_only
 def withdraw(request, pk):
-    review = get_object_or_404(scope.reviews(request.user), pk=pk)
-    try:
-        services.withdraw_review(review=review, user=request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, "Saisine retirée.")
-    except services.CommissionRefused as error:
-        _refused(request, error)
-    return redirect("commissions:queue")
+    """The secretariat withdraws a saisine waiting in the queue, with its reason: the partner who
+    sent it reads « Retirée » and why."""
+    review = get_object_or_404(
+        scope.reviews(request.user).select_related(
+            "commission", "commune", "requesting_organisation", "procedure__household", "procedure__lease"
+        ),
+        pk=pk,
+    )
+    if review.status != ReviewRequest.Status.PENDING:
+        messages.error(request, "Seule une saisine en attente peut être retirée.")
+        return redirect("commissions:queue")
+    form = WithdrawReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_review(review=review, user=request.user, reason=form.cleaned_data["reason"])
+            told = " : le partenaire en verra le motif" if review.requesting_organisation_id else ""
+            messages.success(request, f"Saisine retirée{told}.")
+            return redirect("commissions:queue")
+        except services.CommissionRefused as error:
+            form.add_error(None, error)
+    procedure_services.log_access(
+        user=request.user, procedure=review.procedure, context="retrait d'une saisine", review=review.pk
+    )
+    context = {"title": "Retirer la saisine", "review": review, "form": form}
+    return render(request, "commissions/withdraw_review.html", context)
 
 
 def request_review(request, procedure_pk):

@@ -255,3 +255,41 @@ def test_the_indicator_counts_partner_saisines(partner):
     partner_saisine(partner)
     after = indicator_services.figures([year], codes=["saisines_ccapex"])["saisines_ccapex"][year].value
     assert after == before + 1
+
+
+def test_the_queue_s_withdraw_asks_the_reason_and_a_refusal_keeps_the_saisine_waiting(
+    secretariat_client, partner
+):
+    """The queue's « Retirer » opens a page that asks why: posted without a reason, the page comes
+    back with its error summary and the saisine stays in the queue (it was withdrawn without a word)."""
+    review = partner_saisine(partner)
+    url = reverse("commissions:withdraw", args=[review.pk])
+    assert f'href="{url}"' in secretariat_client.get(reverse("commissions:queue")).text
+    page = secretariat_client.get(url)
+    assert page.status_code == 200 and "Motif du retrait" in page.text and review.reason in page.text
+    refused = secretariat_client.post(url, {"reason": "   "})
+    assert refused.status_code == 200
+    assert 'data-testid="error-summary"' in refused.text and "Indiquez le motif du retrait." in refused.text
+    review.refresh_from_db()
+    assert (review.status, review.withdrawal_reason) == (ReviewRequest.Status.PENDING, "")
+
+
+def test_a_saisine_no_longer_waiting_cannot_be_withdrawn_again(secretariat_client, partner):
+    review = partner_saisine(partner)
+    url = reverse("commissions:withdraw", args=[review.pk])
+    secretariat_client.post(url, {"reason": "Doublon."})
+    again = secretariat_client.post(url, {"reason": "Autre motif."}, follow=True)
+    assert "Seule une saisine en attente peut être retirée." in again.text
+    review.refresh_from_db()
+    assert review.withdrawal_reason == "Doublon."
+
+
+@pytest.mark.parametrize("persona", ["commission_member_client", "social_worker_client", "partner_client"])
+def test_only_the_secretariat_withdraws_a_saisine(request, persona, partner):
+    review = partner_saisine(partner)
+    client = request.getfixturevalue(persona)
+    url = reverse("commissions:withdraw", args=[review.pk])
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {"reason": "Non."}).status_code in (403, 404)
+    review.refresh_from_db()
+    assert review.status == ReviewRequest.Status.PENDING
