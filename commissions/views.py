@@ -155,6 +155,8 @@ def withdraw(request, pk):
         messages.error(request, "Seule une saisine en attente peut être retirée.")
         return redirect("commissions:queue")
     form = WithdrawReviewForm(request.POST or None)
+    if not review.requesting_organisation_id:
+        form.fields["reason"].help_text = "Gardé avec la saisine."
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_review(review=review, user=request.user, reason=form.cleaned_data["reason"])
