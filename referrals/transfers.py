@@ -2,7 +2,9 @@
 to the former département's organisations, chosen by its routing rules. The secretariat that
 accepts the case closes them as « Close : dossier transféré » (the organisation is told by e-mail and
 loses its access at once, as for a cancelled request), and finds one task per closed request in its
-work queue, to address it again to one of its own organisations."""
+work queue, to address it again to one of its own organisations. The support measures running then
+(an ASLL, a MASP: the former département's, by its operators) end on the day of the transfer, their
+operator told by e-mail."""
 
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from procedure.models import Task
 from procedure.transfers import departement_label
 
 from . import services
-from .models import Referral
+from .models import Referral, SupportMeasure
 
 S = Referral.Status
 
@@ -35,7 +37,39 @@ def close_on_transfer(transfer, user) -> list[Referral]:
         _tell(organisation, referral, label)
         closed.append((referral, organisation))
     _offer_again(transfer.procedure, closed)
+    end_measures(transfer.procedure, label)
     return [referral for referral, _ in closed]
+
+
+def end_measures(procedure, label) -> list[SupportMeasure]:
+    """The measures started and not yet ended end today, with a note; each saved (its history kept)."""
+    today = timezone.localdate()
+    running = SupportMeasure.objects.filter(procedure=procedure, start_date__lte=today).exclude(
+        end_date__lte=today
+    )
+    ended = []
+    for measure in running.select_related("operator"):
+        measure.end_date = today
+        note = f"Fin au {today:%d/%m/%Y} : dossier transféré au département {label}."
+        measure.note = f"{measure.note} — {note}"[-250:] if measure.note else note
+        measure.save(update_fields=["end_date", "note"])
+        if measure.operator:
+            _tell_measure_ended(measure, label)
+        ended.append(measure)
+    return ended
+
+
+def _tell_measure_ended(measure, label):
+    services.queue_message(
+        organisation=measure.operator,
+        subject=f"Prévex : fin de mesure — {measure.get_kind_display()}",
+        body=(
+            f"Le secrétariat de la CCAPEX a mis fin au {measure.end_date:%d/%m/%Y} à la mesure "
+            f"« {measure.get_kind_display()} » suivie par votre organisme : le ménage a déménagé et son "
+            f"dossier est suivi désormais par le département {label}.\n"
+        ),
+        dedup_key=f"measure-{measure.pk}-transferred",
+    )
 
 
 def task_kind(referral_kind) -> str:

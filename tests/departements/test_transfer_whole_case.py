@@ -20,7 +20,7 @@ from directory.models import Role
 from procedure import transfers
 from procedure.models import Procedure, Stage, Task
 from referrals import services
-from referrals.models import OutboxMessage, Referral, ReferralTransition
+from referrals.models import OutboxMessage, Referral, ReferralTransition, SupportMeasure
 from tests.commissions.factories import (
     AgendaItemFactory,
     CommissionFactory,
@@ -198,3 +198,42 @@ def test_the_new_secretariat_sends_the_request_again_in_one_click(
         task=again,
     )
     assert Task.objects.get(pk=again.pk).status == Task.Status.DONE
+
+
+def test_the_support_measures_running_end_on_the_day_of_the_transfer(
+    case, secretariat, secretariat_71, both_departements
+):
+    """An ASLL or a MASP is the former département's (its FSL, its Conseil départemental's
+    operators): a measure running when the case leaves ends that day, its operator told; one
+    already ended, refused or never started is left as it was."""
+    today = timezone.localdate()
+    year_ago, month_ago = today - datetime.timedelta(days=365), today - datetime.timedelta(days=30)
+
+    def measure(kind=SupportMeasure.Kind.ASLL, **fields):
+        return SupportMeasure.objects.create(procedure=case, kind=kind, proposed_on=year_ago, **fields)
+
+    running = measure(
+        operator=both_departements,
+        household_agreed=True,
+        start_date=month_ago,
+        end_date=today + datetime.timedelta(days=300),
+        note="Suivi budget.",
+    )
+    open_ended = measure(kind=SupportMeasure.Kind.MASP_SIMPLE, household_agreed=True, start_date=month_ago)
+    ended = measure(household_agreed=True, start_date=year_ago, end_date=month_ago)
+    refused = measure(household_agreed=False)
+
+    _move(case, secretariat, secretariat_71)
+
+    for row in (running, open_ended, ended, refused):
+        row.refresh_from_db()
+    assert (running.end_date, open_ended.end_date) == (today, today)
+    assert (
+        running.note
+        == f"Suivi budget. — Fin au {today:%d/%m/%Y} : dossier transféré au département Saône-et-Loire (71)."
+    )
+    assert SupportMeasure.history.filter(id=running.pk, end_date=today).exists()
+    assert (ended.end_date, ended.note, refused.end_date, refused.start_date) == (month_ago, "", None, None)
+    told = OutboxMessage.objects.get(dedup_key=f"measure-{running.pk}-transferred")
+    assert told.organisation == both_departements and "Saône-et-Loire (71)" in told.body
+    assert not OutboxMessage.objects.filter(dedup_key=f"measure-{open_ended.pk}-transferred").exists()
