@@ -36,6 +36,7 @@ from .models import (
     ActDocument,
     AnonymisationRun,
     AnonymisedCase,
+    CaseTransfer,
     ChangeLog,
     Procedure,
     ProcedureEvent,
@@ -158,6 +159,7 @@ def anonymise(procedure_ids: list[int]) -> list[str]:
     )
     ProcedureEvent.all_objects.filter(procedure__in=procedure_ids).update(note="", cancellation_reason="")
     Task.objects.filter(procedure__in=procedure_ids).update(set_aside_reason="")
+    CaseTransfer.objects.filter(procedure__in=procedure_ids).update(reason=ERASED, refusal_reason="")
     _scrub_history(ChangeLog.objects.filter(Q(procedure__in=procedure_ids) | Q(household__in=households)))
     files = _anonymise_act_documents(procedure_ids)
     for anonymiser in ANONYMISERS:

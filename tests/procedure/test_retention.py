@@ -22,6 +22,7 @@ from procedure import retention, services
 from procedure.models import (
     ActDocument,
     AnonymisationRun,
+    CaseTransfer,
     ChangeLog,
     Procedure,
     ReadingBatch,
@@ -244,3 +245,19 @@ def test_anonymisation_deletes_the_act_pdfs_read_for_the_case_and_their_text(
     assert "Zablocki" not in document.name
     client = client_for(secretariat)
     assert client.get(reverse("procedure:reading_pdf", args=[document.pk])).status_code == 404
+
+
+def test_anonymisation_erases_the_reasons_of_a_transfer_between_departements(full_case):
+    case, _ = full_case
+    transfer = CaseTransfer.objects.create(
+        procedure=case,
+        from_departement="21",
+        to_departement="71",
+        reason="Mme Zablocki part vivre chez sa sœur à Chalon",
+        refusal_reason="Zablocki inconnue à cette adresse",
+    )
+
+    retention.run(today=TODAY)
+
+    transfer.refresh_from_db()
+    assert (transfer.reason, transfer.refusal_reason) == (retention.ERASED, "")
