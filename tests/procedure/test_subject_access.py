@@ -92,7 +92,9 @@ def test_the_json_holds_what_the_anonymisation_erases_too(secretariat_client, se
     after), the transfers between départements: the texts procedure/retention.py erases."""
     case, _ = full_case
     Referral.objects.get().transitions.update(note="Mme Zablocki rappelle lundi")
-    entry = RehousingPoolEntry.objects.create(procedure=case, proposed_by="secretariat", quota="contingent_prefectoral")
+    entry = RehousingPoolEntry.objects.create(
+        procedure=case, proposed_by="secretariat", quota="contingent_prefectoral"
+    )
     RehousingOffer.objects.create(
         entry=entry,
         landlord=OrganisationFactory(code="orvitis", name="Orvitis"),
