@@ -54,4 +54,5 @@ def subject_sections(procedure_ids) -> list[tuple[str, list[dict]]]:
         ("Préconisations", rows_of(Recommendation.objects.filter(procedure__in=procedure_ids))),
         ("Vivier de relogement", rows_of(entries)),
         ("Propositions de logement", rows_of(RehousingOffer.objects.filter(entry__in=entries))),
+        ("Propositions de logement", rows_of(RehousingOffer.objects.filter(entry__in=entries))),
     ]

@@ -33,8 +33,10 @@ from households.models import Household, Landlord, Lease, Person
 
 from . import rules, services
 from .models import (
+    ActDocument,
     AnonymisationRun,
     AnonymisedCase,
+    CaseTransfer,
     ChangeLog,
     Procedure,
     ProcedureEvent,
@@ -157,8 +159,9 @@ def anonymise(procedure_ids: list[int]) -> list[str]:
     )
     ProcedureEvent.all_objects.filter(procedure__in=procedure_ids).update(note="", cancellation_reason="")
     Task.objects.filter(procedure__in=procedure_ids).update(set_aside_reason="")
+    CaseTransfer.objects.filter(procedure__in=procedure_ids).update(reason=ERASED, refusal_reason="")
     _scrub_history(ChangeLog.objects.filter(Q(procedure__in=procedure_ids) | Q(household__in=households)))
-    files = []
+    files = _anonymise_act_documents(procedure_ids)
     for anonymiser in ANONYMISERS:
         files += anonymiser(procedure_ids)
     return files
@@ -186,6 +189,15 @@ def _anonymise_households(households):
     )
     Lease.objects.filter(household__in=households).update(address=ERASED)
     services.refresh_list_keys(Procedure.objects.filter(household__in=households))
+
+
+def _anonymise_act_documents(procedure_ids) -> list[str]:
+    """The acts received as PDFs (procedure/reading) for these cases: their files deleted, their
+    name, extracted text and proposals erased; the hash stays (the same PDF is not read twice)."""
+    documents = ActDocument.objects.filter(procedure__in=procedure_ids)
+    files = list(documents.exclude(file="").values_list("file", flat=True))
+    documents.update(file="", name=ERASED, text="", proposals={}, unsure=[], error="", set_aside_reason="")
+    return files
 
 
 def _anonymise_private_landlords(procedure_ids):

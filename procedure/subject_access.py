@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from households.models import Household, Lease, Person
 
-from .models import AccessLog, Procedure, ProcedureEvent
+from .models import AccessLog, ActDocument, CaseTransfer, ChangeLog, Procedure, ProcedureEvent
 
 SECTIONS: list[Callable[[list[int]], list[tuple[str, list[dict]]]]] = []
 
@@ -64,6 +64,15 @@ def export(household: Household) -> dict:
         "Procédures": rows_of(procedures, exclude=["household", "lease"]),
         "Actes et faits": rows_of(
             ProcedureEvent.all_objects.filter(procedure__in=ids).select_related("procedure", "recorded_by")
+        ),
+        "Actes reçus en PDF": rows_of(
+            ActDocument.objects.filter(procedure__in=ids).select_related("procedure")
+        ),
+        "Transferts entre départements": rows_of(CaseTransfer.objects.filter(procedure__in=ids)),
+        "Historique des modifications": rows_of(
+            ChangeLog.objects.filter(models.Q(procedure__in=ids) | models.Q(household=household))
+            .select_related("procedure", "household", "user")
+            .order_by("at", "pk")
         ),
     }
     for section in SECTIONS:

@@ -65,6 +65,12 @@ def subject_sections(procedure_ids) -> list[tuple[str, list[dict]]]:
         ("Orientations", rows_of(referrals)),
         ("Diagnostics sociaux et financiers", rows_of(Diagnosis.objects.filter(referral__in=referrals))),
         ("Rapports de visite", rows_of(VisitReport.objects.filter(referral__in=referrals))),
+        (
+            "Changements de statut des orientations",
+            rows_of(
+                ReferralTransition.objects.filter(referral__in=referrals).select_related("referral", "by")
+            ),
+        ),
         ("Prises de contact", rows_of(ContactAttempt.objects.filter(referral__in=referrals))),
         ("Pièces jointes", rows_of(Attachment.objects.filter(referral__in=referrals))),
         ("Mesures d'accompagnement", rows_of(SupportMeasure.objects.filter(procedure__in=procedure_ids))),

@@ -8,7 +8,7 @@ from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.html import escape
@@ -241,6 +241,8 @@ def pdf(request, pk):
     """The PDF itself, inline, from private storage; every opening is logged. Framed by the check
     page, so by our own pages only (X-Frame-Options and CSP frame-ancestors both say so)."""
     document = get_object_or_404(services.visible_documents(request.user), pk=pk)
+    if not document.file:  # deleted with its case's personal data (procedure/retention.py)
+        raise Http404
     services.log_document_access(user=request.user, document=document)
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="acte-{document.pk}.pdf"'

@@ -50,3 +50,15 @@ def test_the_case_page_has_no_inline_script_nor_style(secretariat_client):
 
     assert INLINE_SCRIPT.findall(html) == []
     assert INLINE_STYLE.findall(html) == []
+
+
+def test_uploads_are_kept_outside_the_web_root_and_never_served_by_their_path(secretariat_client, settings):
+    """Issue 15 §7: files under MEDIA_ROOT are reached only through the views that check who reads
+    them (and log it), never at MEDIA_URL (no URL pattern serves MEDIA_ROOT)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("pieces/test.pdf", ContentFile(b"%PDF-1.4 CONTENU-PIECE-7f3a"))
+    assert default_storage.exists(name)
+    response = secretariat_client.get(f"/{settings.MEDIA_URL.strip('/')}/{name}")
+    assert response.status_code == 404 and b"CONTENU-PIECE-7f3a" not in response.content

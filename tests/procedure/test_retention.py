@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from commissions.models import Session
 from directory.models import Organisation, Role
@@ -18,7 +19,16 @@ from indicators import services as indicators
 from letters.models import Letter, LetterKind
 from letters.services import letters
 from procedure import retention, services
-from procedure.models import AnonymisationRun, ChangeLog, Procedure, RetentionPolicy, Stage
+from procedure.models import (
+    ActDocument,
+    AnonymisationRun,
+    CaseTransfer,
+    ChangeLog,
+    Procedure,
+    ReadingBatch,
+    RetentionPolicy,
+    Stage,
+)
 from procedure.tasks import anonymise_closed_cases
 from referrals import services as referrals
 from referrals.models import Attachment, Diagnosis, Referral
@@ -28,6 +38,7 @@ from tests.commissions.factories import (
     ReviewRequestFactory,
     SessionFactory,
 )
+from tests.conftest import client_for
 from tests.factories import OrganisationFactory, member
 from tests.procedure.factories import ProcedureFactory, procedure_at
 from tests.referrals.factories import DIAGNOSIS, acting
@@ -203,3 +214,50 @@ def test_weekly_lists_older_than_the_period_are_deleted(django_capture_on_commit
 
     weekly.refresh_from_db()
     assert weekly.csv.name == "" and not default_storage.exists(name)
+
+
+def test_anonymisation_deletes_the_act_pdfs_read_for_the_case_and_their_text(
+    full_case, secretariat, django_capture_on_commit_callbacks
+):
+    """An act received as a PDF (procedure/reading) and confirmed on the case holds the household's
+    name in its file, its file name, its extracted text and its proposals: erased with the rest."""
+    case, _ = full_case
+    document = ActDocument.objects.create(
+        batch=ReadingBatch.objects.create(created_by=secretariat),
+        file=SimpleUploadedFile("commandement-zablocki.pdf", PDF, "application/pdf"),
+        name="commandement-zablocki.pdf",
+        sha256="0" * 64,
+        status=ActDocument.Status.CONFIRMED,
+        text="Commandement de payer à M. et Mme Zablocki",
+        proposals={"nom": {"value": "Zablocki", "start": 28, "end": 36}},
+        procedure=case,
+    )
+    stored = document.file.name
+    assert default_storage.exists(stored)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        journal = retention.run(today=TODAY)
+
+    assert journal.files_deleted == 3  # the letter, the attachment and the act's PDF
+    assert not default_storage.exists(stored)
+    document.refresh_from_db()
+    assert (document.file.name, document.text, document.proposals) == ("", "", {})
+    assert "Zablocki" not in document.name
+    client = client_for(secretariat)
+    assert client.get(reverse("procedure:reading_pdf", args=[document.pk])).status_code == 404
+
+
+def test_anonymisation_erases_the_reasons_of_a_transfer_between_departements(full_case):
+    case, _ = full_case
+    transfer = CaseTransfer.objects.create(
+        procedure=case,
+        from_departement="21",
+        to_departement="71",
+        reason="Mme Zablocki part vivre chez sa sœur à Chalon",
+        refusal_reason="Zablocki inconnue à cette adresse",
+    )
+
+    retention.run(today=TODAY)
+
+    transfer.refresh_from_db()
+    assert (transfer.reason, transfer.refusal_reason) == (retention.ERASED, "")

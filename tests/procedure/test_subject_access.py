@@ -1,6 +1,7 @@
 """A household's data on request (RGPD art. 15, law.md "Data protection"): the secretariat exports
 everything Prévex holds on a household as JSON and PDF, and the export is logged."""
 
+import datetime
 import io
 import json
 
@@ -8,7 +9,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from procedure.models import AccessLog
+from commissions.models import RehousingOffer, RehousingPoolEntry
+from procedure.models import AccessLog, ActDocument, CaseTransfer, ReadingBatch
+from referrals.models import Referral
+from tests.factories import OrganisationFactory
 
 from .test_retention import full_case  # noqa: F401 (the fixture: a case with every app's data)
 
@@ -80,3 +84,42 @@ def test_other_personas_cannot_export(request, persona, status, full_case):  # n
     case, _ = full_case
     assert request.getfixturevalue(persona).get(url(case, "json")).status_code == status
     assert not AccessLog.objects.exists()
+
+
+def test_the_json_holds_what_the_anonymisation_erases_too(secretariat_client, secretariat, full_case):  # noqa: F811
+    """Everything Prévex holds: the referral's status changes and their notes, the housing offers of
+    the pool, the acts received as PDFs (their text), the history of changes (values before and
+    after), the transfers between départements: the texts procedure/retention.py erases."""
+    case, _ = full_case
+    Referral.objects.get().transitions.update(note="Mme Zablocki rappelle lundi")
+    entry = RehousingPoolEntry.objects.create(
+        procedure=case, proposed_by="secretariat", quota="contingent_prefectoral"
+    )
+    RehousingOffer.objects.create(
+        entry=entry,
+        landlord=OrganisationFactory(code="orvitis", name="Orvitis"),
+        offered_on=datetime.date(2023, 1, 5),
+        description="T3 rue Zablocki",
+        reason="trop loin",
+    )
+    ActDocument.objects.create(
+        batch=ReadingBatch.objects.create(created_by=secretariat),
+        name="cdp.pdf",
+        sha256="0" * 64,
+        status=ActDocument.Status.CONFIRMED,
+        text="Commandement à M. Zablocki",
+        procedure=case,
+    )
+    CaseTransfer.objects.create(
+        procedure=case, from_departement="21", to_departement="71", reason="Zablocki déménage"
+    )
+
+    data = json.loads(secretariat_client.get(url(case, "json")).content)
+
+    assert "Mme Zablocki rappelle lundi" in {
+        t["note"] for t in data["Changements de statut des orientations"]
+    }
+    assert [o["logement proposé"] for o in data["Propositions de logement"]] == ["T3 rue Zablocki"]
+    assert [d["texte extrait"] for d in data["Actes reçus en PDF"]] == ["Commandement à M. Zablocki"]
+    assert [t["motif"] for t in data["Transferts entre départements"]] == ["Zablocki déménage"]
+    assert "06 12 34 56 78" in json.dumps(data["Historique des modifications"], ensure_ascii=False)
