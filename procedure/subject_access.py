@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from households.models import Household, Lease, Person
 
-from .models import AccessLog, ActDocument, CaseTransfer, ChangeLog, Procedure, ProcedureEvent
+from .models import AccessLog, ActDocument, CaseTransfer, ChangeLog, Procedure, ProcedureEvent, Task
 
 SECTIONS: list[Callable[[list[int]], list[tuple[str, list[dict]]]]] = []
 
@@ -64,6 +64,9 @@ def export(household: Household) -> dict:
         "Procédures": rows_of(procedures, exclude=["household", "lease"]),
         "Actes et faits": rows_of(
             ProcedureEvent.all_objects.filter(procedure__in=ids).select_related("procedure", "recorded_by")
+        ),
+        "Tâches": rows_of(
+            Task.objects.filter(procedure__in=ids).select_related("procedure", "assignee").order_by("pk")
         ),
         "Actes reçus en PDF": rows_of(
             ActDocument.objects.filter(procedure__in=ids).select_related("procedure")
