@@ -36,6 +36,7 @@ class CommissionsConfig(AppConfig):
         from . import personal_data
 
         extensions.register(procedure_retention.ANONYMISERS, personal_data.anonymise_cases)
+        extensions.register(procedure_retention.UNATTACHED, personal_data.unattached_saisines)
 
         from procedure import subject_access
 

@@ -42,6 +42,21 @@ def anonymise_cases(procedure_ids) -> list[str]:
     return []
 
 
+def unattached_saisines(before, *, clear) -> list[str]:
+    """procedure.retention.UNATTACHED: a partner's saisine refused or withdrawn before it was
+    attached to a case, received before the cut-off, loses its description of the household."""
+    reviews = ReviewRequest.objects.filter(
+        procedure__isnull=True,
+        created_at__lt=before,
+        status__in=[ReviewRequest.Status.REFUSED, ReviewRequest.Status.WITHDRAWN],
+    ).exclude(household_name=ANONYMOUS_HOUSEHOLD)
+    if clear:
+        history = ReviewRequest.history.filter(id__in=list(reviews.values_list("pk", flat=True)))
+        scrub_texts(reviews, REVIEW_TEXTS, history=history)
+        scrub_texts(reviews, ["household_name"], ANONYMOUS_HOUSEHOLD, history=history)
+    return []
+
+
 def subject_sections(procedure_ids) -> list[tuple[str, list[dict]]]:
     """The commissions' part of a household's data on request (procedure/subject_access.py)."""
     from procedure.subject_access import rows_of

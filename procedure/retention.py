@@ -12,7 +12,10 @@ The apps built on `procedure` erase their own rows through two extension points,
 
 - `ANONYMISERS`: fn(procedure_ids) -> storage names of the files to delete, for each batch of cases;
 - `STALE_FILES`: fn(before: datetime, *, clear) -> storage names, for the files that hold many households
-  (weekly lists, letter bundles) built before the cut-off (`clear=False`: only list them, for a dry run).
+  (weekly lists, letter bundles) built before the cut-off (`clear=False`: only list them, for a dry run);
+- `UNATTACHED`: the same, for what names a household but was never attached to a case (a partner's
+  saisine refused or withdrawn, a PDF set aside or never confirmed), received before the cut-off:
+  erased (`clear=True`) as a closed case's data are.
 
 A run is idempotent (a case is claimed once, by `AnonymisedCase`'s one-to-one), journaled
 (`AnonymisationRun`), and a dry run says what it would do and writes only its journal line.
@@ -48,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 ANONYMISERS: list[Callable[[list[int]], list[str]]] = []
 STALE_FILES: list[Callable[..., list[str]]] = []
+UNATTACHED: list[Callable[..., list[str]]] = []
 
 ANONYMOUS_HOUSEHOLD = "Ménage anonymisé"
 ANONYMOUS_PERSON = "Anonyme"
@@ -194,7 +198,10 @@ def _anonymise_households(households):
 def _anonymise_act_documents(procedure_ids) -> list[str]:
     """The acts received as PDFs (procedure/reading) for these cases: their files deleted, their
     name, extracted text and proposals erased; the hash stays (the same PDF is not read twice)."""
-    documents = ActDocument.objects.filter(procedure__in=procedure_ids)
+    return _erase_documents(ActDocument.objects.filter(procedure__in=procedure_ids))
+
+
+def _erase_documents(documents) -> list[str]:
     files = list(documents.exclude(file="").values_list("file", flat=True))
     documents.update(file="", name=ERASED, text="", proposals={}, unsure=[], error="", set_aside_reason="")
     return files
@@ -233,9 +240,20 @@ def scrub_texts(queryset, fields, value="", *, history=None):
 
 def _stale_files(before: datetime.datetime, *, clear: bool) -> list[str]:
     files = []
-    for source in STALE_FILES:
+    for source in [*STALE_FILES, unattached_act_documents, *UNATTACHED]:
         files += source(before, clear=clear)
     return files
+
+
+def unattached_act_documents(before: datetime.datetime, *, clear: bool) -> list[str]:
+    """The PDFs dropped before the cut-off and never attached to a case (set aside, unreadable, or
+    left to check): their files deleted and their texts erased, as for a case's acts."""
+    documents = ActDocument.objects.filter(procedure__isnull=True, batch__created_at__lt=before).exclude(
+        name=ERASED
+    )
+    if clear:
+        return _erase_documents(documents)
+    return list(documents.exclude(file="").values_list("file", flat=True))
 
 
 def _delete_files(names):

@@ -261,3 +261,87 @@ def test_anonymisation_erases_the_reasons_of_a_transfer_between_departements(ful
 
     transfer.refresh_from_db()
     assert (transfer.reason, transfer.refusal_reason) == (retention.ERASED, "")
+
+
+def _dropped(secretariat, on, name, status=ActDocument.Status.SET_ASIDE):
+    batch = ReadingBatch.objects.create(created_by=secretariat)
+    ReadingBatch.objects.filter(pk=batch.pk).update(
+        created_at=datetime.datetime.combine(on, datetime.time(9), tzinfo=datetime.UTC)
+    )
+    return ActDocument.objects.create(
+        batch=batch,
+        file=SimpleUploadedFile(name, PDF, "application/pdf"),
+        name=name,
+        sha256=name.ljust(64, "0")[:64],
+        status=status,
+        text="Commandement de payer à Mme Zablocki",
+        set_aside_reason="Doublon de l'acte de Mme Zablocki",
+    )
+
+
+def test_a_pdf_never_attached_to_a_case_is_erased_after_the_period(
+    secretariat, django_capture_on_commit_callbacks
+):
+    """A PDF set aside, or left unchecked, names a household that no case holds: past the period
+    (24 months from its drop), its file is deleted and its texts erased; a recent one is kept."""
+    old = _dropped(secretariat, datetime.date(2024, 11, 30), "zablocki-ancien.pdf")
+    unchecked = _dropped(secretariat, datetime.date(2024, 6, 1), "zablocki-lu.pdf", ActDocument.Status.READ)
+    recent = _dropped(secretariat, datetime.date(2024, 12, 1), "zablocki-recent.pdf")
+    files = [document.file.name for document in (old, unchecked, recent)]
+
+    assert retention.run(today=TODAY, dry_run=True).files_deleted == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        journal = retention.run(today=TODAY)
+
+    assert journal.files_deleted == 2
+    for document in (old, unchecked, recent):
+        document.refresh_from_db()
+    assert [default_storage.exists(name) for name in files] == [False, False, True]
+    assert (old.file.name, old.name, old.text, old.set_aside_reason) == ("", retention.ERASED, "", "")
+    assert "Zablocki" not in unchecked.text + unchecked.name
+    assert recent.text == "Commandement de payer à Mme Zablocki"
+
+
+def test_a_partner_s_saisine_refused_without_a_case_is_erased_after_the_period():
+    """Refused or withdrawn before it was attached to a case, a partner's saisine describes a
+    household no case holds: past the period its description is erased; one still waiting, or
+    recent, is kept."""
+    from commissions.models import ReviewRequest
+    from directory.models import Commune
+
+    partner = OrganisationFactory()
+
+    def saisine(on, status):
+        review = ReviewRequest.objects.create(
+            source=ReviewRequest.Source.PARTNER,
+            status=status,
+            requesting_organisation=partner,
+            reason="Impayés de Mme Zablocki depuis six mois",
+            household_name="Mme Zablocki",
+            household_address="3 rue des Lilas",
+            commune=Commune.objects.first(),
+            refusal_reason="Mme Zablocki déjà suivie",
+        )
+        ReviewRequest.objects.filter(pk=review.pk).update(
+            created_at=datetime.datetime.combine(on, datetime.time(9), tzinfo=datetime.UTC)
+        )
+        return review
+
+    refused = saisine(datetime.date(2024, 11, 1), ReviewRequest.Status.REFUSED)
+    withdrawn = saisine(datetime.date(2023, 1, 1), ReviewRequest.Status.WITHDRAWN)
+    waiting = saisine(datetime.date(2023, 1, 1), ReviewRequest.Status.PENDING)
+    recent = saisine(datetime.date(2025, 6, 1), ReviewRequest.Status.REFUSED)
+
+    retention.run(today=TODAY)
+
+    rows = {r.pk: r for r in ReviewRequest.objects.all()}
+    for erased in (refused, withdrawn):
+        row = rows[erased.pk]
+        assert (row.household_name, row.household_address, row.reason, row.refusal_reason) == (
+            retention.ANONYMOUS_HOUSEHOLD,
+            "",
+            "",
+            "",
+        )
+        assert not ReviewRequest.history.filter(id=erased.pk, household_name="Mme Zablocki").exists()
+    assert rows[waiting.pk].household_name == rows[recent.pk].household_name == "Mme Zablocki"
