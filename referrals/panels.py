@@ -103,16 +103,20 @@ def _requestable_tasks(procedure, referrals):
     return requestable
 
 
+SHOWN = 50  # the rows of each table of the work queue's section
+
+
 def work_queue_section(request) -> dict:
     overdue = (
         Referral.objects.visible_to(request.user)
         .overdue()
         .select_related("addressed_to", "procedure__household")
     )
+    shown = list(overdue[:SHOWN])
     return {
-        "overdue_referrals": list(overdue[:50]),
-        "overdue_count": capped_count(overdue),
-        "filed": list(services.diagnoses_filed(user=request.user)[:50]),
+        "overdue_referrals": shown,
+        "overdue_count": len(shown) if len(shown) < SHOWN else capped_count(overdue),  # fewer: all of them
+        "filed": list(services.diagnoses_filed(user=request.user)[:SHOWN]),
         "filed_days": services.FILED_SHOWN_DAYS,
     }
 
