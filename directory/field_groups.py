@@ -11,6 +11,7 @@ required marker, aria-invalid and the error block; the attributes and options co
 (checkbox, radio, textarea, a widget or field with its own template) goes through django-dsfr.
 """
 
+from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBoundField
@@ -121,3 +122,27 @@ def _attrs(context):
             for name, value in context["attrs"].items()
         )
     )
+
+
+class ChoicesAtOnce(forms.models.ModelChoiceIterator):
+    """A model drop-down's options read by one plain query. Django's iterator reads them with
+    QuerySet.iterator(), which on PostgreSQL opens a server-side cursor outside a transaction
+    (DECLARE … WITH HOLD, FETCH, CLOSE: three round trips, twice the time) for a few dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if getattr(self.field, "null_label", None) is not None:  # django-filter's « none » choice
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+def read_choices_at_once(form):
+    """Every model drop-down of the form reads its options in one query (ChoicesAtOnce)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            field.iterator = ChoicesAtOnce
+            field.widget.choices = field.choices

@@ -4,7 +4,7 @@ and what to do with them (done, set aside with a reason, given to a member of th
 from django import forms
 
 from directory.acting import secretariat_members
-from directory.field_groups import FieldGroupBoundField
+from directory.field_groups import FieldGroupBoundField, read_choices_at_once
 from directory.forms import DsfrForm
 
 DONE, SET_ASIDE, ASSIGN = "faite", "ecarter", "attribuer"
@@ -45,6 +45,7 @@ class BulkTasksForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = secretariat_members(departements)
         self.scope_choices()
+        read_choices_at_once(self)
 
     def clean(self):
         cleaned = super().clean()

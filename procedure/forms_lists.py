@@ -4,7 +4,7 @@ import zipfile
 
 from django import forms
 
-from directory.field_groups import FieldGroupBoundField
+from directory.field_groups import FieldGroupBoundField, read_choices_at_once
 from directory.forms import DsfrForm
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -17,6 +17,10 @@ class FilterForm(DsfrForm):
     (directory/field_groups.py: every list screen renders them)."""
 
     bound_field_class = FieldGroupBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        read_choices_at_once(self)
 
     def scope_choices(self):
         """The filters' querysets are the user's départements' already (filters.py, issue 16)."""

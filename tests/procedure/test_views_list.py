@@ -388,3 +388,16 @@ def test_the_filters_keep_their_labels_hints_ids_and_errors_without_a_template_p
         "dsfr/form_field_snippets/input_snippet.html",
         "django/forms/widgets/select_option.html",
     }
+
+
+def test_the_filters_drop_downs_read_their_options_without_a_server_side_cursor(secretariat_client):
+    """Territories and social landlords in one plain query each: QuerySet.iterator() opened a
+    cursor (DECLARE, FETCH, CLOSE) for a few dozen rows (directory/field_groups.py, issue 11)."""
+    TerritoryFactory(name="Grand Dijon")
+    LandlordFactory(name="Orvitis")
+    secretariat_client.get(URL)  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as queries:
+        html = secretariat_client.get(URL).content.decode()
+
+    assert ">Grand Dijon</option>" in html
+    assert not [query["sql"] for query in queries.captured_queries if query["sql"].startswith("DECLARE")]

@@ -443,3 +443,14 @@ def test_the_filters_and_bulk_form_render_no_template_per_field_or_option(secret
         "dsfr/form_field_snippets/input_snippet.html",
         "django/forms/widgets/select_option.html",
     }
+
+
+def test_the_drop_downs_read_their_options_without_a_server_side_cursor(secretariat_client, secretariat):
+    """The territories and the bulk form's members in one plain query each (issue 11)."""
+    procedure_at(Stage.SUMMONS)
+    secretariat_client.get(URL)  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as queries:
+        html = secretariat_client.get(URL).content.decode()
+
+    assert f'<option value="{secretariat.pk}">Sophie' in html
+    assert not [query["sql"] for query in queries.captured_queries if query["sql"].startswith("DECLARE")]
