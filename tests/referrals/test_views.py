@@ -340,5 +340,10 @@ def test_the_work_queue_counts_few_overdue_referrals_from_their_rows(
         page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
 
     assert '<span class="fr-badge fr-badge--error">1</span>' in page
+    detail, case = (
+        reverse("referrals:detail", args=[late.pk]),
+        reverse("procedure:detail", args=[late.procedure_id]),
+    )
+    assert f'<td><a href="{detail}">' in page and f'<td><a href="{case}">' in page
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert not [sql for sql in counts if '"referrals_referral"' in sql]
