@@ -85,6 +85,9 @@ def _case_records(procedure) -> dict:
     return once(procedure, "commissions", load)
 
 
+SHOWN = 50  # the rows of each table of the work queue's section
+
+
 def work_queue_section(request) -> dict:
     """The overdue recommendations, for the secretariat (Charte II.A: "Assurer le suivi")."""
     if not is_secretariat(request.user):
@@ -92,10 +95,11 @@ def work_queue_section(request) -> dict:
     overdue = Recommendation.objects.overdue().select_related(
         "responsible", "procedure__household", "agenda_item__session__commission"
     )
+    shown = list(overdue[:SHOWN])
     return {
-        "overdue_recommendations": list(overdue[:50]),
-        "overdue_count": overdue.count(),
-        "answers": list(follow_up.answers_received()[:50]),
+        "overdue_recommendations": shown,
+        "overdue_count": len(shown) if len(shown) < SHOWN else overdue.count(),  # fewer: all of them
+        "answers": list(follow_up.answers_received()[:SHOWN]),
         "answers_days": follow_up.ANSWERS_SHOWN_DAYS,
         "today": timezone.localdate(),
     }

@@ -4,6 +4,7 @@ and what to do with them (done, set aside with a reason, given to a member of th
 from django import forms
 
 from directory.acting import secretariat_members
+from directory.field_groups import FieldGroupBoundField, read_choices_at_once
 from directory.forms import DsfrForm
 
 DONE, SET_ASIDE, ASSIGN = "faite", "ecarter", "attribuer"
@@ -16,6 +17,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class BulkTasksForm(DsfrForm):
     prefix = "lot"  # beside the queue's filter form on the same page
+    bound_field_class = FieldGroupBoundField  # on every page of the queue (directory/field_groups.py)
 
     action = forms.ChoiceField(
         label="Action sur la sélection",
@@ -43,6 +45,7 @@ class BulkTasksForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = secretariat_members(departements)
         self.scope_choices()
+        read_choices_at_once(self)
 
     def clean(self):
         cleaned = super().clean()

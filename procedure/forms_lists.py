@@ -4,6 +4,7 @@ import zipfile
 
 from django import forms
 
+from directory.field_groups import FieldGroupBoundField, read_choices_at_once
 from directory.forms import DsfrForm
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -12,7 +13,14 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
 
 
 class FilterForm(DsfrForm):
-    """The look of the filter forms (django-filter builds the fields)."""
+    """The look of the filter forms (django-filter builds the fields), their fields written in Python
+    (directory/field_groups.py: every list screen renders them)."""
+
+    bound_field_class = FieldGroupBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        read_choices_at_once(self)
 
     def scope_choices(self):
         """The filters' querysets are the user's départements' already (filters.py, issue 16)."""

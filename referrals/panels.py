@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.acting import acting_organisation, acting_role, is_secretariat
-from procedure.extensions import TimelineEntry, once
+from procedure.extensions import TimelineEntry, address_for_any, once
 from procedure.models import Task
 from procedure.pagination import thousands
 
@@ -103,16 +103,27 @@ def _requestable_tasks(procedure, referrals):
     return requestable
 
 
+SHOWN = 50  # the rows of each table of the work queue's section
+
+
 def work_queue_section(request) -> dict:
     overdue = (
         Referral.objects.visible_to(request.user)
         .overdue()
         .select_related("addressed_to", "procedure__household")
     )
+    shown = list(overdue[:SHOWN])
+    filed = list(services.diagnoses_filed(user=request.user)[:SHOWN])
+    referral_url, case_url = address_for_any("referrals:detail"), address_for_any("procedure:detail")
+    for referral in shown:
+        referral.url, referral.case_url = referral_url(referral.pk), case_url(referral.procedure_id)
+    for diagnosis in filed:
+        diagnosis.url = referral_url(diagnosis.referral_id)
+        diagnosis.case_url = case_url(diagnosis.referral.procedure_id)
     return {
-        "overdue_referrals": list(overdue[:50]),
-        "overdue_count": capped_count(overdue),
-        "filed": list(services.diagnoses_filed(user=request.user)[:50]),
+        "overdue_referrals": shown,
+        "overdue_count": len(shown) if len(shown) < SHOWN else capped_count(overdue),  # fewer: all of them
+        "filed": filed,
         "filed_days": services.FILED_SHOWN_DAYS,
     }
 

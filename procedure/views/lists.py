@@ -29,7 +29,7 @@ from ..forms_lists import ImportConfirmForm, ImportUploadForm
 from ..models import ListPreference, Procedure, Screen, Stage
 from ..pagination import CappedPaginator
 from ..pending_imports import PendingImport
-from .saved_views import default_view_redirect, saved_views_context
+from .saved_views import default_view_redirect, list_preference, saved_views_context
 
 logger = logging.getLogger(__name__)
 
@@ -109,14 +109,14 @@ def procedure_list(request):
             "sort_query": _without(request.GET, "page", "tri"),
             "export_query": _without(request.GET, "page"),
             "today": timezone.localdate(),
-            "export_columns": _export_column_choices(request.user),
+            "export_columns": _export_column_choices(request),
             **saved_views_context(request, Screen.PROCEDURES),
         },
     )
 
 
-def _export_column_choices(user):
-    chosen = {column.key for column in export_columns_for(user)}
+def _export_column_choices(request):
+    chosen = {column.key for column in export_columns_for(request)}
     return [(column, column.key in chosen) for column in EXPORT_COLUMNS]
 
 
@@ -159,7 +159,7 @@ def procedure_export(request):
     BACKGROUND_EXPORT_ROWS procedures it is built in the background and the user follows its
     progress on the document's page (procedure/background/)."""
     filterset = ProcedureFilter(request.GET, queryset=procedures_for_list(request.user), request=request)
-    columns = export_columns_for(request.user)
+    columns = export_columns_for(request)
     filename = f"procedures-{timezone.localdate():%Y-%m-%d}.xlsx"
     if background.needs_background(filterset.qs):
         params = {"query": dict(request.GET.lists()), "columns": [column.key for column in columns]}
@@ -172,9 +172,9 @@ def procedure_export(request):
     return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX)
 
 
-def export_columns_for(user):
+def export_columns_for(request):
     """The columns the user chose for the export (all of them until they choose)."""
-    preference = ListPreference.objects.filter(user=user, screen=Screen.PROCEDURES).first()
+    preference = list_preference(request, Screen.PROCEDURES)
     chosen = set(preference.export_columns) if preference and preference.export_columns else None
     return [column for column in EXPORT_COLUMNS if chosen is None or column.key in chosen]
 

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from directory.acting import require_secretariat
+from directory.field_groups import FieldGroupBoundField
 from directory.forms import DsfrForm
 
 from ..models import ListPreference, SavedView, Screen
@@ -23,6 +24,7 @@ NOT_FILTERS = (VIEW_PARAM, "page")
 
 class SaveViewForm(DsfrForm):
     prefix = "vue"
+    bound_field_class = FieldGroupBoundField  # on every list screen (directory/field_groups.py)
 
     name = forms.CharField(label="Nom de la vue", max_length=80)
     shared = forms.BooleanField(label="Partager avec tout le secrétariat", required=False)
@@ -46,15 +48,24 @@ def screen_url(screen, view=None):
     return f"{url}?{view.query}{'&' if view.query else ''}{VIEW_PARAM}={view.pk}"
 
 
-def _preference(user, screen):
-    return ListPreference.objects.filter(user=user, screen=screen).select_related("default_view").first()
+def list_preference(request, screen):
+    """The user's preference for the screen (default view, export columns), or None: read once a
+    request, for the default view's redirect, the saved views block and the export's columns."""
+    preferences = request.__dict__.setdefault("_list_preferences", {})
+    if screen not in preferences:
+        preferences[screen] = (
+            ListPreference.objects.filter(user=request.user, screen=screen)
+            .select_related("default_view")
+            .first()
+        )
+    return preferences[screen]
 
 
 def default_view_redirect(request, screen):
     """Opened bare (no parameter), the screen shows the user's default view, if any and still theirs."""
     if request.GET or not request.acting.is_secretariat:
         return None
-    preference = _preference(request.user, screen)
+    preference = list_preference(request, screen)
     view = preference.default_view if preference else None
     if view is None or not (view.shared or view.owner_id == request.user.pk):
         return None
@@ -62,10 +73,11 @@ def default_view_redirect(request, screen):
 
 
 def saved_views_context(request, screen):
-    """What the screen's « Vues enregistrées » block shows (two queries)."""
+    """What the screen's « Vues enregistrées » block shows (the saved views, one query, and the
+    preference read once a request)."""
     if not request.acting.is_secretariat:
         return {}
-    preference = _preference(request.user, screen)
+    preference = list_preference(request, screen)
     views = list(SavedView.objects.for_user(request.user, screen).select_related("owner"))
     for view in views:
         view.url = screen_url(screen, view)

@@ -190,15 +190,10 @@ def _prepare_case(row, urls, chosen):
 def _row_urls():
     """The addresses of a row's links, reversed once per page (`reverse` per task cost more than
     the rest of the row)."""
-
-    def pattern(name):
-        prefix, suffix = reverse(name, args=[0]).rsplit("/0/", 1)
-        return lambda pk: f"{prefix}/{pk}/{suffix}"
-
     return {
-        "case": pattern("procedure:detail"),
-        "done": pattern("procedure:task_done"),
-        "set_aside": pattern("procedure:task_set_aside"),
+        "case": extensions.address_for_any("procedure:detail"),
+        "done": extensions.address_for_any("procedure:task_done"),
+        "set_aside": extensions.address_for_any("procedure:task_set_aside"),
     }
 
 

@@ -222,3 +222,19 @@ def test_the_members_agenda_has_a_flat_query_count(
     _grow_agenda(published_session, 5)
     with django_assert_num_queries(first):
         commission_member_client.get(url)
+
+
+def test_the_work_queue_counts_few_overdue_recommendations_from_their_rows(secretariat_client):
+    """Fewer than the 50 shown: their number is that of the rows, no COUNT query (issue 11)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for days in (1, 2):
+        RecommendationFactory(due_date=timezone.localdate() - datetime.timedelta(days=days))
+    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
+    with CaptureQueriesContext(connection) as queries:
+        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+
+    assert page.count('data-testid="overdue-recommendation"') == 2
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert not [sql for sql in counts if '"commissions_recommendation"' in sql]

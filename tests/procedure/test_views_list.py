@@ -363,3 +363,41 @@ def test_a_short_list_gives_its_exact_count(secretariat_client, monkeypatch):
     html = secretariat_client.get(reverse("procedure:list")).content.decode()
 
     assert "<strong>2</strong> procédures</p>" in html
+
+
+def test_the_filters_keep_their_labels_hints_ids_and_errors_without_a_template_per_field(secretariat_client):
+    """The filter form's fields are written in Python (directory/field_groups.py, issue 11): the
+    same DSFR groups, labels, hints and aria attributes, no template per field or option."""
+    response = secretariat_client.get(URL, {"stage": "inconnue", "deadline_within": "-1", "sector": "prive"})
+    html = response.content.decode()
+
+    assert '<div class="fr-select-group fr-select-group--error">' in html
+    assert '<label for="id_stage" class="fr-label">' in html
+    assert (
+        'class="fr-select" aria-invalid="true" aria-describedby="id_stage-desc-error" id="id_stage"' in html
+    )
+    assert '<div id="id_stage-desc-error">' in html
+    assert '<span class="fr-hint-text" id="id_commune_helptext">ex. : Dijon ou 21231</span>' in html
+    assert 'class="fr-input" aria-describedby="id_commune_helptext" id="id_commune"' in html
+    assert (
+        'aria-invalid="true" aria-describedby="id_deadline_within-desc-error" id="id_deadline_within"' in html
+    )
+    assert '<option value="prive" selected>Parc privé</option>' in html
+    templates = {template.name for template in response.templates}
+    assert not templates & {
+        "dsfr/form_field_snippets/input_snippet.html",
+        "django/forms/widgets/select_option.html",
+    }
+
+
+def test_the_filters_drop_downs_read_their_options_without_a_server_side_cursor(secretariat_client):
+    """Territories and social landlords in one plain query each: QuerySet.iterator() opened a
+    cursor (DECLARE, FETCH, CLOSE) for a few dozen rows (directory/field_groups.py, issue 11)."""
+    TerritoryFactory(name="Grand Dijon")
+    LandlordFactory(name="Orvitis")
+    secretariat_client.get(URL)  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as queries:
+        html = secretariat_client.get(URL).content.decode()
+
+    assert ">Grand Dijon</option>" in html
+    assert not [query["sql"] for query in queries.captured_queries if query["sql"].startswith("DECLARE")]

@@ -6,6 +6,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -159,3 +161,21 @@ def test_a_label_that_looks_like_a_formula_is_exported_as_text(secretariat_clien
     sheet = export(secretariat_client)
 
     assert sheet["B2"].data_type == "s"
+
+
+def _preference_reads(client, url):
+    client.get(url)  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return sum('FROM "procedure_listpreference"' in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("url", [LIST, f"{LIST}?stage={Stage.SUMMONS}", QUEUE, f"{QUEUE}?sector=prive"])
+def test_the_list_preference_is_read_once_a_request(secretariat_client, secretariat, url):
+    """The default view's redirect, the saved views block and the export's columns read the same
+    preference: one query (three on the bare list before, issue 11)."""
+    for screen in (Screen.PROCEDURES, Screen.WORK_QUEUE):
+        ListPreference.objects.create(user=secretariat, screen=screen, export_columns=["reference"])
+
+    assert _preference_reads(secretariat_client, url) == 1

@@ -425,3 +425,32 @@ def test_the_walk_comes_back_past_the_cap(secretariat_client, monkeypatch):
 
     assert response.context["task_count"] == "plus de 1 tâches"
     assert len([q for q in captured.captured_queries if "NOT EXISTS" in q["sql"]]) == 1
+
+
+def test_the_filters_and_bulk_form_render_no_template_per_field_or_option(secretariat_client):
+    """Written in Python (directory/field_groups.py, issue 11), with their labels and ids."""
+    procedure_at(Stage.SUMMONS)
+    response = secretariat_client.get(URL)
+    html = response.content.decode()
+
+    assert '<label for="id_action" class="fr-label">' in html
+    assert '<label for="id_lot-action" class="fr-label">' in html
+    assert '<span class="fr-required-marker" aria-hidden="true">\xa0*</span>' in html
+    assert '<select name="action" class="fr-select" id="id_action">' in html
+    assert '<select name="lot-action" class="fr-select" required id="id_lot-action">' in html
+    templates = {template.name for template in response.templates}
+    assert not templates & {
+        "dsfr/form_field_snippets/input_snippet.html",
+        "django/forms/widgets/select_option.html",
+    }
+
+
+def test_the_drop_downs_read_their_options_without_a_server_side_cursor(secretariat_client, secretariat):
+    """The territories and the bulk form's members in one plain query each (issue 11)."""
+    procedure_at(Stage.SUMMONS)
+    secretariat_client.get(URL)  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as queries:
+        html = secretariat_client.get(URL).content.decode()
+
+    assert f'<option value="{secretariat.pk}">Sophie' in html
+    assert not [query["sql"] for query in queries.captured_queries if query["sql"].startswith("DECLARE")]

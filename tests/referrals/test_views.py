@@ -324,3 +324,26 @@ def test_the_case_page_queries_do_not_grow_with_its_referrals_and_their_steps(
     html = response.content.decode()
     assert all(str(kind.label) in html for kind in (K.DSF, K.ANTICIPATION_VISIT, K.SOCIAL_WATCH))
     assert sum('FROM "referrals_referral" ' in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_the_work_queue_counts_few_overdue_referrals_from_their_rows(
+    departement, secretariat, secretariat_client
+):
+    """Fewer than the 50 shown: their number is that of the rows, no COUNT query (issue 11)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    late = referral(procedure=case_in("21231"), secretariat=secretariat)
+    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
+    with CaptureQueriesContext(connection) as queries:
+        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+
+    assert '<span class="fr-badge fr-badge--error">1</span>' in page
+    detail, case = (
+        reverse("referrals:detail", args=[late.pk]),
+        reverse("procedure:detail", args=[late.procedure_id]),
+    )
+    assert f'<td><a href="{detail}">' in page and f'<td><a href="{case}">' in page
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert not [sql for sql in counts if '"referrals_referral"' in sql]
