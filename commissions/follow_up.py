@@ -18,6 +18,7 @@ from django.utils import timezone
 from directory import notifications
 from directory.acting import acting_organisation, acting_role
 
+from . import scope
 from .models import ADDRESSEE_ROLES, Recommendation
 from .services import CommissionRefused
 
@@ -107,14 +108,16 @@ def received(user):
     return recommendations.order_by(F("closed_at").asc(nulls_first=True), "due_date", "pk")
 
 
-def answers_received(*, today=None):
-    """The answers of the last ANSWERS_SHOWN_DAYS, newest first, for the secretariat."""
+def answers_received(user, *, today=None):
+    """The answers of the last ANSWERS_SHOWN_DAYS to the recommendations of the user's
+    départements, newest first, for the secretariat."""
     today = today or timezone.localdate()
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time())) - datetime.timedelta(
         days=ANSWERS_SHOWN_DAYS
     )
     return (
-        Recommendation.objects.answered_since(since)
+        scope.recommendations(user)
+        .answered_since(since)
         .select_related("responsible", "procedure__household", "agenda_item__session__commission")
         .order_by("-answered_at", "-pk")
     )

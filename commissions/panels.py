@@ -9,7 +9,7 @@ from directory.acting import acting_organisation, acting_role, is_secretariat
 from directory.models import Role
 from procedure.extensions import TimelineEntry, once
 
-from . import follow_up, services
+from . import follow_up, scope, services
 from .models import AgendaItem, Recommendation, RehousingPoolEntry, Session
 
 
@@ -92,14 +92,16 @@ def work_queue_section(request) -> dict:
     """The overdue recommendations, for the secretariat (Charte II.A: "Assurer le suivi")."""
     if not is_secretariat(request.user):
         return {"overdue_recommendations": None}
-    overdue = Recommendation.objects.overdue().select_related(
-        "responsible", "procedure__household", "agenda_item__session__commission"
+    overdue = (
+        scope.recommendations(request.user)
+        .overdue()
+        .select_related("responsible", "procedure__household", "agenda_item__session__commission")
     )
     shown = list(overdue[:SHOWN])
     return {
         "overdue_recommendations": shown,
         "overdue_count": len(shown) if len(shown) < SHOWN else overdue.count(),  # fewer: all of them
-        "answers": list(follow_up.answers_received()[:SHOWN]),
+        "answers": list(follow_up.answers_received(request.user)[:SHOWN]),
         "answers_days": follow_up.ANSWERS_SHOWN_DAYS,
         "today": timezone.localdate(),
     }

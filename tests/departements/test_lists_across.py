@@ -19,7 +19,12 @@ from directory.models import Role
 from letters.models import LetterBatch, QuestionnaireAnswer
 from procedure.models import ReadingAlert, Stage
 from procedure.services import log_access, refresh_search_text
-from tests.commissions.factories import AgendaItemFactory, CommissionFactory, SessionFactory
+from tests.commissions.factories import (
+    AgendaItemFactory,
+    CommissionFactory,
+    RecommendationFactory,
+    SessionFactory,
+)
 from tests.conftest import client_for
 from tests.factories import TerritoryFactory, UserFactory, member
 from tests.procedure.factories import procedure_at
@@ -119,6 +124,27 @@ def test_every_list_shows_its_own_departement_only(request, two_departements, pe
     assert own[0] in seen["procedure:list"]
     for word in own[1:]:
         assert word in seen["commissions:index"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [("secretariat", "Cotedorien", "Saonais"), ("secretariat_71", "Saonais", "Cotedorien")],
+)
+def test_the_work_queue_s_followed_recommendations_are_its_own_departement_s(
+    request, two_departements, persona, own, other
+):
+    """The work queue's « Préconisations en retard » and « Réponses reçues » read the recommendations
+    of the secretariat's département only (they read the country's)."""
+    from commissions.models import AgendaItem
+
+    today = timezone.localdate()
+    for item in AgendaItem.objects.all():
+        RecommendationFactory(agenda_item=item, due_date=today - datetime.timedelta(days=10))
+        RecommendationFactory(
+            agenda_item=item, answer="fait", answered_at=timezone.now() - datetime.timedelta(days=1)
+        )
+    page = client_for(request.getfixturevalue(persona)).get(reverse("procedure:work_queue")).content.decode()
+    assert page.count(own) >= 2 and other not in page
 
 
 def test_the_search_finds_the_case_only_in_its_departement(two_departements, secretariat, secretariat_71):
