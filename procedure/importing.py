@@ -15,7 +15,9 @@ housing benefit), the open tasks they make pointless set aside with the act that
 (as services.supersede_tasks), and the anomalies of each case (deadlines.anomalies on its acts in
 memory) reported and kept as work-queue tasks (services.anomaly_tasks, save_anomaly_tasks); the
 known procedures' debts and summaries updated in one statement each (services.bulk_set,
-services.refresh_summaries). A dry run does the same, reports the same anomalies, and rolls back.
+services.refresh_summaries), and the next due date of every procedure the file brings acts to, new
+ones included (services.refresh_next_due: their rows are inserted before their tasks). A dry run
+does the same, reports the same anomalies, and rolls back.
 """
 
 import contextlib
@@ -549,6 +551,9 @@ def _write(groups, report, user, communes):
         Procedure, {p.pk: p for p, *_ in debts if p.pk in touched}.values(), ["debt", "version"]
     )
     services.refresh_summaries(list(touched))
+    # Every case the file brings acts to has tasks written above: the known ones and the new ones
+    # (whose rows were inserted before their tasks, so updated here once more).
+    services.refresh_next_due([*touched, *(procedure.pk for procedure in cases)])
 
 
 def _new_events(groups, procedures, report, user) -> list:
