@@ -538,9 +538,10 @@ def close_tasks(tasks, *, user, reason="") -> int:
     """Close a selection of tasks in one UPDATE, whatever its size: done, or set aside when a reason
     is given. Tasks closed meanwhile (by a colleague) are left as they are; returns how many closed."""
     status = Task.Status.SET_ASIDE if reason.strip() else Task.Status.DONE
-    cases = _open_among(tasks).order_by().values_list("procedure_id", flat=True).distinct()
-    with tasks_written(list(cases)):
-        return _open_among(tasks).update(
+    cases = list(_open_among(tasks).order_by().values_list("procedure_id", flat=True).distinct())
+    with tasks_written(cases):  # the cases read first, locked: a task reopened since elsewhere stays open
+        selection = _open_among(tasks).filter(procedure_id__in=cases)
+        return selection.update(
             status=status, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason.strip()[:250]
         )
 
