@@ -2,7 +2,7 @@
 
 Every filter and sort reads an index (bench/, tests/procedure/test_query_plans.py): the stage, its
 rank, closed and the last act's date are the summary stored on the procedure
-(services.refresh_summary, docs/decisions/003).
+(services.refresh_summary, docs/decisions/003), the next due date too (services.refresh_next_due).
 """
 
 import datetime
