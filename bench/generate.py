@@ -1,8 +1,8 @@
 """Synthetic but realistic data for the benchmark (`manage.py bench_data`): real communes, stage
 proportions from law.md ("Scale"), social landlords, private persons and companies, the Charte's
 tasks for each case's latest act, and what follows a case in proportion (below); written with
-PostgreSQL COPY, then each batch's stored summary by services.refresh_summaries. The same size and
-seed give the same data.
+PostgreSQL COPY (each procedure with its next due date, from its tasks), then each batch's stored
+summary by services.refresh_summaries. The same size and seed give the same data.
 
 What follows a case, in proportion (law.md "Scale" and the Charte):
 - referrals: a DSF for every case that reached the assignation (the law asks for one before the
@@ -380,7 +380,10 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
                 sector,
             )
         )
+        first_task = len(rows["procedure_task"])
         acts = _acts(rng, rows, ids, (procedure_id, departement_code), sector, furthest[offset], today, now)
+        # Its next due date, as services.refresh_next_due stores it, from the tasks just written.
+        rows["procedure_procedure"][-1] += (_next_due(rows["procedure_task"][first_task:]),)
         follow_up.add(rng, rows, ids, procedure_id, departement_code, sector, acts, today, now)
     _copy(rows)
     refresh_summaries(Procedure.objects.filter(pk__gte=first_procedure).values("pk"))
@@ -414,7 +417,7 @@ COLUMNS = {
     "procedure_procedure": [
         "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
         "current_stage", "stage_rank", "closed", "last_act_date", "departement_code", "household_label",
-        "commune_name", "sector",
+        "commune_name", "sector", "next_due_date",
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501
@@ -608,6 +611,11 @@ def _tasks(rows, ids, procedure_id, event_id, kind, sector, date, hearing, decis
             (ids["procedure_task"] + len(tasks), procedure_id, event_id, rule.action.value, rule.action.label,
              rule.reference, due, "faite" if done else "a_faire", "", None, now if done else None, None, now)
         )  # fmt: skip
+
+
+def _next_due(tasks):
+    """The soonest due date of these task rows' open ones (None without one): refresh_next_due's."""
+    return min((row[6] for row in tasks if row[7] == "a_faire" and row[6] is not None), default=None)
 
 
 def _copy(rows):

@@ -2,13 +2,13 @@
 
 Every filter and sort reads an index (bench/, tests/procedure/test_query_plans.py): the stage, its
 rank, closed and the last act's date are the summary stored on the procedure
-(services.refresh_summary, docs/decisions/003).
+(services.refresh_summary, docs/decisions/003), the next due date too (services.refresh_next_due).
 """
 
 import datetime
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, LessThan
 from django.forms import DateInput
@@ -279,13 +279,18 @@ class ProcedureFilter(django_filters.FilterSet):
         landlords = Landlord.objects.filter(name__folded_contains=value).values("pk")
         return queryset.filter(landlord__in=landlords)
 
+    # Both read the stored next due date, the soonest due date of the case's open tasks
+    # (services.refresh_next_due, decision 003): « an open task due by then » is « the soonest one
+    # is », a range on procedure_dep_next_due_idx instead of a probe of each case's tasks.
     def filter_deadline_within(self, queryset, name, value):
         horizon = timezone.localdate() + datetime.timedelta(days=int(value))
-        return queryset.filter(Exists(_open_tasks().filter(due_date__lte=horizon)))
+        return queryset.filter(next_due_date__lte=horizon)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Exists(_open_tasks().filter(due_date__lt=timezone.localdate()))
-        return queryset.filter(overdue if value == "oui" else ~overdue)
+        today = timezone.localdate()
+        if value == "oui":
+            return queryset.filter(next_due_date__lt=today)
+        return queryset.filter(Q(next_due_date__isnull=True) | Q(next_due_date__gte=today))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(closed=value == "close")
@@ -299,24 +304,20 @@ def procedures_for_list(user):
     """The procedures the user may see, with what the list shows and sorts on, in one query.
 
     The default order, the most recently opened first, is read from the index (-opened_at, -id):
-    the page costs 50 rows, not the whole table. The stage, status and last act are stored columns;
-    the next due date sits in the SELECT list, which PostgreSQL evaluates after the LIMIT, on the
-    page's rows only."""
+    the page costs 50 rows, not the whole table. The stage, status, last act and next due date are
+    stored columns (decision 003)."""
     return (
-        with_next_due(Procedure.objects.visible_to(user))
+        Procedure.objects.visible_to(user)
         .select_related("household", "lease__commune", "landlord")
         .order_by("-opened_at", "-pk")
     )
 
 
-def with_next_due(queryset, *, title=False):
-    """The procedures with the due date (and, with `title`, the title) of their soonest open task,
-    as subqueries in the SELECT list: no query per row."""
+def with_next_due_title(queryset):
+    """The procedures with the title of their soonest open task (the one of their stored next due
+    date), as a subquery in the SELECT list: no query per row."""
     next_due = _open_tasks().filter(due_date__isnull=False).order_by("due_date", "pk")
-    queryset = queryset.annotate(next_due_date=Subquery(next_due.values("due_date")[:1]))
-    if title:
-        queryset = queryset.annotate(next_due_title=Subquery(next_due.values("title")[:1]))
-    return queryset
+    return queryset.annotate(next_due_title=Subquery(next_due.values("title")[:1]))
 
 
 def open_tasks_for_queue(user):

@@ -4,18 +4,19 @@ The file is read and checked whole first: every error of every row is reported a
 "ligne L, colonne C : message" (the header is line 1). Then, in one transaction and only if nothing
 is wrong, it is written set by set, a fixed number of queries whatever its size: the communes and
 landlords read once, the known procedures locked in one statement and their acts' kinds and dates
-read in another (acts already recorded are skipped before any write: importing twice changes
-nothing and reads nothing more), the procedures the file brings acts to loaded with their lease,
-household, landlord and acts; then households, holders, leases, procedures, acts, tasks and history
-inserted by procedure.bulk (keys from the sequences, one COPY a table on PostgreSQL), each new row
-complete in its INSERT (search texts, debt, stored summary: services.summary_of on its acts in
-memory). What services.record_event does after each act is done here in memory, act after act,
-then written set by set: the Charte's tasks (services.tasks_for, CCH R.824's report only with
-housing benefit), the open tasks they make pointless set aside with the act that supersedes them
-(as services.supersede_tasks), and the anomalies of each case (deadlines.anomalies on its acts in
-memory) reported and kept as work-queue tasks (services.anomaly_tasks, save_anomaly_tasks); the
-known procedures' debts and summaries updated in one statement each (services.bulk_set,
-services.refresh_summaries). A dry run does the same, reports the same anomalies, and rolls back.
+read in another (acts already recorded are skipped before any write: importing twice changes nothing
+and reads nothing more), the procedures the file brings acts to loaded with their lease, household,
+landlord and acts; then households, holders, leases, procedures, acts, tasks and history inserted by
+procedure.bulk (keys from the sequences, one COPY a table on PostgreSQL), each new row complete in
+its INSERT (search texts, debt, stored summary: services.summary_of on its acts in memory; next due
+date: from its tasks, worked out in memory before it). What services.record_event does after each
+act is done here in memory, act after act, then written set by set: the Charte's tasks
+(services.tasks_for, CCH R.824's report only with housing benefit), the open tasks they make
+pointless set aside with the act that supersedes them (as services.supersede_tasks), and the
+anomalies of each case (deadlines.anomalies on its acts in memory) reported and kept as work-queue
+tasks (services.anomaly_tasks, save_anomaly_tasks); the known procedures' debts and summaries
+updated in one statement each (services.bulk_set, services.refresh_summaries,
+services.refresh_next_due). A dry run does the same, reports the same anomalies, and rolls back.
 """
 
 import contextlib
@@ -540,15 +541,23 @@ def _write(groups, report, user, communes):
     if not recorded:  # every act already known: nothing else to write
         return
     debts = _apply_debts(recorded)
+    # The tasks are worked out in memory first, so that a new case's next due date is in its INSERT.
+    tasks, created, closed = _follow_events([event for _, event in recorded], touched, user)
+    anomalies, cleared = _sync_anomalies(groups, procedures, recorded, tasks, report)
+    _set_next_due(cases, [*created, *anomalies])
     _save_cases(cases, holders, recorded)
     bulk.insert(ChangeLog, _history(cases, debts, user))
     bulk.insert(ProcedureEvent, [event for _, event in recorded])
-    open_tasks = _follow_events([event for _, event in recorded], touched, user)
-    _sync_anomalies(groups, procedures, recorded, open_tasks, report, user)
+    bulk.insert(Task, created)
+    for task in closed:  # set aside by an act of the file, which has its key now
+        task.superseded_by_id = task.superseded_by.pk
+    services.bulk_set(Task, closed, ["status", "closed_at", "closed_by", "set_aside_reason", "superseded_by"])
+    services.save_anomaly_tasks(anomalies, cleared, user=user)
     services.bulk_set(
         Procedure, {p.pk: p for p, *_ in debts if p.pk in touched}.values(), ["debt", "version"]
     )
     services.refresh_summaries(list(touched))
+    services.refresh_next_due(list(touched))
 
 
 def _new_events(groups, procedures, report, user) -> list:
@@ -583,28 +592,25 @@ def _new_events(groups, procedures, report, user) -> list:
     return recorded
 
 
-def _follow_events(events, touched, user) -> dict:
-    """What services._follow_event does after each act, act after act in memory, then written in
+def _follow_events(events, touched, user) -> tuple[dict, list, list]:
+    """What services._follow_event does after each act, act after act in memory, to be written in
     bulk: the Charte's tasks (services.tasks_for), the open tasks they make pointless set aside
     with the act that supersedes them (the file holds stages only, none of the facts that complete
-    the report task). Returns each procedure's tasks (open, or closed here), for the anomaly tasks;
-    only the known procedures (`touched`) have tasks already."""
-    procedures = {event.procedure_id: event.procedure for event in events}
-    tasks, stored_ids = {pk: [] for pk in procedures}, set()
+    the report task). Returns each procedure's tasks (open, or closed here; by `id()` of the
+    procedure, a new one having no key yet), for the anomaly tasks; the new tasks to insert (closed
+    ones included); the stored tasks closed here. Only the known procedures (`touched`) have tasks
+    already."""
+    tasks = {id(event.procedure): [] for event in events}
     for task in Task.objects.filter(procedure__in=list(touched), status=Task.Status.OPEN):
-        tasks[task.procedure_id].append(task)
-        stored_ids.add(task.pk)
+        tasks[id(touched[task.procedure_id])].append(task)
     created, closed, now = [], [], timezone.now()
     for event in events:
-        procedure = procedures[event.procedure_id]
-        new = services.tasks_for(procedure=procedure, event=event)
-        closed += _supersede(event, tasks[procedure.pk], {task.kind for task in new}, user, now)
-        tasks[procedure.pk].extend(new)
+        new = services.tasks_for(procedure=event.procedure, event=event)
+        closed += _supersede(event, tasks[id(event.procedure)], {task.kind for task in new}, user, now)
+        tasks[id(event.procedure)].extend(new)
         created.extend(new)
-    bulk.insert(Task, _one_per_action(created))
-    stored = [task for task in closed if task.pk in stored_ids]  # the new ones were inserted closed
-    services.bulk_set(Task, stored, ["status", "closed_at", "closed_by", "set_aside_reason", "superseded_by"])
-    return tasks
+    stored = [task for task in closed if task.pk]  # the new ones are inserted closed
+    return tasks, _one_per_action(created), stored
 
 
 def _one_per_action(tasks) -> list:
@@ -631,33 +637,48 @@ def _supersede(event, tasks, new_actions, user, now) -> list:
     return set_aside
 
 
-def _sync_anomalies(groups, procedures, recorded, tasks, report, user) -> None:
+def _sync_anomalies(groups, procedures, recorded, tasks, report) -> tuple[list, list]:
     """The anomalies of each case that got acts, from its acts in memory (deadlines.anomalies): the
-    new ones reported, and the work queue's anomaly tasks created and set aside (services.anomaly_tasks)
-    in two statements for the whole file."""
+    new ones reported, and the work queue's anomaly tasks to create and to set aside
+    (services.anomaly_tasks), written by services.save_anomaly_tasks in two statements for the file."""
     added = {}
     for _, event in recorded:
-        added.setdefault(event.procedure_id, []).append(event)
+        added.setdefault(id(event.procedure), []).append(event)
     truce_rows = list(WinterTruce.objects.all())
     new, gone = [], []
     for reference, known, _ in groups:
         procedure = procedures.get(reference)
-        if procedure is None or procedure.pk not in added:
+        if procedure is None or id(procedure) not in added:
             continue
         old_events = list(known.events) if known is not None else []
         had = {
             str(anomaly)
             for anomaly in deadlines.anomalies(procedure, events=old_events, truce_rows=truce_rows)
         }
-        found = deadlines.anomalies(procedure, events=old_events + added[procedure.pk], truce_rows=truce_rows)
+        found = deadlines.anomalies(
+            procedure, events=old_events + added[id(procedure)], truce_rows=truce_rows
+        )
         report.anomalies += [
             ImportAnomaly(reference, str(anomaly)) for anomaly in found if str(anomaly) not in had
         ]
-        still_open = [task for task in tasks[procedure.pk] if task.status == Task.Status.OPEN and task.pk]
+        still_open = [task for task in tasks[id(procedure)] if task.status == Task.Status.OPEN and task.pk]
         created, set_aside = services.anomaly_tasks(procedure, found, still_open)
         new += created
         gone += set_aside
-    services.save_anomaly_tasks(new, gone, user=user)
+    return new, gone
+
+
+def _set_next_due(cases, tasks) -> None:
+    """Each new case's next due date from its new tasks (it has no other), as services.refresh_next_due
+    stores it: the soonest due date of the open ones."""
+    soonest = {}
+    for task in tasks:
+        procedure = task.procedure
+        if task.status == Task.Status.OPEN and task.due_date is not None:
+            current = soonest.get(id(procedure), task.due_date)
+            soonest[id(procedure)] = min(current, task.due_date)
+    for procedure in cases:
+        procedure.next_due_date = soonest.get(id(procedure))
 
 
 def _apply_debts(recorded) -> list:

@@ -132,6 +132,10 @@ class Procedure(models.Model):
     household_label = models.CharField("ménage (tri)", max_length=200, blank=True, editable=False)
     commune_name = models.CharField("commune (tri)", max_length=100, blank=True, editable=False)
     sector = models.CharField("parc (filtre)", max_length=10, blank=True, editable=False)
+    # The due date of its soonest open task (None when it has no open task with a due date), what
+    # the list's deadline filters and column read: written only by services.refresh_next_due, in
+    # the transaction of every write of its tasks; checked by check_consistency (decision 003).
+    next_due_date = models.DateField("prochaine échéance", null=True, editable=False)
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -173,6 +177,8 @@ class Procedure(models.Model):
             models.Index(
                 fields=["departement_code", "sector", "-opened_at", "-id"], name="procedure_dep_sector_idx"
             ),
+            # The overdue and deadline filters: a range of the stored next due date (decision 003).
+            models.Index(fields=["departement_code", "next_due_date"], name="procedure_dep_next_due_idx"),
         ]
 
     def __str__(self):

@@ -5,11 +5,12 @@ Views parse input and call one of these; every rule lives in rules.py with its l
 
 import hashlib
 import unicodedata
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
@@ -127,6 +128,7 @@ def record_event(
             _update_debt(locked, debt, user)
         _follow_event(locked, event, user)
         refresh_summary(locked)
+        refresh_next_due([locked.pk])
     for name in SUMMARY_FIELDS:
         setattr(procedure, name, getattr(locked, name))
     return event, True
@@ -336,6 +338,7 @@ def correct_event(*, event, data, reason, user) -> ProcedureEvent:
         _log_changes(event, changes, user, reason=reason, procedure=locked)
         _follow_correction(locked, event, user, reason=reason)
         refresh_summary(locked)
+        refresh_next_due([locked.pk])
     return event
 
 
@@ -356,6 +359,7 @@ def cancel_event(*, event, reason, user) -> ProcedureEvent:
         _set_aside_own_tasks(event, user, reason=f"Acte annulé : {reason}")
         sync_anomaly_tasks(procedure=locked, user=user)
         refresh_summary(locked)
+        refresh_next_due([locked.pk])
     return event
 
 
@@ -506,14 +510,16 @@ def landlord_from(*, organisation=None, **fields) -> Landlord:
 def complete_tasks(*, procedure, actions, user=None, note="") -> int:
     """Close the open tasks of these actions on the procedure (called when their work is done)."""
     values = [str(action) for action in actions]
-    return Task.objects.filter(procedure=procedure, kind__in=values, status=Task.Status.OPEN).update(
-        status=Task.Status.DONE, closed_at=timezone.now(), closed_by=user, set_aside_reason=note[:250]
-    )
+    with tasks_written([procedure.pk]):
+        return Task.objects.filter(procedure=procedure, kind__in=values, status=Task.Status.OPEN).update(
+            status=Task.Status.DONE, closed_at=timezone.now(), closed_by=user, set_aside_reason=note[:250]
+        )
 
 
 def complete_task(*, task, user) -> Task:
     task.status, task.closed_at, task.closed_by = Task.Status.DONE, timezone.now(), user
-    task.save(update_fields=["status", "closed_at", "closed_by"])
+    with tasks_written([task.procedure_id]):
+        task.save(update_fields=["status", "closed_at", "closed_by"])
     return task
 
 
@@ -523,7 +529,8 @@ def set_aside_task(*, task, user, reason) -> Task:
         raise EventRefused("Indiquez pourquoi cette tâche est écartée.", field="reason")
     task.status, task.closed_at, task.closed_by = Task.Status.SET_ASIDE, timezone.now(), user
     task.set_aside_reason = reason.strip()[:250]
-    task.save(update_fields=["status", "closed_at", "closed_by", "set_aside_reason"])
+    with tasks_written([task.procedure_id]):
+        task.save(update_fields=["status", "closed_at", "closed_by", "set_aside_reason"])
     return task
 
 
@@ -531,9 +538,12 @@ def close_tasks(tasks, *, user, reason="") -> int:
     """Close a selection of tasks in one UPDATE, whatever its size: done, or set aside when a reason
     is given. Tasks closed meanwhile (by a colleague) are left as they are; returns how many closed."""
     status = Task.Status.SET_ASIDE if reason.strip() else Task.Status.DONE
-    return _open_among(tasks).update(
-        status=status, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason.strip()[:250]
-    )
+    cases = list(_open_among(tasks).order_by().values_list("procedure_id", flat=True).distinct())
+    with tasks_written(cases):  # the cases read first, locked: a task reopened since elsewhere stays open
+        selection = _open_among(tasks).filter(procedure_id__in=cases)
+        return selection.update(
+            status=status, closed_at=timezone.now(), closed_by=user, set_aside_reason=reason.strip()[:250]
+        )
 
 
 def assign_tasks(tasks, *, assignee) -> int:
@@ -543,6 +553,55 @@ def assign_tasks(tasks, *, assignee) -> int:
 
 def _open_among(tasks):
     return Task.objects.filter(pk__in=tasks.order_by().values("pk"), status=Task.Status.OPEN)
+
+
+# ---------------------------------------------------------------------------------------------
+# The next due date, stored on the procedure (docs/decisions/003)
+# ---------------------------------------------------------------------------------------------
+
+
+def refresh_next_due(procedure_ids) -> int:
+    """Recompute the stored next due date of these procedures, the soonest due date of their open
+    tasks (None when none has one), in one UPDATE: the only writer of the column. Call it in the
+    transaction of every write of their tasks (created, closed, set aside, reopened, re-dated,
+    deleted), after the writes; `procedure_ids` is a list or a queryset of ids."""
+    soonest = (
+        Task.objects.filter(procedure=OuterRef("pk"), status=Task.Status.OPEN)
+        .order_by()
+        .values("procedure")
+        .annotate(soonest=Min("due_date"))
+        .values("soonest")
+    )
+    return Procedure.objects.filter(pk__in=procedure_ids).update(next_due_date=Subquery(soonest))
+
+
+@contextmanager
+def tasks_written(procedure_ids):
+    """The transaction of a write of these procedures' tasks outside an act (a task done or set
+    aside, a bulk action, a request or a letter closing its task): the procedures locked first, in
+    the order of their ids, then their next due date refreshed after the writes. The lock comes
+    before the writes, as in record_event (no deadlock with it), and makes the refresh read what a
+    concurrent writer of the same case committed (READ COMMITTED: an UPDATE that waited for a row
+    still computes its subquery from the snapshot it started with)."""
+    ids = sorted(set(procedure_ids))
+    with transaction.atomic():
+        list(Procedure.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        yield
+        refresh_next_due(ids)
+
+
+def _next_due_differing(procedures) -> list:
+    """(reference, "next_due_date", stored, expected) of these procedures whose stored next due date
+    is not the soonest due date of their open tasks, computed here from the tasks (check_consistency)."""
+    expected = {}
+    open_tasks = Task.objects.filter(procedure__in=procedures, status=Task.Status.OPEN).exclude(due_date=None)
+    for procedure_id, due_date in open_tasks.order_by().values_list("procedure_id", "due_date"):
+        expected[procedure_id] = min(due_date, expected.get(procedure_id, due_date))
+    return [
+        (procedure.reference, "next_due_date", procedure.next_due_date, expected.get(procedure.pk))
+        for procedure in procedures
+        if procedure.next_due_date != expected.get(procedure.pk)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,10 +658,11 @@ def refresh_summary(procedure) -> Procedure:
 
 
 def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
-    """Every procedure's stored summary against summary_of(its events): (procedures checked,
+    """Every procedure's stored summary against summary_of(its events), and its next due date against
+    its open tasks (_next_due_differing): (procedures checked,
     [(reference, field, stored, expected)]), read in chunks of `chunk_size` by primary key."""
     checked, differences, after = 0, [], 0
-    fields = ("pk", "reference", "departement_code", *SUMMARY_FIELDS)
+    fields = ("pk", "reference", "departement_code", "next_due_date", *SUMMARY_FIELDS)
     while True:
         chunk = list(Procedure.objects.filter(pk__gt=after).order_by("pk").only(*fields)[:chunk_size])
         if not chunk:
@@ -614,6 +674,7 @@ def check_summaries(*, chunk_size=2000) -> tuple[int, list]:
         differences += list_keys_differing(
             Procedure.objects.filter(pk__in=[p.pk for p in chunk]).order_by("pk")
         )
+        differences += _next_due_differing(chunk)
         for procedure in chunk:
             for field, expected in summary_of(events.get(procedure.pk, [])).items():
                 if getattr(procedure, field) != expected:

@@ -8,6 +8,7 @@ operator told by e-mail."""
 
 from django.utils import timezone
 
+from procedure import services as procedure_services
 from procedure.models import Task
 from procedure.transfers import departement_label
 
@@ -94,7 +95,8 @@ def _offer_again(procedure, closed):
         for referral, organisation in closed
         if task_kind(referral.kind) not in already
     ]
-    Task.objects.bulk_create(tasks)
+    with procedure_services.tasks_written([procedure.pk]):  # the case's next due date (decision 003)
+        Task.objects.bulk_create(tasks)
 
 
 def _tell(organisation, referral, label):

@@ -24,7 +24,7 @@ from directory.navigation import SECRETARIAT
 from .. import services
 from ..background import services as background
 from ..exports import EXPORT_COLUMNS, liability_candidates, procedures_workbook, state_liability_workbook
-from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list, with_next_due
+from ..filters import SORTS, ProcedureFilter, open_tasks_for_queue, procedures_for_list, with_next_due_title
 from ..forms_lists import ImportConfirmForm, ImportUploadForm
 from ..models import ListPreference, Procedure, Screen, Stage
 from ..pagination import CappedPaginator
@@ -224,7 +224,7 @@ def search(request):
     page = None
     if query:
         results = services.search_procedures(Procedure.objects.visible_to(request.user), query)
-        results = with_next_due(results, title=True).select_related("household", "lease__commune")
+        results = with_next_due_title(results).select_related("household", "lease__commune")
         page = _page(request, results)
         if page.paginator.count == 1:
             return redirect("procedure:detail", pk=page.object_list[0].pk)

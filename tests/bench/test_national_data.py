@@ -12,6 +12,7 @@ from bench import generate
 from directory.acting import Acting
 from directory.departements import national
 from directory.models import Organisation
+from procedure import services
 from procedure.models import Procedure
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,11 @@ def test_a_single_departement_data_set_holds_that_departement_alone():
     call_command("bench_data", procedures=150, departements=1, departement="21")
     assert per_departement() == {"21": 150}
     assert Procedure.objects.visible_to(secretariat("21")).count() == 150
+
+
+def test_the_bench_data_s_next_due_dates_are_those_of_its_open_tasks():
+    """The generator writes each procedure's next due date in its COPY (decision 003): what
+    check_consistency recomputes from the open tasks."""
+    call_command("bench_data", procedures=300, departements=1, departement="21")
+    assert Procedure.objects.exclude(next_due_date=None).exists()
+    assert [d for d in services.check_summaries()[1] if d[1] == "next_due_date"] == []

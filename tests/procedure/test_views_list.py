@@ -14,7 +14,7 @@ from households.models import HousingSector
 from procedure import access
 from procedure.models import Stage, Task
 from procedure.rules import Action
-from procedure.services import record_event
+from procedure.services import record_event, refresh_next_due
 from tests.factories import CommuneFactory, TerritoryFactory
 from tests.households.factories import HouseholdFactory, LandlordFactory, LeaseFactory
 from tests.procedure.factories import ProcedureFactory, procedure_at
@@ -35,12 +35,15 @@ def shown(response):
 
 
 def task_on(procedure, *, days):
-    return Task.objects.create(
+    """A task created with the ORM, then the case's next due date refreshed as every writer does."""
+    task = Task.objects.create(
         procedure=procedure,
         kind=Action.ACKNOWLEDGE,
         title="Accuser réception",
         due_date=_today() + datetime.timedelta(days=days),
     )
+    refresh_next_due([procedure.pk])
+    return task
 
 
 @pytest.fixture
