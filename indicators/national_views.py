@@ -65,12 +65,7 @@ def national_view(request):
     require_national(request.user)
     form = _filters(request)
     year, code = form.cleaned_data["year"], form.cleaned_data["indicator"]
-    snapshot, running = national_counts.latest(), national_counts.in_progress()
-    years = national.years_of(year, CharterObjective.current())
-    view = None
-    if national_counts.covers(snapshot, years):
-        table = national_counts.table(snapshot, years=years, codes=[code, d.EVICTIONS])
-        view = national.build(year, code, table, national_counts.departements_holding(snapshot, years))
+    view, snapshot, running = stored_view(year, code)
     context = {
         "title": "Pilotage national",
         "form": form,
@@ -81,6 +76,18 @@ def national_view(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "indicators/national.html", context)
+
+
+def stored_view(year, code):
+    """(the view of one indicator from the stored counts, or None when they do not cover its years;
+    the newest ready snapshot; the refresh in progress): what the page reads, no act counted."""
+    snapshot, running = national_counts.latest(), national_counts.in_progress()
+    years = national.years_of(year, CharterObjective.current())
+    if not national_counts.covers(snapshot, years):
+        return None, snapshot, running
+    table = national_counts.table(snapshot, years=years, codes=[code, d.EVICTIONS])
+    view = national.build(year, code, table, national_counts.departements_holding(snapshot, years))
+    return view, snapshot, running
 
 
 @require_POST
