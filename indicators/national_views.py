@@ -110,7 +110,8 @@ def national_export(request):
     """The national figures as CSV, XLSX or the PDF report: a nation's worth of rows (every counted
     indicator × 101 départements × the compared years) and a WeasyPrint rendering, so built in the
     background (procedure/background/) while the user follows its progress. They are the stored
-    counts the page shows (the snapshot read now, kept while a refresh ends meanwhile)."""
+    counts of the newest snapshot now (its id in the parameters: a refresh ending meanwhile does not
+    change the file)."""
     require_national(request.user)
     form = _filters(request)
     year = form.cleaned_data["year"]
