@@ -245,3 +245,18 @@ def test_the_refresh_is_in_the_nightly_schedule_at_two():
         e for e in app.conf.beat_schedule.values() if e["task"] == "indicators.tasks.refresh_national_counts"
     ]
     assert entry["schedule"].hour == {2} and entry["schedule"].minute == {0}
+
+
+def test_the_nightly_refresh_through_a_worker(celery_worker_process, dijon, settings):
+    """As beat sends it: a real worker when REDIS_URL is set (eagerly otherwise), the counts
+    stored by another process, outside any test transaction, equal to a fresh count (with the
+    worker's settings: the indicators partners supply by default are not counted)."""
+    from config import settings as project
+
+    settings.INDICATORS_SUPPLIED = project.INDICATORS_SUPPLIED
+    a_counted_case(dijon, OrganisationFactory(ccas=True))
+    assert refresh_national_counts.delay().get(timeout=60) == Status.READY
+    snapshot = national_counts.latest()
+    fresh = national.counts(snapshot.years)
+    stored = national_counts.table(snapshot, years=snapshot.years)
+    assert dict(stored) == {key: count for key, count in fresh.items() if count} and stored
