@@ -235,6 +235,22 @@ def departement_secretariat(code):
     return user
 
 
+def national_steering():
+    """A member of the national steering (the DIHAL), who opens the national view (issue 16)."""
+    dihal, _ = Organisation.objects.get_or_create(
+        code="dihal-banc", defaults={"name": "DIHAL (banc d'essai)", "kind": Organisation.Kind.STATE}
+    )
+    user, created = User.objects.get_or_create(
+        email="pilotage-national@bench.prevex.fr",
+        defaults={"first_name": "Pilotage", "last_name": "National"},
+    )
+    if created:
+        Membership.objects.create(
+            user=user, organisation=dihal, role=Role.NATIONAL_STEERING, start_date=datetime.date(2020, 1, 1)
+        )
+    return user
+
+
 def landlords():
     social = []
     for code in SOCIAL_CODES:

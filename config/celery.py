@@ -62,6 +62,12 @@ app.conf.beat_schedule = {
         "task": "procedure.tasks.alert_unusual_reading",
         "schedule": crontab(minute=30, hour=6),
     },
+    # The national view's stored counts, arrêtés each night at 02:00 (indicators/national_counts.py,
+    # decision 019); the national steering role may also ask for them during the day.
+    "national-counts-nightly": {
+        "task": "indicators.tasks.refresh_national_counts",
+        "schedule": crontab(minute=0, hour=2),
+    },
     "anonymise-closed-cases": {
         "task": "procedure.tasks.anonymise_closed_cases",
         "schedule": crontab(minute=15, hour=2),

@@ -246,6 +246,7 @@ CELERY_TASK_ROUTES = {
     "directory.tasks.send_notification_digests": {"queue": "email"},
     "commissions.tasks.notify_agenda_change": {"queue": "email"},
     "directory.tasks.purge_api_records": {"queue": "default"},  # a few DELETEs
+    "indicators.tasks.refresh_national_counts": {"queue": "default"},  # SQL counts, no rendering
 }
 
 # Exports past this many rows are built in the background (procedure/background/), their files

@@ -9,10 +9,12 @@ from households.models import HousingSector
 
 from . import counting
 
+FIRST_YEAR = 2015  # the oldest year the filters offer
+
 
 def _years():
     this_year = timezone.localdate().year
-    return [(year, str(year)) for year in range(this_year, 2014, -1)]
+    return [(year, str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]
 
 
 class DashboardFilterForm(DsfrForm):

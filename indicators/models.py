@@ -107,3 +107,71 @@ class CharterObjective(models.Model):
         span = self.last_year - self.baseline_year
         progress = min(year - self.baseline_year, span) / span
         return round(baseline_value * (1 - self.reduction_percent / 100 * progress), 1)
+
+
+class NationalSnapshot(models.Model):
+    """One computation of the national view's counts (decision 019): every counted indicator per
+    département and year, as `national.counts` gives them, stored in `NationalCount` rows that the
+    national view and its exports read instead of counting the acts at each request.
+
+    Refreshed nightly (config/celery.py) and on demand by the national steering role. At most one
+    is in progress (QUEUED, whether its worker has begun or not: a partial unique constraint), so two
+    refreshes never run at once; the worker claims it by a conditional UPDATE of `started_at`, the
+    instant the figures are counted as of (« Chiffres arrêtés le … »).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "en cours"
+        READY = "ready", "arrêtés"
+        FAILED = "failed", "en échec"
+
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField("demandé le")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="demandé par",
+        help_text="Vide : la mise à jour de chaque nuit.",
+    )
+    started_at = models.DateTimeField("chiffres arrêtés le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    years = models.JSONField("années comptées", default=list, blank=True)
+    error = models.CharField("erreur", max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "chiffres nationaux"
+        verbose_name_plural = "chiffres nationaux"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="queued"), name="national_snapshot_one_in_progress"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Chiffres nationaux {self.get_status_display()} ({self.started_at or self.requested_at})"
+
+
+class NationalCount(models.Model):
+    """A count of one snapshot: the cases of one indicator held by one département in one year (the
+    counts of 0 are not stored)."""
+
+    snapshot = models.ForeignKey(NationalSnapshot, on_delete=models.CASCADE, related_name="counts")
+    indicator = models.CharField("indicateur", max_length=60)
+    departement_code = models.CharField("département", max_length=3)
+    year = models.PositiveSmallIntegerField("année")
+    value = models.PositiveIntegerField("valeur")
+
+    class Meta:
+        verbose_name = "chiffre national"
+        verbose_name_plural = "chiffres nationaux (valeurs)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "indicator", "year", "departement_code"], name="national_count_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.departement_code} {self.year} : {self.value}"

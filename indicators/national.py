@@ -8,6 +8,9 @@ département holding each case (`Procedure.departement_code`: the lease's commun
 new one after an accepted transfer, procedure/transfers.py; the acts carry a copy of it, read
 without joining the procedures, decision 017), in one query per source. A supplied
 indicator is entered by each département's referent and is not aggregated here.
+
+The pages and exports do not count: they read the counts `counts()` stored at the last refresh
+(national_counts.py, decision 019), handed to `build` and `export_rows` as `table`.
 """
 
 from collections import defaultdict
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db.models import F
 from django.db.models.functions import ExtractYear
+from django.utils.timezone import localtime
 
 from directory.departements.loading import departement_names
 from directory.exports import csv_text, xlsx_bytes
@@ -29,7 +33,7 @@ SMALL = 5
 HIDDEN = "< 5"
 COUNTRY = "FR"
 COMPARED_YEARS = 4  # the year shown and the four before it
-EXPORT_HEADER = ["indicator", "departement", "year", "value"]
+EXPORT_HEADER = ["indicator", "departement", "year", "value", "counted_at"]
 
 
 def shown(count: int) -> int | str:
@@ -55,12 +59,12 @@ def counts(years) -> dict:
     return result
 
 
-def departements(table=None) -> list[tuple[str, str]]:
+def departements(table=None, holding=()) -> list[tuple[str, str]]:
     """The départements set up in this install (their communes are loaded), and those holding a case
-    counted in `table`, by code: a country's total is the sum of its rows."""
+    counted in `table` (or named in `holding`), by code: a country's total is the sum of its rows."""
     names = departement_names()
     codes = set(Commune.objects.order_by().values_list("departement_code", flat=True).distinct())
-    codes |= {key[1] for key in table or () if key[1]}
+    codes |= {key[1] for key in table or () if key[1]} | {code for code in holding if code}
     return sorted(((code, names.get(code, code)) for code in codes), key=lambda place: _order(place[0]))
 
 
@@ -85,12 +89,14 @@ def years_of(year: int, objective: CharterObjective) -> list[int]:
     return sorted({*range(year - COMPARED_YEARS, year + 1), objective.baseline_year})
 
 
-def build(year: int, indicator_code: str, table: dict | None = None) -> View:
-    """One indicator's view; `table` (from counts(years_of(…))) when several views share it."""
+def build(year: int, indicator_code: str, table: dict | None = None, holding=()) -> View:
+    """One indicator's view from `table` (counts(years_of(…)), or the stored counts of those years,
+    national_counts.table; counted here when None); `holding`: the départements holding a counted
+    case of any indicator, when `table` holds only some (the rows are the same for every one)."""
     objective = CharterObjective.current()
     years = list(range(year - COMPARED_YEARS, year + 1))
     table = counts(years_of(year, objective)) if table is None else table
-    places = departements(table)
+    places = departements(table, holding)
     rows = [(code, name, [shown(table[indicator_code, code, y]) for y in years]) for code, name in places]
     country = [shown(sum(table[indicator_code, code, y] for code, _ in places)) for y in years]
     return View(
@@ -118,30 +124,24 @@ def _objective_rows(table, places, objective, year):
     return rows
 
 
-def export_rows(years) -> list[list]:
-    """One row per counted indicator, département (then the country, "FR") and year."""
-    table = counts(years)
+def export_rows(years, table=None, counted_at=None) -> list[list]:
+    """One row per counted indicator, département (then the country, "FR") and year, from `table`
+    (counted here when None) and the instant its figures are as of (ISO 8601, Europe/Paris)."""
+    table = counts(years) if table is None else table
+    as_of = localtime(counted_at).isoformat(timespec="minutes") if counted_at else ""
     places = [code for code, _ in departements(table)]
     rows = []
     for indicator in counted_indicators():
         for year in sorted(set(years)):
             for code in places:
-                rows.append([indicator.code, code, year, shown(table[indicator.code, code, year])])
+                rows.append([indicator.code, code, year, shown(table[indicator.code, code, year]), as_of])
             total = sum(table[indicator.code, code, year] for code in places)
-            rows.append([indicator.code, COUNTRY, year, shown(total)])
+            rows.append([indicator.code, COUNTRY, year, shown(total), as_of])
     return rows
-
-
-def export_csv(years) -> str:
-    return rows_csv(export_rows(years))
 
 
 def rows_csv(rows) -> str:
     return csv_text(EXPORT_HEADER, rows)
-
-
-def export_xlsx(years) -> bytes:
-    return rows_xlsx(export_rows(years))
 
 
 def rows_xlsx(rows) -> bytes:

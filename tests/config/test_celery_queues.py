@@ -39,6 +39,7 @@ QUEUE_OF = [
     ("directory.tasks.send_notification_digests", "email"),
     ("commissions.tasks.notify_agenda_change", "email"),
     ("directory.tasks.purge_api_records", "default"),
+    ("indicators.tasks.refresh_national_counts", "default"),
 ]
 
 

@@ -24,7 +24,7 @@ from referrals.models import Referral, SupportMeasure
 from tests.commissions.factories import ReviewRequestFactory
 from tests.conftest import client_for
 from tests.factories import CommuneFactory, OrganisationFactory, member
-from tests.indicators.factories import event
+from tests.indicators.factories import event, national_counts_arretes
 from tests.procedure.factories import ProcedureFactory
 from tests.referrals.factories import acting
 
@@ -145,6 +145,7 @@ def test_every_counted_indicator_counts_a_transferred_case_in_its_new_departemen
 def test_the_national_view_and_its_exports_count_it_in_71(
     moved, national_client, django_capture_on_commit_callbacks
 ):
+    national_counts_arretes()
     for indicator in counted_indicators():
         page = national_client.get(
             reverse("indicators:national"), {"year": YEAR, "indicator": indicator.code}
@@ -179,6 +180,7 @@ def test_the_national_view_and_its_exports_count_it_in_71(
 
 
 def test_the_national_pdf_counts_it_in_71(moved, national_client, django_capture_on_commit_callbacks):
+    national_counts_arretes()
     pdf = _download(national_client, {"year": YEAR, "format": "pdf"}, django_capture_on_commit_callbacks)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     # Years 2021 … 2025: "< 5" four times, then the count of YEAR, for every indicator's table.

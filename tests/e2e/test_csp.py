@@ -77,5 +77,9 @@ def test_the_national_view_works_under_the_csp(page, csp_violations, screenshot)
     sign_in(page, email="dihal@example.org", password=DEMO_PASSWORD)
     page.goto("/indicateurs/national/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # No figures yet: the refresh is asked from the page (run at once here: tasks are eager).
+    page.get_by_role("button", name="Mettre à jour les chiffres").click()
+    expect(page.get_by_text("Chiffres arrêtés le")).to_be_visible()
+    expect(page.locator('#par-departement tr[data-departement="21"]')).to_be_visible()
     screenshot("csp-national")
     assert csp_violations == []

@@ -33,3 +33,11 @@ def event(kind, date, procedure=None, **fields):
     if procedure is not None:
         fields["procedure"] = procedure
     return EventFactory(kind=kind, date=date, **fields)
+
+
+def national_counts_arretes():
+    """The national view's counts computed and stored, as each night (indicators/tasks.py): the
+    national view and its exports read them (decision 019)."""
+    from indicators.tasks import refresh_national_counts
+
+    assert refresh_national_counts() == "ready"

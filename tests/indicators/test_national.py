@@ -10,21 +10,24 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from directory.models import Organisation, Role
 from indicators import national
+from indicators.models import NationalSnapshot
 from procedure.models import BackgroundExport, EventKind, Procedure, ProcedureEvent
 from tests.conftest import client_for
 from tests.factories import CommuneFactory, OrganisationFactory, member
 from tests.procedure.factories import ProcedureFactory
 
-from .factories import event
+from .factories import event, national_counts_arretes
 
 pytestmark = pytest.mark.django_db
 
 URL = "/indicateurs/national/"
 EXPORT = "/indicateurs/national/export/"
+REFRESH = "/indicateurs/national/mettre-a-jour/"
 
 
 class Downloaded:
@@ -100,6 +103,7 @@ def test_per_departement_and_for_the_country_counts_under_5_hidden(national_clie
     payment_orders(communes["21"], 7, datetime.date(2025, 3, 1))
     payment_orders(communes["71"], 2, datetime.date(2025, 3, 1))
     payment_orders(communes["71"], 5, datetime.date(2024, 12, 31))
+    national_counts_arretes()
     response = national_client.get(URL, {"year": 2025, "indicator": "commandements_payer"})
     assert response.status_code == 200
     content = response.content.decode()
@@ -117,6 +121,7 @@ def test_per_departement_and_for_the_country_counts_under_5_hidden(national_clie
 
 def test_no_case_and_no_name_reaches_the_national_view(national_client, communes, fetch):
     procedures = payment_orders(communes["21"], 6, datetime.date(2025, 3, 1))
+    national_counts_arretes()
     content = national_client.get(URL, {"year": 2025, "indicator": "commandements_payer"}).content.decode()
     csv_content = fetch(national_client, {"year": 2025, "format": "csv"}).content.decode()
     for procedure in procedures:
@@ -134,6 +139,7 @@ def test_the_objective_minus_30_percent_per_departement(national_client, commune
     # Saône-et-Loire: 3 in 2019 (hidden, so is the target), 6 in 2022.
     evictions(communes["71"], 3, 2019)
     evictions(communes["71"], 6, 2022)
+    national_counts_arretes()
     content = national_client.get(URL, {"year": 2022}).content.decode()
     objective = content[content.index('id="objectif"') :]
     assert cells(row(objective, "21")) == ["20", "18", "16,4", "+1,6"]
@@ -145,6 +151,7 @@ def test_the_objective_minus_30_percent_per_departement(national_client, commune
 def test_csv_and_xlsx_exports_hide_small_counts(national_client, communes, fetch):
     payment_orders(communes["21"], 8, datetime.date(2025, 3, 1))
     payment_orders(communes["71"], 1, datetime.date(2025, 3, 1))
+    national_counts_arretes()
     response = fetch(national_client, {"year": 2025, "format": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="indicateurs-nationaux-2021-2025.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -155,14 +162,18 @@ def test_csv_and_xlsx_exports_hide_small_counts(national_client, communes, fetch
     assert values["commandements_payer", "21", "2024"] == "< 5"
     workbook = load_workbook(io.BytesIO(fetch(national_client, {"year": 2025, "format": "xlsx"}).content))
     sheet = [list(r) for r in workbook.active.iter_rows(values_only=True)]
-    assert sheet[0] == ["indicator", "departement", "year", "value"]
-    assert ["commandements_payer", "FR", 2025, 9] in sheet
-    assert ["commandements_payer", "71", 2025, "< 5"] in sheet
+    assert sheet[0] == ["indicator", "departement", "year", "value", "counted_at"]
+    assert ["commandements_payer", "FR", 2025, 9] in [r[:4] for r in sheet]
+    assert ["commandements_payer", "71", 2025, "< 5"] in [r[:4] for r in sheet]
     assert len(sheet) - 1 == len(rows)
+    # Both as of the figures' instant, the one the page prints (« Chiffres arrêtés le … »).
+    as_of = timezone.localtime(NationalSnapshot.objects.get().started_at).isoformat(timespec="minutes")
+    assert {r["counted_at"] for r in rows} == {r[4] for r in sheet[1:]} == {as_of}
 
 
 def test_the_pdf_report(national_client, communes, fetch):
     payment_orders(communes["21"], 5, datetime.date(2025, 3, 1))
+    national_counts_arretes()
     response = fetch(national_client, {"year": 2025, "format": "pdf"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -177,6 +188,7 @@ def test_every_other_role_gets_403(persona, request, communes):
     client = request.getfixturevalue(persona)
     assert client.get(URL).status_code == 403
     assert client.get(EXPORT, {"format": "csv"}).status_code == 403
+    assert client.post(REFRESH).status_code == 403
 
 
 def test_the_national_role_does_not_open_the_departements_dashboard_nor_a_case(national_client, communes):
@@ -215,6 +227,7 @@ def test_a_departement_code_written_as_a_formula_is_text_in_the_csv_and_xlsx(nat
     "@" reaches the spreadsheet as text, never as a formula."""
     for code in ("=A1", "@A1"):
         CommuneFactory(insee_code=f"{code}01", name="Piège", departement_code=code)
+    national_counts_arretes()
     response = fetch(national_client, {"year": 2025, "format": "csv"})
     departements = {row["departement"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
     assert departements == {"'=A1", "'@A1", "FR"}
