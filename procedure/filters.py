@@ -271,6 +271,9 @@ class ProcedureFilter(django_filters.FilterSet):
         # rare commune it then walked the list's order index over every procedure (20 s at 500,000);
         # with the values it reads the leases of those communes through their index.
         communes = Commune.objects.filter(Q(insee_code=value) | Q(name__folded_contains=value))
+        codes = _departements(self.request)
+        if codes is not None:  # the user's communes only: « saint » matches 4,000 in the country
+            communes = communes.filter(departement_code__in=codes)
         return queryset.filter(
             lease__commune__in=list(communes.values_list("pk", flat=True)[:COMMUNES_MATCHED])
         )

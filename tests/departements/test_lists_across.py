@@ -147,6 +147,23 @@ def test_the_work_queue_s_followed_recommendations_are_its_own_departement_s(
     assert page.count(own) >= 2 and other not in page
 
 
+def test_a_commune_filter_reads_the_secretariat_s_own_communes(secretariat):
+    """A part of a name matches communes all over the country (« saint »: 4,000); the filter keeps
+    the secretariat's own, before its cap: another département's could push them out of it."""
+    from directory.models import Commune
+    from procedure.filters import COMMUNES_MATCHED
+    from tests.factories import CommuneFactory
+
+    Commune.objects.bulk_create(
+        Commune(insee_code=f"71{n:03d}", name=f"Saint-Essai-{n}", postal_codes="71000", departement_code="71")
+        for n in range(COMMUNES_MATCHED + 1)
+    )
+    own = CommuneFactory(insee_code="21999", name="Saint-Essai-Dijonnais", postal_codes="21000")
+    _case("EXPLOC-21-SAINT", "Ménage Cotedorien", lease__commune=own)
+    page = client_for(secretariat).get(reverse("procedure:list"), {"commune": "saint-essai"})
+    assert "EXPLOC-21-SAINT" in page.content.decode()
+
+
 def test_the_search_finds_the_case_only_in_its_departement(two_departements, secretariat, secretariat_71):
     dijon_case, _ = two_departements
     url = reverse("procedure:search")
