@@ -147,7 +147,11 @@ def withdraw(request, pk):
     sent it reads « Retirée » and why."""
     review = get_object_or_404(
         scope.reviews(request.user).select_related(
-            "commission", "commune", "requesting_organisation", "procedure__household", "procedure__lease"
+            "commission",
+            "commune",
+            "requesting_organisation",
+            "procedure__household",
+            "procedure__lease__commune",
         ),
         pk=pk,
     )
