@@ -97,6 +97,11 @@ class WithdrawReviewForm(DsfrForm):
         error_messages={"required": "Indiquez le motif du retrait."},
     )
 
+    def __init__(self, *args, partner_sent=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not partner_sent:  # the bound field holds the hint it was built with (DsfrFormMixin)
+            self["reason"].help_text = "Gardé avec la saisine."
+
 
 class PlanSessionsForm(DsfrForm):
     until = forms.DateField(label="Prévoir les séances jusqu'au", widget=DATE_WIDGET)

@@ -158,9 +158,7 @@ def withdraw(request, pk):
     if review.status != ReviewRequest.Status.PENDING:
         messages.error(request, "Seule une saisine en attente peut être retirée.")
         return redirect("commissions:queue")
-    form = WithdrawReviewForm(request.POST or None)
-    if not review.requesting_organisation_id:
-        form.fields["reason"].help_text = "Gardé avec la saisine."
+    form = WithdrawReviewForm(request.POST or None, partner_sent=bool(review.requesting_organisation_id))
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_review(review=review, user=request.user, reason=form.cleaned_data["reason"])

@@ -293,3 +293,9 @@ def test_only_the_secretariat_withdraws_a_saisine(request, persona, partner):
     assert client.post(url, {"reason": "Non."}).status_code in (403, 404)
     review.refresh_from_db()
     assert review.status == ReviewRequest.Status.PENDING
+
+
+def test_the_withdrawal_of_a_saisine_no_partner_sent_does_not_promise_a_reader(secretariat_client):
+    review = ReviewRequestFactory()
+    page = secretariat_client.get(reverse("commissions:withdraw", args=[review.pk])).text
+    assert "Gardé avec la saisine." in page and "le partenaire qui l'a envoyée le lira" not in page
