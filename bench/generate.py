@@ -441,7 +441,7 @@ COLUMNS = {
     ],
     "procedure_task": [
         "id", "procedure_id", "event_id", "kind", "title", "legal_reference", "due_date", "status",
-        "set_aside_reason", "assigned_to_id", "closed_at", "closed_by_id", "created_at",
+        "set_aside_reason", "assigned_to_id", "closed_at", "closed_by_id", "created_at", "departement_code",
     ],
     "referrals_referral": [
         "id", "procedure_id", "kind", "addressed_to_id", "requested_by_id", "requesting_organisation_id",
@@ -498,7 +498,7 @@ def _acts(rng, rows, ids, case, sector, furthest, today, now):
             )
         )
         if index == len(chain) - 1:
-            _tasks(rows, ids, procedure_id, event_id, kind, sector, date, hearing, decision, today, now)
+            _tasks(rows, ids, case, event_id, kind, sector, date, hearing, decision, today, now)
     return list(zip(chain, dates, strict=True))
 
 
@@ -618,14 +618,16 @@ class FollowUp:
             )  # fmt: skip
 
 
-def _tasks(rows, ids, procedure_id, event_id, kind, sector, date, hearing, decision, today, now):
+def _tasks(rows, ids, case, event_id, kind, sector, date, hearing, decision, today, now):
+    procedure_id, departement_code = case  # the tasks carry their case's département (decision 017)
     tasks = rows["procedure_task"]
     for rule in rules.actions_for(kind, sector, police_decision=decision):
         due = rules.action_due_date(rule, date, hearing)
         done = (today - date).days > 60
         tasks.append(
             (ids["procedure_task"] + len(tasks), procedure_id, event_id, rule.action.value, rule.action.label,
-             rule.reference, due, "faite" if done else "a_faire", "", None, now if done else None, None, now)
+             rule.reference, due, "faite" if done else "a_faire", "", None, now if done else None, None, now,
+             departement_code)
         )  # fmt: skip
 
 

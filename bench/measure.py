@@ -92,7 +92,7 @@ def _busy_case(departement=None):
 
     tasks = Task.objects.filter(status=Task.Status.OPEN)
     if departement:
-        tasks = tasks.filter(procedure__departement_code=departement)
+        tasks = tasks.filter(departement_code=departement)
     return (
         tasks.values("procedure")
         .annotate(n=Count("pk"))

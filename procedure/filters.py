@@ -326,8 +326,8 @@ def with_next_due_title(queryset):
 def open_tasks_for_queue(user):
     """The open tasks of the procedures the user may see, soonest first (overdue ones first)."""
     tasks = Task.objects.filter(status=Task.Status.OPEN)
-    if is_secretariat(user):  # the secretariat sees its départements: no subquery to count
-        tasks = tasks.filter(procedure__departement_code__in=acting_departements(user))
+    if is_secretariat(user):  # its départements, the first column of the open tasks' indexes
+        tasks = tasks.filter(departement_code__in=acting_departements(user))  # one: `=` (PostgreSQL)
     else:
         tasks = tasks.filter(procedure__in=Procedure.objects.visible_to(user))
     return tasks.select_related("procedure__household", "procedure__lease__commune", "assignee").order_by(

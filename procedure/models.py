@@ -393,21 +393,34 @@ class Task(models.Model):
         verbose_name="par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+    # The département holding the case, its procedure's, copied on the task so that a secretariat's
+    # work queue walks its own département's open tasks from an index that starts with it, not the
+    # country's (issue 16, decision 017): written with the task (save, or the bulk writers: the
+    # rules' tasks, the anomalies', the import's, a transfer's offers again), changed with the
+    # procedure's by an accepted transfer (transfers.accept); checked by check_consistency.
+    departement_code = models.CharField("département", max_length=3, editable=False)
 
     class Meta:
         verbose_name = "tâche"
         ordering = ["due_date", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "event", "kind"], name="task_unique_per_event"),
+            # A writer that forgets the département fails here rather than hide the task.
+            models.CheckConstraint(condition=~models.Q(departement_code=""), name="task_departement_set"),
         ]
         indexes = [
-            models.Index(fields=["status", "due_date"]),
-            # The work queue walks the open tasks in its order (due date, case): all of them on the
-            # index above (status, due date), those of one action on this one (docs/decisions/016).
+            # The work queue walks a département's open tasks in its order (due date, case): all of
+            # them on this index, those of one action on the next one (docs/decisions/016); the
+            # home block counts the overdue and today's from it, index only.
             models.Index(
-                fields=["kind", "due_date", "procedure"],
+                fields=["departement_code", "due_date", "procedure"],
                 condition=models.Q(status="a_faire"),
-                name="task_open_kind_due_idx",
+                name="task_open_dep_due_idx",
+            ),
+            models.Index(
+                fields=["departement_code", "kind", "due_date", "procedure"],
+                condition=models.Q(status="a_faire"),
+                name="task_open_dep_kind_due_idx",
             ),
             # A selection of few tasks (a rare stage, territory) is read from its cases' side:
             # their open tasks, index only (docs/decisions/016).
@@ -420,6 +433,11 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.departement_code and self.procedure_id:
+            self.departement_code = self.procedure.departement_code
+        super().save(*args, **kwargs)
 
 
 class WinterTruce(models.Model):

@@ -240,6 +240,7 @@ def tasks_for(*, procedure, event) -> list[Task]:
         bulk.new(
             Task,
             procedure=procedure,
+            departement_code=procedure.departement_code,  # the case's (decision 017)
             event=event,
             kind=rule.action.value,
             title=rule.action.label,
@@ -429,6 +430,7 @@ def anomaly_tasks(procedure, found, open_tasks) -> tuple[list[Task], list[Task]]
     new = [
         Task(
             procedure=procedure,
+            departement_code=procedure.departement_code,  # the case's (decision 017)
             kind=key,
             title=f"Anomalie : {anomaly.message}"[:250],
             legal_reference=anomaly.reference[:120],
@@ -691,6 +693,7 @@ def _departement_copies():
     too), and those the other apps register (extensions.DEPARTEMENT_COPIES)."""
     return [
         ("des actes", ProcedureEvent.all_objects.all()),
+        ("des tâches", Task.objects.all()),
         *[(label, rows()) for label, rows in DEPARTEMENT_COPIES],
     ]
 

@@ -104,9 +104,9 @@ def _decide(transfer, user, *, side):
 
 
 def accept(*, transfer, user) -> CaseTransfer:
-    """The case joins the département asked: one UPDATE of its département (and its acts'), its
-    history kept. The caller's procedure takes its new département too (an act recorded on it next
-    carries it, decision 017)."""
+    """The case joins the département asked: one UPDATE of its département (and its acts' and
+    tasks'), its history kept. The caller's procedure takes its new département too (an act
+    recorded on it next carries it, decision 017)."""
     asked = transfer
     with transaction.atomic():
         transfer = _decide(transfer, user, side="to")
@@ -116,6 +116,8 @@ def accept(*, transfer, user) -> CaseTransfer:
         ProcedureEvent.all_objects.filter(procedure=procedure).update(
             departement_code=transfer.to_departement
         )
+        # Its tasks are in the new département's work queue (closed ones too, for the history).
+        Task.objects.filter(procedure=procedure).update(departement_code=transfer.to_departement)
         open_tasks = Task.objects.filter(procedure=procedure, status=Task.Status.OPEN)
         open_tasks.filter(assignee__isnull=False).update(assignee=None)
         open_tasks.filter(assigned_to__isnull=False).exclude(

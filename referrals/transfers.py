@@ -85,6 +85,7 @@ def _offer_again(procedure, closed):
     tasks = [
         Task(
             procedure=procedure,
+            departement_code=procedure.departement_code,  # the new one's (the transfer was accepted)
             kind=task_kind(referral.kind),
             title=(
                 f"Orienter à nouveau : {referral.get_kind_display()} (demande à {organisation} "

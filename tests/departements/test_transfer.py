@@ -68,6 +68,12 @@ def test_a_transfer_accepted_moves_the_case_with_its_history_and_its_readers(
     # and its acts count in the 71 now, the cancelled ones too (decision 017)
     acts = ProcedureEvent.all_objects.filter(procedure=case)
     assert set(acts.values_list("departement_code", flat=True)) == {"71"}
+    # and its tasks, closed ones too, are the 71's: in its work queue, no longer in the 21's
+    assert set(Task.objects.filter(procedure=case).values_list("departement_code", flat=True)) == {"71"}
+    assert Task.objects.filter(procedure=case, status=Task.Status.OPEN).exists()
+    queue = reverse("procedure:work_queue")
+    assert case.reference in theirs.get(queue).content.decode()
+    assert case.reference not in ours.get(queue).content.decode()
     assert not Task.objects.filter(procedure=case, status=Task.Status.OPEN, assignee=secretariat).exists()
     moved = ChangeLog.objects.get(procedure=case, changes__has_key="département")
     assert moved.changes["département"] == ["Côte-d'Or (21)", "Saône-et-Loire (71)"]

@@ -177,11 +177,32 @@ def test_the_work_queue_walks_the_open_tasks_in_its_order_without_grouping(
     # A few rows here: PostgreSQL would rather sort them. Without sorts it must find an index that
     # gives the order, or still sort (as it does at 500,000 rows with the old grouping).
     plan = plan_of_sql(walk, "SET LOCAL enable_sort = off")
-    assert "procedure_t_status_c52802_idx" in plan  # (status, due date): the open tasks by due date
+    # The département's open tasks by due date, from the index that starts with its code: in a
+    # database holding the country, never the other départements' open tasks (issue 16)
+    walked = [line for line in plan.splitlines() if "using task_open_dep_due_idx" in line]
+    assert walked and "on procedure_task" in walked[0], plan
+    assert "departement_code)::text = '21'::text" in plan, plan
     assert "Aggregate" not in plan, plan
     sorts = [line for line in plan.splitlines() if "Sort" in line and "Sort Key" not in line]
     assert all("Incremental Sort" in line for line in sorts), plan  # only the case, within a due date
     assert plan.lstrip().startswith("Limit")
+
+
+def test_an_action_of_the_work_queue_is_walked_on_the_departement_s_open_tasks_of_that_action(
+    secretariat_client, queue_cases, monkeypatch
+):
+    """By action, the walk reads the open tasks of that action in the département, in the queue's
+    order (département, action, due date, case), not every open task of the country."""
+    from procedure.views import work_queue
+
+    monkeypatch.setattr(work_queue, "QUEUE_CAP", 0)
+    actions = {value for value, _ in Action.choices}
+    kind = Task.objects.filter(status=Task.Status.OPEN, kind__in=actions).values_list("kind", flat=True)[0]
+    with CaptureQueriesContext(connection) as captured:
+        secretariat_client.get(f"{reverse('procedure:work_queue')}?action={kind}")
+    (walk,) = [q["sql"] for q in captured.captured_queries if "NOT EXISTS(" in q["sql"]]
+    plan = plan_of_sql(walk, "SET LOCAL enable_sort = off", "SET LOCAL enable_bitmapscan = off")
+    assert "using task_open_dep_kind_due_idx on procedure_task" in plan.split("SubPlan")[0], plan
 
 
 # A secretariat of one département sorts and filters on the copies the procedure keeps of its
@@ -251,7 +272,7 @@ def test_a_rare_stage_of_the_work_queue_is_read_from_its_cases(secretariat_clien
     # their open tasks; never a walk of the open tasks' (status, due date) index in its order.
     assert "on procedure_procedure" in scans[0], plan
     assert index_of_first_read(scans) in {"procedure_dep_stage_idx", "procedure_stage_idx"}, plan
-    assert "Index Scan using procedure_t_status_c52802_idx" not in plan, plan
+    assert "Index Scan using task_open_dep_due_idx" not in plan, plan
     assert "Seq Scan" not in plan, plan
 
 

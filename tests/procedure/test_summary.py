@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from households.models import HousingSector
 from procedure import services
-from procedure.models import EventKind, Outcome, Procedure, ProcedureEvent, Stage
+from procedure.models import EventKind, Outcome, Procedure, ProcedureEvent, Stage, Task
 from referrals.models import Referral
 from tests.factories import OrganisationFactory
 from tests.procedure.factories import ProcedureFactory, procedure_at
@@ -149,6 +149,25 @@ def test_check_consistency_reports_an_act_counted_in_another_departement():
     assert code == 1
     assert f"{procedure.reference} : departement_code des actes vaut '71', attendu '21'" in err
     assert "1 écarts sur 1 procédures." in err
+
+
+def test_check_consistency_reports_a_task_in_another_departement_s_work_queue():
+    """The tasks carry their case's département too: the secretariat's work queue reads it (issue 16)."""
+    procedure = procedure_at(Stage.SUMMONS, on=D(2026, 3, 2), sector=HousingSector.PUBLIC)
+    assert set(procedure.tasks.values_list("departement_code", flat=True)) == {procedure.departement_code}
+    procedure.tasks.filter(pk=procedure.tasks.first().pk).update(departement_code="71")
+
+    code, _, err = check_consistency()
+
+    assert code == 1
+    assert f"{procedure.reference} : departement_code des tâches vaut '71', attendu '21'" in err
+    assert "1 écarts sur 1 procédures." in err
+
+
+def test_a_task_without_a_departement_is_refused_by_the_database():
+    procedure = procedure_at(Stage.SUMMONS, on=D(2026, 3, 2), sector=HousingSector.PUBLIC)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.bulk_create([Task(procedure=procedure, kind="relance", title="Relancer")])
 
 
 def test_an_act_without_a_departement_is_refused_by_the_database():
