@@ -143,7 +143,7 @@ def _cases_of_few(first):
 
 def _cases_by_urgency(tasks, same_tasks):
     """The cases of a selection of many tasks, each once, in the same order: the open tasks walked
-    in the order of their index on (status, due date), each kept when no task of its case in the
+    in the order of their index on (département, due date, case), each kept when no task of its case in the
     selection (`same_tasks`: the queue's filters on the tasks themselves) comes before it. No
     grouping over every open task: a page reads about as many tasks as it shows (docs/decisions/016)."""
     before = same_tasks.filter(precedes(), procedure_id=OuterRef("procedure_id"))
