@@ -294,10 +294,11 @@ def grow_to(size, *, departement_only=False, departements=None, seed=1):
         communes = communes.filter(departement_code="21")
     if departements:
         communes = communes.filter(departement_code__in=departements)
-    communes = list(communes.values_list("pk", "name", "postal_codes", "population", "departement_code"))
-    weights = [max(population or 0, 50) for *_, population, _ in communes]
+    fields = ("pk", "name", "postal_codes", "population", "departement_code", "insee_code")
+    communes = list(communes.values_list(*fields))
+    weights = [max(population or 0, 50) for *_, population, _, _ in communes]
     social, private = landlords()
-    follow_up = FollowUp({code for *_, code in communes})
+    follow_up = FollowUp({code for *_, code, _ in communes})
     rng = random.Random(f"{seed}-{existing}")
     batch = 50_000
     for start in range(existing, size, batch):
@@ -324,7 +325,7 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
     for offset in range(count):
         number = start + offset
         household_id = ids["households_household"] + offset
-        commune_id, commune_name, postal_codes, _, departement_code = chosen[offset]
+        commune_id, commune_name, postal_codes, _, departement_code, insee_code = chosen[offset]
         postal_code = (postal_codes.split() or ["00000"])[0]
         public = rng.random() < 0.45
         sector = HousingSector.PUBLIC if public else HousingSector.PRIVATE
@@ -394,6 +395,7 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
                 f"{first} {last}",  # the household's label, the lease's commune and sector (decision 017)
                 commune_name,
                 sector,
+                insee_code,
             )
         )
         first_task = len(rows["procedure_task"])
@@ -433,7 +435,7 @@ COLUMNS = {
     "procedure_procedure": [
         "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
         "current_stage", "stage_rank", "closed", "last_act_date", "departement_code", "household_label",
-        "commune_name", "sector", "next_due_date",
+        "commune_name", "sector", "commune_insee_code", "next_due_date",
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501

@@ -132,6 +132,7 @@ class Procedure(models.Model):
     household_label = models.CharField("ménage (tri)", max_length=200, blank=True, editable=False)
     commune_name = models.CharField("commune (tri)", max_length=100, blank=True, editable=False)
     sector = models.CharField("parc (filtre)", max_length=10, blank=True, editable=False)
+    commune_insee_code = models.CharField("commune (filtre)", max_length=5, blank=True, editable=False)
     # The due date of its soonest open task (None when it has no open task with a due date), what
     # the list's deadline filters and column read: written only by services.refresh_next_due, in
     # the transaction of every write of its tasks; checked by check_consistency (decision 003).
@@ -177,6 +178,13 @@ class Procedure(models.Model):
             models.Index(
                 fields=["departement_code", "sector", "-opened_at", "-id"], name="procedure_dep_sector_idx"
             ),
+            # One département's list by commune or territory in the default order, from the copy of
+            # the lease's commune's INSEE code (decision 017): not every lease of a large commune
+            # read, then its procedure, scattered over the country's tables.
+            models.Index(
+                fields=["departement_code", "commune_insee_code", "-opened_at", "-id"],
+                name="procedure_dep_insee_idx",
+            ),
             # The overdue and deadline filters: a range of the stored next due date (decision 003).
             models.Index(fields=["departement_code", "next_due_date"], name="procedure_dep_next_due_idx"),
         ]
@@ -198,6 +206,7 @@ LIST_KEYS = {
     "household_label": "household__label",
     "commune_name": "lease__commune__name",
     "sector": "lease__sector",
+    "commune_insee_code": "lease__commune__insee_code",
 }
 
 

@@ -19,12 +19,14 @@ pytestmark = pytest.mark.django_db
 
 
 def keys(procedure):
-    return Procedure.objects.values_list("household_label", "commune_name", "sector").get(pk=procedure.pk)
+    columns = ("household_label", "commune_name", "sector", "commune_insee_code")
+    return Procedure.objects.values_list(*columns).get(pk=procedure.pk)
 
 
 def test_a_new_case_carries_its_household_s_label_and_its_lease_s_commune_and_sector():
     procedure = ProcedureFactory(household__label="M. et Mme Durand", lease__sector=HousingSector.PUBLIC)
-    assert keys(procedure) == ("M. et Mme Durand", procedure.lease.commune.name, "public")
+    commune = procedure.lease.commune
+    assert keys(procedure) == ("M. et Mme Durand", commune.name, "public", commune.insee_code)
 
 
 def test_a_change_of_the_household_or_the_lease_is_copied(secretariat):
@@ -39,7 +41,7 @@ def test_a_change_of_the_household_or_the_lease_is_copied(secretariat):
         expected_version=1,
         user=secretariat,
     )
-    assert keys(procedure) == ("Mme Duval", "Zèbre-sur-Ouche", "public")
+    assert keys(procedure) == ("Mme Duval", "Zèbre-sur-Ouche", "public", "21999")
 
 
 def test_an_imported_case_carries_them(secretariat):
@@ -50,7 +52,8 @@ def test_an_imported_case_carries_them(secretariat):
     )
     report = services.import_acts(file, filename="actes.csv", user=secretariat)
     assert report.created_procedures == 1, report
-    assert keys(Procedure.objects.get(reference="EXPLOC-KEYS-1")) == ("Léa Martin", "Dijon", "public")
+    imported = Procedure.objects.get(reference="EXPLOC-KEYS-1")
+    assert keys(imported) == ("Léa Martin", "Dijon", "public", "21231")
 
 
 def test_an_anonymised_case_is_sorted_under_its_new_label():
@@ -67,3 +70,13 @@ def test_check_consistency_reports_a_copy_that_drifted():
     with pytest.raises(SystemExit):
         call_command("check_consistency", stdout=io.StringIO(), stderr=err)
     assert f"{procedure.reference} : household_label vaut 'M. Dupont', attendu 'M. Durand'" in err.getvalue()
+
+
+def test_a_commune_whose_code_changes_is_copied_on_its_cases():
+    """A commune's INSEE code changes when communes merge (a commune nouvelle takes one code): the
+    list's commune filter reads the copy on the procedure (decision 017)."""
+    procedure = ProcedureFactory()
+    commune = procedure.lease.commune
+    commune.insee_code = "21998"
+    commune.save()
+    assert keys(procedure)[3] == "21998"

@@ -20,7 +20,7 @@ from procedure.filters import PERIODS, SORTS, STATUSES
 from procedure.models import Procedure, Stage, Task
 from procedure.rules import STAGE_ORDER, Action
 from procedure.services import FUZZY_READ, SEARCH_CANDIDATES, search_procedures
-from tests.factories import TerritoryFactory
+from tests.factories import CommuneFactory, TerritoryFactory
 from tests.households.factories import LandlordFactory
 from tests.procedure.factories import ProcedureFactory, procedure_at
 
@@ -242,6 +242,50 @@ def test_a_departement_s_list_is_sorted_and_filtered_from_its_own_index(
     listing = plan.split("SubPlan")[0]  # the next due date of each row (its own little sort) aside
     assert "Sort" not in listing.replace("Sort Key", ""), plan
     assert "households_household.label" not in plan and "directory_commune.name" not in plan
+
+
+@pytest.fixture
+def cases_in_two_communes(cases):
+    """The cases above in one commune, among more in another (a département's large commune)."""
+    first = Procedure.objects.first().lease.commune
+    territory = TerritoryFactory()
+    territory.communes.add(first)
+    ProcedureFactory.create_batch(40, lease__commune=CommuneFactory(insee_code="21999", name="Zèbre"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return first, territory
+
+
+def test_a_departement_s_list_by_commune_or_territory_reads_the_commune_codes_index(
+    secretariat_client, cases_in_two_communes
+):
+    """A commune (its code or a part of its name) or a territory (its communes): their codes read
+    first, then the procedures from the copy of their commune's code, in the list's order
+    (decision 017), never the leases of those communes then each one's case (Dijon at 2,500,000)."""
+    commune, territory = cases_in_two_communes
+    for query in (
+        f"commune={commune.insee_code}",
+        f"commune={commune.name[:4]}",
+        f"territory={territory.pk}",
+    ):
+        assert_list_read_from(secretariat_client, query, "procedure_dep_insee_idx")
+
+
+def assert_list_read_from(client, query, index):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"{reverse('procedure:list')}?{query}")
+    assert response.status_code == 200
+    (page,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "procedure_procedure"."id"')
+        and "ORDER BY" in q["sql"]
+        and "LIMIT" in q["sql"]
+    ]
+    no_sorts = ("SET LOCAL enable_sort = off", "SET LOCAL enable_incremental_sort = off")
+    plan = plan_of_sql(page, *no_sorts, "SET LOCAL enable_bitmapscan = off")
+    assert f"using {index} on procedure_procedure" in plan, (query, plan)
+    assert "Sort" not in plan.split("SubPlan")[0].replace("Sort Key", ""), (query, plan)
 
 
 def index_of_first_read(scans):

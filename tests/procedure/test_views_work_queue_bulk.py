@@ -193,13 +193,19 @@ def test_bulk_on_5000_tasks_is_one_request_with_the_same_queries_as_on_2(
     due = timezone.localdate()
     data = {"lot-action": "faite", "lot-everything": "on", "confirme": "1"}
     Task.objects.bulk_create(
-        [Task(procedure=procedure, departement_code="21", kind=f"k{i}", title="Relancer", due_date=due) for i in range(2)]
+        [
+            Task(procedure=procedure, departement_code="21", kind=f"k{i}", title="Relancer", due_date=due)
+            for i in range(2)
+        ]
     )
     secretariat_client.get(URL)  # the first request stores the acting organisation in the session
     with CaptureQueriesContext(connection) as two:
         secretariat_client.post(BULK, data)
     Task.objects.bulk_create(
-        [Task(procedure=procedure, departement_code="21", kind=f"n{i}", title="Relancer", due_date=due) for i in range(5000)]
+        [
+            Task(procedure=procedure, departement_code="21", kind=f"n{i}", title="Relancer", due_date=due)
+            for i in range(5000)
+        ]
     )
 
     with django_assert_num_queries(len(two)):
