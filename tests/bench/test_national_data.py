@@ -13,7 +13,7 @@ from directory.acting import Acting
 from directory.departements import national
 from directory.models import Organisation
 from procedure import services
-from procedure.models import Procedure
+from procedure.models import Procedure, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,12 @@ def test_the_bench_data_s_next_due_dates_are_those_of_its_open_tasks():
     call_command("bench_data", procedures=300, departements=1, departement="21")
     assert Procedure.objects.exclude(next_due_date=None).exists()
     assert [d for d in services.check_summaries()[1] if d[1] == "next_due_date"] == []
+
+
+def test_check_consistency_finds_no_difference_on_the_national_bench_data():
+    """Every stored copy the generator writes in its COPY (the summary, the list's keys, the next due
+    date, the département of the acts, tasks and referrals) is what check_consistency expects."""
+    call_command("bench_data", procedures=600, departements=3, departement="21")
+    assert Task.objects.exclude(departement_code="21").exists()
+    assert Procedure.objects.exclude(commune_insee_code="").count() == 600
+    assert services.check_summaries() == (600, [])
