@@ -86,6 +86,20 @@ def _case_records(procedure) -> dict:
 
 
 SHOWN = 50  # the rows of each table of the work queue's section
+# The columns the section's rows print (templates/commissions/work_queue_section.html and
+# _recommendation_status.html), not every column of the recommendation, its organisation, case,
+# household, agenda item, session and commission (issue 11, docs/decisions/016).
+ROW_FIELDS = (
+    "kind",
+    "due_date",
+    "procedure_id",
+    "agenda_item_id",
+    "responsible__name",
+    "procedure__household__label",
+    "agenda_item__session__date",
+    "agenda_item__session__commission__name",
+)
+ANSWER_FIELDS = (*ROW_FIELDS, "status", "done_on", "answered_at", "answer", "outcome_note")
 
 
 def work_queue_section(request) -> dict:
@@ -97,11 +111,11 @@ def work_queue_section(request) -> dict:
         .overdue()
         .select_related("responsible", "procedure__household", "agenda_item__session__commission")
     )
-    shown = list(overdue[:SHOWN])
+    shown = list(overdue.only(*ROW_FIELDS)[:SHOWN])
     return {
         "overdue_recommendations": shown,
         "overdue_count": len(shown) if len(shown) < SHOWN else overdue.count(),  # fewer: all of them
-        "answers": list(follow_up.answers_received(request.user)[:SHOWN]),
+        "answers": list(follow_up.answers_received(request.user).only(*ANSWER_FIELDS)[:SHOWN]),
         "answers_days": follow_up.ANSWERS_SHOWN_DAYS,
         "today": timezone.localdate(),
     }

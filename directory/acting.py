@@ -39,6 +39,12 @@ class Acting:
         configuration and figure the user reaches."""
         return self.organisation.departement_codes if self.organisation else ()
 
+    @cached_property
+    def secretariat_members(self) -> list:
+        """The members of the secretariats of these départements (secretariat_members), read once a
+        request: the work queue offers them in its filter and in its bulk form (issue 11)."""
+        return list(secretariat_members(self.departements))
+
 
 def resolve(request) -> Acting:
     """The membership chosen in the session, else the only one the user has, else the one they

@@ -72,11 +72,14 @@ def _territory_communes(territory):
 ANOMALIES = "anomalies"  # the tasks of services.sync_anomaly_tasks
 
 
-def assignee_choices(departements=None):
-    members = [
-        (str(user.pk), user.get_full_name() or user.email) for user in secretariat_members(departements)
+def assignee_choices(departements=None, members=None):
+    """« Moi », « Personne » and the secretariat's members (`members` when already read)."""
+    members = secretariat_members(departements) if members is None else members
+    return [
+        (MINE, "Moi (mes tâches)"),
+        (NOBODY, "Personne"),
+        *[(str(user.pk), user.get_full_name() or user.email) for user in members],
     ]
-    return [(MINE, "Moi (mes tâches)"), (NOBODY, "Personne"), *members]
 
 
 MINE, NOBODY = "moi", "personne"
@@ -115,7 +118,9 @@ class WorkQueueFilter(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:  # the members of the user's own départements' secretariats (issue 16)
-            self.filters["assignee"].extra["choices"] = assignee_choices(request.acting.departements)
+            self.filters["assignee"].extra["choices"] = assignee_choices(
+                members=request.acting.secretariat_members
+            )
 
     def same_tasks(self):
         """The open tasks that pass this queue's filters on the tasks themselves (action, due date,

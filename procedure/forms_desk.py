@@ -4,7 +4,7 @@ and what to do with them (done, set aside with a reason, given to a member of th
 from django import forms
 
 from directory.acting import secretariat_members
-from directory.field_groups import FieldGroupBoundField, read_choices_at_once
+from directory.field_groups import ChoicesAtOnce, FieldGroupBoundField, read_choices_at_once
 from directory.forms import DsfrForm
 
 DONE, SET_ASIDE, ASSIGN = "faite", "ecarter", "attribuer"
@@ -13,6 +13,17 @@ DONE, SET_ASIDE, ASSIGN = "faite", "ecarter", "attribuer"
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.email
+
+
+class MembersAlreadyRead(ChoicesAtOnce):
+    """The drop-down's options from the members the page has read already (its filter offers the
+    same ones): no query; a choice sent is still checked against the field's queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for user in self.field.members:
+            yield self.choice(user)
 
 
 class BulkTasksForm(DsfrForm):
@@ -41,11 +52,16 @@ class BulkTasksForm(DsfrForm):
     everything = forms.BooleanField(label="Toutes les tâches de la sélection filtrée", required=False)
     filters = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, departements=None, **kwargs):
+    def __init__(self, *args, departements=None, members=None, **kwargs):
+        """`members`: the secretariat members of `departements`, when the page has read them."""
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = secretariat_members(departements)
         self.scope_choices()
         read_choices_at_once(self)
+        if members is not None:
+            assignee = self.fields["assignee"]
+            assignee.members, assignee.iterator = members, MembersAlreadyRead
+            assignee.widget.choices = assignee.choices
 
     def clean(self):
         cleaned = super().clean()

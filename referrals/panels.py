@@ -104,6 +104,24 @@ def _requestable_tasks(procedure, referrals):
 
 
 SHOWN = 50  # the rows of each table of the work queue's section
+# The columns the section's rows print (templates/referrals/work_queue_section.html): read whole, its
+# 50 referrals with their organisation, case and household cost the queue more than its own rows'
+# Python (issue 11, docs/decisions/016).
+OVERDUE_FIELDS = (
+    "kind",
+    "status",
+    "due_date",
+    "procedure_id",
+    "addressed_to__name",
+    "procedure__household__label",
+)
+FILED_FIELDS = (
+    "submitted_at",
+    "referral__kind",
+    "referral__procedure_id",
+    "referral__addressed_to__name",
+    "referral__procedure__household__label",
+)
 
 
 def work_queue_section(request) -> dict:
@@ -112,8 +130,8 @@ def work_queue_section(request) -> dict:
         .overdue()
         .select_related("addressed_to", "procedure__household")
     )
-    shown = list(overdue[:SHOWN])
-    filed = list(services.diagnoses_filed(user=request.user)[:SHOWN])
+    shown = list(overdue.only(*OVERDUE_FIELDS)[:SHOWN])
+    filed = list(services.diagnoses_filed(user=request.user).only(*FILED_FIELDS)[:SHOWN])
     referral_url, case_url = address_for_any("referrals:detail"), address_for_any("procedure:detail")
     for referral in shown:
         referral.url, referral.case_url = referral_url(referral.pk), case_url(referral.procedure_id)

@@ -238,3 +238,21 @@ def test_the_work_queue_counts_few_overdue_recommendations_from_their_rows(secre
     assert page.count('data-testid="overdue-recommendation"') == 2
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert not [sql for sql in counts if '"commissions_recommendation"' in sql]
+
+
+def test_the_work_queue_s_section_reads_the_columns_its_rows_print(secretariat_client):
+    """Its overdue recommendations and answers with what their rows print, not every column of the
+    recommendation, its organisation, case, session and commission (issue 11)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    late = RecommendationFactory(due_date=timezone.localdate() - datetime.timedelta(days=1))
+    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
+    with CaptureQueriesContext(connection) as queries:
+        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+
+    assert late.responsible.name in page and late.procedure.household.label in page
+    read = [q["sql"] for q in queries.captured_queries if 'FROM "commissions_recommendation"' in q["sql"]]
+    assert len(read) == 2  # the overdue ones, the answers
+    for unprinted in ('"commissions_recommendation"."detail"', '"directory_organisation"."address"'):
+        assert not [sql for sql in read if unprinted in sql]

@@ -347,3 +347,19 @@ def test_the_work_queue_counts_few_overdue_referrals_from_their_rows(
     assert f'<td><a href="{detail}">' in page and f'<td><a href="{case}">' in page
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert not [sql for sql in counts if '"referrals_referral"' in sql]
+
+
+def test_the_work_queue_s_section_reads_the_columns_its_rows_print(
+    departement, secretariat, secretariat_client
+):
+    """Its overdue referrals with their organisation and household, not every column (issue 11)."""
+    late = referral(procedure=case_in("21231"), secretariat=secretariat)
+    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
+    with CaptureQueriesContext(connection) as queries:
+        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+
+    assert late.addressed_to.name in page and late.get_kind_display() in page
+    read = [q["sql"] for q in queries.captured_queries if '"referrals_referral"' in q["sql"]]
+    assert read and not [sql for sql in read if '"referrals_referral"."reason"' in sql]
+    assert not [sql for sql in read if '"directory_organisation"."address"' in sql]
