@@ -4,14 +4,16 @@ the case panel, the work-queue section and the timeline entries."""
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from directory.acting import acting_organisation, acting_role, is_secretariat
+from directory.acting import acting_departements, acting_organisation, acting_role, is_secretariat
+from directory.rows_html import fill
 from procedure.extensions import TimelineEntry, address_for_any, once
 from procedure.models import Task
 from procedure.pagination import thousands
 
 from . import routing, services
-from .models import WORKING_ROLES, Referral
+from .models import SEES_ALL, WORKING_ROLES, Referral
 
 
 def referral_grant(user) -> Q:
@@ -140,13 +142,52 @@ def work_queue_section(request) -> dict:
         diagnosis.case_url = case_url(diagnosis.referral.procedure_id)
     return {
         "overdue_referrals": shown,
-        "overdue_count": len(shown) if len(shown) < SHOWN else capped_count(overdue),  # fewer: all of them
+        "overdue_rows": mark_safe("".join(_overdue_row(referral) for referral in shown)),
+        "overdue_count": len(shown) if len(shown) < SHOWN else _overdue_count(request, overdue),  # fewer: all
         "filed": filed,
         "filed_days": services.FILED_SHOWN_DAYS,
     }
 
 
+# An overdue referral's row, written here (50 rows on every page of the queue, each template node
+# about 40 µs under load, issue 11); the same markup as the template's loop wrote, every value escaped.
+# An overdue referral is open: requested, accepted or in progress (the badge of _status_badge.html).
+OVERDUE_ROW = (
+    '\n      <tr data-testid="overdue-referral">\n'
+    '        <td><a href="{url}">{kind}</a></td>\n'
+    '        <td><a href="{case_url}">{household}</a></td>\n'
+    "        <td>{organisation}</td>\n"
+    '        <td class="prevex-overdue">{due_date}</td>\n'
+    '        <td><span class="fr-badge fr-badge--sm fr-badge--no-icon {badge}" data-testid="referral-status">'
+    "{status}</span></td>\n"
+    "      </tr>\n    "
+)
+
+
+def _overdue_row(referral):
+    return fill(
+        OVERDUE_ROW,
+        url=referral.url,
+        kind=referral.get_kind_display(),
+        case_url=referral.case_url,
+        household=referral.procedure.household.label,
+        organisation=referral.addressed_to.name,
+        due_date=f"{referral.due_date:%d/%m/%Y}",
+        badge="fr-badge--new" if referral.status == Referral.Status.REQUESTED else "fr-badge--info",
+        status=referral.get_status_display(),
+    )
+
+
 COUNTED = 1_000  # the work queue's counts stop there (« plus de 1 000 »): an exact count reads every row
+
+
+def _overdue_count(request, overdue):
+    """Up to COUNTED. For the secretariat, on the referrals' own copy of their case's département
+    (decision 017, extensions.DEPARTEMENT_COPIES): the same rows without joining every procedure of
+    its départements (a hash join over all of them, issue 11)."""
+    if acting_role(request.user) in SEES_ALL:
+        overdue = Referral.objects.filter(departement_code__in=acting_departements(request.user)).overdue()
+    return capped_count(overdue)
 
 
 def capped_count(queryset, cap=COUNTED):

@@ -363,3 +363,48 @@ def test_the_work_queue_s_section_reads_the_columns_its_rows_print(
     read = [q["sql"] for q in queries.captured_queries if '"referrals_referral"' in q["sql"]]
     assert read and not [sql for sql in read if '"referrals_referral"."reason"' in sql]
     assert not [sql for sql in read if '"directory_organisation"."address"' in sql]
+
+
+def test_the_work_queue_counts_its_overdue_referrals_on_their_own_departement(
+    departement, secretariat, secretariat_client, monkeypatch
+):
+    """Past the rows shown, counted on the referral's copy of its case's département: no join of
+    the procedures (issue 11, decision 017)."""
+    from referrals import panels
+
+    monkeypatch.setattr(panels, "SHOWN", 1)
+    for code in ("21231", "21054"):
+        late = referral(procedure=case_in(code), secretariat=secretariat)
+        Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
+    with CaptureQueriesContext(connection) as queries:
+        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+
+    assert '<span class="fr-badge fr-badge--error">2</span>' in page
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    [count] = [sql for sql in counts if '"referrals_referral"' in sql]
+    assert '"procedure_procedure"' not in count
+
+
+def test_the_work_queue_s_overdue_referral_rows_are_the_table_s_markup(
+    departement, secretariat, secretariat_client
+):
+    """Written in Python (panels._overdue_row, issue 11): the same row as the template wrote, escaped."""
+    late = referral(procedure=case_in("21231", household__label="M. & Mme <Dupont>"), secretariat=secretariat)
+    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+
+    detail, case = (
+        reverse("referrals:detail", args=[late.pk]),
+        reverse("procedure:detail", args=[late.procedure_id]),
+    )
+    assert (
+        '\n      <tr data-testid="overdue-referral">\n'
+        f'        <td><a href="{detail}">{late.get_kind_display()}</a></td>\n'
+        f'        <td><a href="{case}">M. &amp; Mme &lt;Dupont&gt;</a></td>\n'
+        f"        <td>{late.addressed_to.name}</td>\n"
+        '        <td class="prevex-overdue">02/01/2020</td>\n'
+        '        <td><span class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--new" '
+        'data-testid="referral-status">Demandée</span></td>\n'
+        "      </tr>\n    \n    </tbody>"
+    ) in page
