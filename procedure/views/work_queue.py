@@ -5,6 +5,7 @@ confirmed with its count and applied in one UPDATE whatever the selection's size
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from directory.navigation import SECRETARIAT
+from households.models import HousingSector
 
 from .. import extensions, services
 from ..filters import MINE, NO_DUE_DATE, WorkQueueFilter, open_tasks_for_queue, precedes
@@ -32,6 +34,9 @@ class CaseTasks:
     """One row of the queue: a case and its open tasks of the selection, the most urgent first."""
 
     procedure: Procedure
+    household: str = ""
+    commune: str = ""
+    sector: str = ""
     tasks: list = field(default_factory=list)
     stage_label: str = "—"
 
@@ -81,6 +86,8 @@ def _render_queue(request, query, bulk_form):
         },
     )
 
+
+SECTORS = dict(HousingSector.choices)
 
 # The queue counts its tasks up to QUEUE_CAP (« plus de 1 000 tâches ») and never its cases: each
 # count walks its rows with the scope's check, about 40 ms a thousand at 500,000 procedures.
@@ -170,33 +177,43 @@ class Chosen:
     cases: set
 
 
-# The columns a row prints (work_queue_rows): a page's 50 cases and some 170 tasks are about 1,000
-# model instances with their case, household, lease, commune and assignee; read whole, each brought
-# every column of its table (timestamps converted, the procedure's summary…), twice the time.
-ROW_FIELDS = (
-    "procedure_id",
-    "title",
-    "legal_reference",
-    "due_date",
-    "assignee__first_name",
-    "assignee__last_name",
-    "assignee__email",
-    "procedure__reference",
-    "procedure__current_stage",
-    "procedure__household__label",
-    "procedure__lease__sector",
-    "procedure__lease__commune__name",
-)
+# The columns a row prints (work_queue_rows), its case's as values of its task: a page's 50 cases
+# and some 170 tasks were about 840 model instances, each task with its case, household, lease and
+# commune read whole (every column, timestamps converted), more than half of the rows' time.
+ROW_FIELDS = ("procedure_id", "title", "legal_reference", "due_date")
+ASSIGNEE_FIELDS = ("assignee__first_name", "assignee__last_name", "assignee__email")
+CASE_VALUES = {
+    "case_reference": F("procedure__reference"),
+    "case_stage": F("procedure__current_stage"),
+    "case_household": F("procedure__household__label"),
+    "case_sector": F("procedure__lease__sector"),
+    "case_commune": F("procedure__lease__commune__name"),
+}
+CASE_FIELDS = ["id", "reference", "current_stage"]  # the row's procedure (its other columns deferred)
+
+
+def _row_tasks(tasks, procedure_ids):
+    rows = tasks.filter(procedure_id__in=procedure_ids).select_related(None).select_related("assignee")
+    return rows.only(*ROW_FIELDS, *ASSIGNEE_FIELDS).annotate(**CASE_VALUES)
+
+
+def _case_of(task):
+    """The task's case as `.only(*CASE_FIELDS)` would read it, with what its row prints."""
+    values = [task.procedure_id, task.case_reference, task.case_stage]
+    procedure = Procedure.from_db(DEFAULT_DB_ALIAS, CASE_FIELDS, values)
+    return CaseTasks(
+        procedure=procedure, household=task.case_household, commune=task.case_commune, sector=task.case_sector
+    )
 
 
 def _case_rows(tasks, procedure_ids, chosen):
-    """The page's cases with their tasks (one query, ROW_FIELDS only), each with its stored stage
-    and what its row prints, prepared here rather than resolved by the template for every task
-    (issue 11)."""
+    """The page's cases with their tasks (one query, the columns printed only), each with its
+    stored stage and what its row prints, prepared here rather than resolved by the template for
+    every task (issue 11)."""
     rows = {pk: None for pk in procedure_ids}
-    for task in tasks.filter(procedure_id__in=procedure_ids).only(*ROW_FIELDS):
+    for task in _row_tasks(tasks, procedure_ids):
         if rows[task.procedure_id] is None:
-            rows[task.procedure_id] = CaseTasks(procedure=task.procedure)
+            rows[task.procedure_id] = _case_of(task)
         rows[task.procedure_id].tasks.append(task)
     today, urls = timezone.localdate(), _row_urls()
     for row in rows.values():
@@ -212,7 +229,8 @@ def _prepare_case(row, urls, chosen):
     procedure = row.procedure
     row.stage_label = _stage_label(procedure.current_stage)
     row.key, row.url, row.chosen = str(procedure.pk), urls["case"](procedure.pk), procedure.pk in chosen.cases
-    row.place = f"{procedure.lease.commune.name} · {procedure.lease.get_sector_display()} · {row.stage_label}"
+    sector = SECTORS.get(row.sector, row.sector)  # Lease.get_sector_display()
+    row.place = f"{row.commune} · {sector} · {row.stage_label}"
 
 
 def _row_urls():

@@ -56,7 +56,7 @@ def case_row(case):
         checked=CHECKED if case.chosen else UNCHECKED,
         reference=procedure.reference,
         url=case.url,
-        household=procedure.household.label,
+        household=case.household,
         place=case.place,
         tasks=mark_safe("".join(task_item(task) for task in case.tasks)),
     )
