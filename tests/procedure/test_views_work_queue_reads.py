@@ -70,7 +70,9 @@ def test_the_rows_read_their_columns_only_whatever_the_cases_assignees_and_membe
     assert "attribuée à Collègue4 Banc" in response.content.decode()
     rows = [q["sql"] for q in queries.captured_queries if '"procedure_task"."procedure_id" IN (' in q["sql"]]
     assert len(rows) == 1
-    assert '"procedure_task"."title"' in rows[0] and '"households_household"."label"' in rows[0]
+    assert '"procedure_task"."title"' in rows[0] and '"procedure_procedure"."household_label"' in rows[0]
+    # the household, lease and commune printed from the procedure's copies (decision 017): no join
+    assert all(table not in rows[0] for table in ('"households_household"', '"households_lease"'))
     for unprinted in (
         '"procedure_task"."created_at"',
         '"procedure_procedure"."opened_at"',
