@@ -46,7 +46,9 @@ class ReferralQuerySet(models.QuerySet):
         """The secretariat sees every referral; an organisation those addressed to it, while open
         and REFERRAL_ACCESS_DAYS after closure (docs/architecture.md, "Who sees what")."""
         role = acting_role(user)
-        in_departements = Q(procedure__departement_code__in=acting_departements(user))  # issue 16
+        # Issue 16: the referral's own copy of its case's département (decision 017), the first
+        # column of the open referrals' index: not every open referral of the country walked.
+        in_departements = Q(departement_code__in=acting_departements(user))
         if role in SEES_ALL:
             return self.filter(in_departements)
         organisation = acting_organisation(user)
@@ -147,11 +149,12 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["addressed_to", "status", "due_date"]),
-            # The work queue's overdue referrals, soonest first (issue 11): read in order, 50 rows.
+            # The work queue's overdue referrals of a département, soonest first (issues 11 and 16):
+            # read in order, 50 rows, in a database holding the country too.
             models.Index(
-                fields=["due_date", "id"],
+                fields=["departement_code", "due_date", "id"],
                 condition=Q(status__in=["demandee", "acceptee", "en_cours"]),
-                name="referral_open_due_idx",
+                name="referral_open_dep_due_idx",
             ),
             # A département's referrals counted (its dashboard, issue 16), without its procedures.
             models.Index(fields=["departement_code", "kind", "requested_at"], name="referral_dep_kind_idx"),

@@ -386,6 +386,35 @@ def test_the_work_queue_counts_its_overdue_referrals_on_their_own_departement(
     assert '"procedure_procedure"' not in count
 
 
+def test_the_work_queue_reads_its_overdue_referrals_in_order_from_the_departement_s_open_referrals(
+    departement, secretariat, secretariat_client
+):
+    """The 50 soonest overdue referrals of the secretariat's département, read in order from the open
+    referrals' index that starts with it, on the referral's own département (decision 017): in a
+    database holding the country, not every open referral walked to keep one département's
+    (198,000 blocks, 0.9 s at 2,500,000 procedures, issue 16)."""
+    from tests.procedure.test_query_plans import plan_of_sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("plans de requête vérifiés sur PostgreSQL seulement")
+    for code in ("21231", "21054"):
+        late = referral(procedure=case_in(code), secretariat=secretariat)
+        Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
+    with CaptureQueriesContext(connection) as queries:
+        secretariat_client.get(reverse("procedure:work_queue"))
+
+    [rows] = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "referrals_referral"."id"') and "LIMIT 50" in q["sql"]
+    ]
+    plan = plan_of_sql(rows, "SET LOCAL enable_sort = off", "SET LOCAL enable_bitmapscan = off")
+    assert "using referral_open_dep_due_idx on referrals_referral" in plan, plan
+    assert "Index Cond: (((departement_code)::text = '21'::text)" in plan, plan
+    assert "Sort" not in plan.replace("Sort Key", ""), plan
+
+
 def test_the_work_queue_s_overdue_referral_rows_are_the_table_s_markup(
     departement, secretariat, secretariat_client
 ):
