@@ -101,7 +101,7 @@ class WorkQueueFilter(django_filters.FilterSet):
         label="Territoire", queryset=_territories, method="filter_territory", empty_label="Tous"
     )
     sector = django_filters.ChoiceFilter(
-        label="Parc", field_name="procedure__lease__sector", choices=HousingSector.choices, empty_label="Tous"
+        label="Parc", choices=HousingSector.choices, method="filter_sector", empty_label="Tous"
     )
     period = django_filters.ChoiceFilter(
         label="Échéance", choices=PERIODS, method="filter_period", empty_label="Toutes"
@@ -137,11 +137,23 @@ class WorkQueueFilter(django_filters.FilterSet):
             return queryset.filter(kind__startswith=services.ANOMALY_TASK_PREFIX)
         return queryset.filter(kind=value)
 
+    # The stage, sector and territory are the case's: the condition on the case's département too
+    # (the same as the task's, written again for the planner), so that the cases of a stage are read
+    # from the département's stage index, not the country's (issue 16: « assignation » read 100,000
+    # cases of the country at 2,500,000 procedures to keep the Côte-d'Or's).
+    def _cases(self, **condition):
+        if self.request is not None:
+            condition["procedure__departement_code__in"] = acting_departements(self.request.user)
+        return Q(**condition)
+
     def filter_stage(self, queryset, name, value):
-        return queryset.filter(services.at_stage(value, procedure_ref="procedure"))
+        return queryset.filter(services.at_stage(value, procedure_ref="procedure"), self._cases())
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(self._cases(procedure__sector=value))  # the procedure's copy (decision 017)
 
     def filter_territory(self, queryset, name, value):
-        return queryset.filter(procedure__commune_insee_code__in=_territory_communes(value))
+        return queryset.filter(self._cases(procedure__commune_insee_code__in=_territory_communes(value)))
 
     def filter_assignee(self, queryset, name, value):
         if value == MINE:
