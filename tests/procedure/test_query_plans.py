@@ -385,3 +385,16 @@ def test_a_filter_on_the_case_names_the_case_s_departement_for_its_index(
     assert reads
     for sql in reads:
         assert '"procedure_procedure"."departement_code" IN (\'21\')' in sql, sql
+
+
+def test_postgresql_knows_that_a_commune_lies_in_one_departement():
+    """Extended statistics on (département, commune) (procedure migration 0030): without them the
+    planner multiplied the two shares, estimated 46 procedures for the Côte-d'Or's Dijon at 2,500,000
+    instead of 5,973, and sorted them all instead of reading 50 in order (issue 16)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stxkind FROM pg_statistic_ext WHERE stxname = 'procedure_dep_commune_stats'"
+            " AND stxrelid = 'procedure_procedure'::regclass"
+        )
+        (kinds,) = cursor.fetchone()
+    assert set(kinds) == {"f", "m"}  # functional dependencies and most common values
