@@ -178,6 +178,12 @@ class Procedure(models.Model):
             models.Index(
                 fields=["departement_code", "sector", "-opened_at", "-id"], name="procedure_dep_sector_idx"
             ),
+            # One département's list by landlord in the default order: a social landlord may work in
+            # many départements (CDC Habitat, ICF Habitat), its cases spread over the country's.
+            models.Index(
+                fields=["departement_code", "landlord", "-opened_at", "-id"],
+                name="procedure_dep_landlord_idx",
+            ),
             # One département's list by commune or territory in the default order, from the copy of
             # the lease's commune's INSEE code (decision 017): not every lease of a large commune
             # read, then its procedure, scattered over the country's tables.
