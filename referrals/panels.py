@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from directory.acting import acting_departements, acting_organisation, acting_role, is_secretariat
+from directory.acting import acting_organisation, acting_role, is_secretariat
 from directory.rows_html import fill
 from procedure.extensions import TimelineEntry, address_for_any, once
 from procedure.models import Task
 from procedure.pagination import thousands
 
 from . import routing, services
-from .models import SEES_ALL, WORKING_ROLES, Referral
+from .models import WORKING_ROLES, Referral
 
 
 def referral_grant(user) -> Q:
@@ -182,11 +182,8 @@ COUNTED = 1_000  # the work queue's counts stop there (« plus de 1 000 »): an 
 
 
 def _overdue_count(request, overdue):
-    """Up to COUNTED. For the secretariat, on the referrals' own copy of their case's département
-    (decision 017, extensions.DEPARTEMENT_COPIES): the same rows without joining every procedure of
-    its départements (a hash join over all of them, issue 11)."""
-    if acting_role(request.user) in SEES_ALL:
-        overdue = Referral.objects.filter(departement_code__in=acting_departements(request.user)).overdue()
+    """Up to COUNTED, on the referrals' own copy of their case's département, as every read of
+    `Referral.objects.visible_to` (decision 017): no join of the procedures (issue 11)."""
     return capped_count(overdue)
 
 

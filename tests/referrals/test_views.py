@@ -326,18 +326,25 @@ def test_the_case_page_queries_do_not_grow_with_its_referrals_and_their_steps(
     assert sum('FROM "referrals_referral" ' in query["sql"] for query in queries.captured_queries) == 1
 
 
+def queue_with_overdue(client, secretariat, *communes):
+    """(the overdue referrals made, one per commune's case, the work queue's page, its queries)."""
+    made = []
+    for code in communes:
+        late = referral(procedure=case_in(code), secretariat=secretariat)
+        Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
+        made.append(late)
+    client.get(reverse("procedure:work_queue"))  # the first request settles the session
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("procedure:work_queue")).content.decode()
+    return made, page, queries
+
+
 def test_the_work_queue_counts_few_overdue_referrals_from_their_rows(
     departement, secretariat, secretariat_client
 ):
     """Fewer than the 50 shown: their number is that of the rows, no COUNT query (issue 11)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    late = referral(procedure=case_in("21231"), secretariat=secretariat)
-    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
-    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
-    with CaptureQueriesContext(connection) as queries:
-        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+    (late,), page, queries = queue_with_overdue(secretariat_client, secretariat, "21231")
 
     assert '<span class="fr-badge fr-badge--error">1</span>' in page
     detail, case = (
@@ -353,11 +360,7 @@ def test_the_work_queue_s_section_reads_the_columns_its_rows_print(
     departement, secretariat, secretariat_client
 ):
     """Its overdue referrals with their organisation and household, not every column (issue 11)."""
-    late = referral(procedure=case_in("21231"), secretariat=secretariat)
-    Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
-    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
-    with CaptureQueriesContext(connection) as queries:
-        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+    (late,), page, queries = queue_with_overdue(secretariat_client, secretariat, "21231")
 
     assert late.addressed_to.name in page and late.get_kind_display() in page
     read = [q["sql"] for q in queries.captured_queries if '"referrals_referral"' in q["sql"]]
@@ -373,12 +376,7 @@ def test_the_work_queue_counts_its_overdue_referrals_on_their_own_departement(
     from referrals import panels
 
     monkeypatch.setattr(panels, "SHOWN", 1)
-    for code in ("21231", "21054"):
-        late = referral(procedure=case_in(code), secretariat=secretariat)
-        Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
-    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
-    with CaptureQueriesContext(connection) as queries:
-        page = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
+    _, page, queries = queue_with_overdue(secretariat_client, secretariat, "21231", "21054")
 
     assert '<span class="fr-badge fr-badge--error">2</span>' in page
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
@@ -397,12 +395,7 @@ def test_the_work_queue_reads_its_overdue_referrals_in_order_from_the_departemen
 
     if connection.vendor != "postgresql":
         pytest.skip("plans de requête vérifiés sur PostgreSQL seulement")
-    for code in ("21231", "21054"):
-        late = referral(procedure=case_in(code), secretariat=secretariat)
-        Referral.objects.filter(pk=late.pk).update(due_date="2020-01-02")
-    secretariat_client.get(reverse("procedure:work_queue"))  # the first request settles the session
-    with CaptureQueriesContext(connection) as queries:
-        secretariat_client.get(reverse("procedure:work_queue"))
+    _, _, queries = queue_with_overdue(secretariat_client, secretariat, "21231", "21054")
 
     [rows] = [
         q["sql"]
