@@ -146,7 +146,7 @@ class Procedure(models.Model):
         # Every filter and sort of the lists (procedure/filters.py) read from an index, not sorted:
         # the default order, a stage or a status in the default order, each sortable summary
         # ascending (no date last, then the primary key). Descending with no date last is a
-        # PostgreSQL-only index (migration 0004): SQLite has no NULLS LAST in an index.
+        # PostgreSQL-only index (migrations 0012, 0032): SQLite has no NULLS LAST in an index.
         indexes = [
             models.Index(fields=["-opened_at", "-id"], name="procedure_opened_idx"),
             models.Index(fields=["current_stage", "-opened_at", "-id"], name="procedure_stage_idx"),
@@ -193,6 +193,14 @@ class Procedure(models.Model):
             ),
             # The overdue and deadline filters: a range of the stored next due date (decision 003).
             models.Index(fields=["departement_code", "next_due_date"], name="procedure_dep_next_due_idx"),
+            # One département's list by reference, stage or last act, both ways (the descending
+            # ones with no date last: migration 0032, PostgreSQL only), not the country's in order.
+            models.Index(fields=["departement_code", "reference", "id"], name="procedure_dep_ref_idx"),
+            models.Index(fields=["departement_code", "-reference", "id"], name="procedure_dep_ref_desc_idx"),
+            models.Index(fields=["departement_code", "stage_rank", "id"], name="procedure_dep_rank_idx"),
+            models.Index(
+                fields=["departement_code", "last_act_date", "id"], name="procedure_dep_last_act_idx"
+            ),
         ]
 
     def __str__(self):
