@@ -106,45 +106,41 @@ def _requestable_tasks(procedure, referrals):
 
 
 SHOWN = 50  # the rows of each table of the work queue's section
-# The columns the section's rows print (templates/referrals/work_queue_section.html): read whole, its
-# 50 referrals with their organisation, case and household cost the queue more than its own rows'
-# Python (issue 11, docs/decisions/016).
-OVERDUE_FIELDS = (
+# The values the section's rows print (templates/referrals/work_queue_section.html), the household's
+# label from the procedure's copy (decision 017): its 50 referrals read as model instances, each
+# with its organisation, case and household, cost the queue more than its own rows (issue 11,
+# docs/decisions/016).
+OVERDUE_VALUES = (
+    "pk",
     "kind",
     "status",
     "due_date",
     "procedure_id",
     "addressed_to__name",
-    "procedure__household__label",
+    "procedure__household_label",
 )
-FILED_FIELDS = (
-    "submitted_at",
+FILED_VALUES = (
+    "referral_id",
     "referral__kind",
     "referral__procedure_id",
     "referral__addressed_to__name",
-    "referral__procedure__household__label",
+    "referral__procedure__household_label",
+    "submitted_at",
 )
+KINDS = dict(Referral.Kind.choices)
+STATUSES = dict(Referral.Status.choices)
 
 
 def work_queue_section(request) -> dict:
-    overdue = (
-        Referral.objects.visible_to(request.user)
-        .overdue()
-        .select_related("addressed_to", "procedure__household")
-    )
-    shown = list(overdue.only(*OVERDUE_FIELDS)[:SHOWN])
-    filed = list(services.diagnoses_filed(user=request.user).only(*FILED_FIELDS)[:SHOWN])
-    referral_url, case_url = address_for_any("referrals:detail"), address_for_any("procedure:detail")
-    for referral in shown:
-        referral.url, referral.case_url = referral_url(referral.pk), case_url(referral.procedure_id)
-    for diagnosis in filed:
-        diagnosis.url = referral_url(diagnosis.referral_id)
-        diagnosis.case_url = case_url(diagnosis.referral.procedure_id)
+    overdue = Referral.objects.visible_to(request.user).overdue()
+    shown = list(overdue.values_list(*OVERDUE_VALUES)[:SHOWN])
+    filed = services.diagnoses_filed(user=request.user).values_list(*FILED_VALUES)[:SHOWN]
+    urls = address_for_any("referrals:detail"), address_for_any("procedure:detail")
     return {
         "overdue_referrals": shown,
-        "overdue_rows": mark_safe("".join(_overdue_row(referral) for referral in shown)),
+        "overdue_rows": mark_safe("".join(_overdue_row(row, *urls) for row in shown)),
         "overdue_count": len(shown) if len(shown) < SHOWN else _overdue_count(request, overdue),  # fewer: all
-        "filed": filed,
+        "filed": [_filed_row(row, *urls) for row in filed],
         "filed_days": services.FILED_SHOWN_DAYS,
     }
 
@@ -164,18 +160,32 @@ OVERDUE_ROW = (
 )
 
 
-def _overdue_row(referral):
+def _overdue_row(row, referral_url, case_url):
+    pk, kind, status, due_date, procedure_id, organisation, household = row
     return fill(
         OVERDUE_ROW,
-        url=referral.url,
-        kind=referral.get_kind_display(),
-        case_url=referral.case_url,
-        household=referral.procedure.household.label,
-        organisation=referral.addressed_to.name,
-        due_date=f"{referral.due_date:%d/%m/%Y}",
-        badge="fr-badge--new" if referral.status == Referral.Status.REQUESTED else "fr-badge--info",
-        status=referral.get_status_display(),
+        url=referral_url(pk),
+        kind=KINDS.get(kind, kind),
+        case_url=case_url(procedure_id),
+        household=household,
+        organisation=organisation,
+        due_date=f"{due_date:%d/%m/%Y}",
+        badge="fr-badge--new" if status == Referral.Status.REQUESTED else "fr-badge--info",
+        status=STATUSES.get(status, status),
     )
+
+
+def _filed_row(row, referral_url, case_url):
+    """A diagnosis received, as the template prints it."""
+    referral_id, kind, procedure_id, organisation, household, submitted_at = row
+    return {
+        "url": referral_url(referral_id),
+        "kind": KINDS.get(kind, kind),
+        "case_url": case_url(procedure_id),
+        "household": household,
+        "organisation": organisation,
+        "submitted_at": submitted_at,
+    }
 
 
 COUNTED = 1_000  # the work queue's counts stop there (« plus de 1 000 »): an exact count reads every row

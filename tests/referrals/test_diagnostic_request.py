@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from households.models import Person
 from procedure.models import EventKind
@@ -101,6 +102,10 @@ def test_submitting_asks_for_confirmation_then_files_and_tells_the_secretariat(
     assert dsf.procedure.household.label not in digest.body
     queue = secretariat_client.get(reverse("procedure:work_queue")).content.decode()
     assert 'data-testid="filed-diagnosis"' in queue and reverse("referrals:detail", args=[dsf.pk]) in queue
+    row = queue.split('data-testid="filed-diagnosis"')[1].split("</tr>")[0]
+    assert dsf.get_kind_display() in row and escape(dsf.procedure.household.label) in row
+    assert escape(dsf.addressed_to.name) in row
+    assert reverse("procedure:detail", args=[dsf.procedure_id]) in row
 
 
 def test_a_draft_missing_a_heading_is_not_filed(dsf, social_worker, social_worker_client):
