@@ -130,20 +130,26 @@ def measure_page(client, name, url, repeat, size):
     a first one that warms the caches."""
     timings, queries = [], 0
     for attempt in range(repeat + 1):
-        fresh_query_log()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            try:
-                _get(client, url)
-            except OperationalError:  # cut by statement_timeout
-                return (name, "URL", None, None, len(captured.captured_queries), target_ms(size))
-            elapsed = (time.perf_counter() - started) * 1000
-        queries = len(captured.captured_queries)
+        elapsed, queries = timed_request(client, url)
+        if elapsed is None:  # cut by statement_timeout
+            return (name, "URL", None, None, queries, target_ms(size))
         if attempt:  # the first request warms the caches
             timings.append(elapsed)
         if elapsed > 5000 and len(timings) >= 1:  # a slow page: one measure is enough
             break
     return (name, "URL", statistics.median(timings), p95(timings), queries, target_ms(size))
+
+
+def timed_request(client, url):
+    """(ms, SQL queries) of one request of the page; ms is None when statement_timeout cut it."""
+    fresh_query_log()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        try:
+            _get(client, url)
+        except OperationalError:
+            return None, len(captured.captured_queries)
+        return (time.perf_counter() - started) * 1000, len(captured.captured_queries)
 
 
 def signed_in_client(user):

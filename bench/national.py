@@ -11,8 +11,9 @@ bench_data … --departements D --departement NN` (kept when already there, both
 `--fresh`), then ANALYZEd.
 
 Then every page of bench/measure.py, requested as the département's own secretariat (serving only
-its département) in one database then the other, page by page so that the machine's load weighs
-alike on both (BENCH_REPEAT requests each, 10 by default, after one that warms the caches): each
+its département) in one database and the other, their requests interleaved page by page (one to
+warm each side, then BENCH_REPEAT rounds, 20 by default, of one request on each side, each side
+first in turn) so that the machine's load weighs alike on both: each
 page's p95 side by side, the ratio and the verdict against RATIO_TARGET, and beside them what the
 load does not change: the SQL queries, and the blocks PostgreSQL reads for the page's SELECTs and
 their time, each run again under EXPLAIN (ANALYZE, BUFFERS); then a year's national
@@ -24,6 +25,7 @@ dashboard's figures counted live over the whole country (bench/indicators.py).
 """
 
 import os
+import statistics
 import sys
 import time
 from urllib.parse import urlparse
@@ -39,7 +41,7 @@ def settings_from_environment():
         "procedures": int(os.environ.get("BENCH_NATIONAL_PROCEDURES", "2500000")),
         "departements": int(os.environ.get("BENCH_DEPARTEMENTS", "100")),
         "departement": os.environ.get("BENCH_DEPARTEMENT", "21").strip().upper().zfill(2),
-        "repeat": int(os.environ.get("BENCH_REPEAT", "10")),
+        "repeat": int(os.environ.get("BENCH_REPEAT", "20")),
         "seed": int(os.environ.get("BENCH_SEED", "1")),
     }
 
@@ -94,24 +96,66 @@ def prepare(url, departement):
 
 
 def compare(single, national, *, repeat, size):
-    """Each page measured in the single-département database then the national one (each side a
-    (url, client, pages)): rows (name, single row, national row, single work, national work)."""
-    from bench import measure
-
+    """Each page measured in the single-département database and the national one (each side a
+    (url, client, pages)), their requests interleaved: rows (name, single row, national row, single
+    work, national work)."""
     if len(single[2]) != len(national[2]):
         sys.exit("Les deux bases ne donnent pas les mêmes pages : reconstruisez-les (--fresh).")
     print_header()
     rows = []
     for index, (name, _) in enumerate(single[2]):
-        measured, work = [], []
-        for url, client, pages in (single, national):
-            switch_to(url)
-            measure.set_timeout()
-            measured.append(measure.measure_page(client, name, pages[index][1], repeat, size))
-            work.append(sql_work(client, pages[index][1]))
+        sides = [(url, client, pages[index][1]) for url, client, pages in (single, national)]
+        measured = measure_side_by_side(name, sides, repeat=repeat, size=size)
+        work = []
+        for url, client, page in sides:
+            use(url)
+            work.append(sql_work(client, page))
         rows.append((name, *measured, *work))
         print_row(rows[-1])
     return rows
+
+
+def measure_side_by_side(name, sides, *, repeat, size):
+    """Each side's row (name, how, median ms, p95 ms, SQL queries, target ms): one request to warm
+    each side's caches, then `repeat` rounds of one request on each side, in turn first (ABBA), so
+    that a change of the machine's load in the middle of a page weighs alike on both."""
+    from bench import measure
+
+    timings, queries = [[], []], [0, 0]
+    for attempt in range(repeat + 1):
+        order = (0, 1) if attempt % 2 else (1, 0)
+        for side in order:
+            url, client, page = sides[side]
+            if timings[side] is None:
+                continue
+            use(url)
+            elapsed, queries[side] = measure.timed_request(client, page)
+            if elapsed is None:  # cut by statement_timeout
+                timings[side] = None
+            elif attempt:  # the first request warms the caches
+                timings[side].append(elapsed)
+    return [
+        (name, "URL", None, None, queries[side], measure.target_ms(size))
+        if not timings[side]
+        else (
+            name,
+            "URL",
+            statistics.median(timings[side]),
+            measure.p95(timings[side]),
+            queries[side],
+            measure.target_ms(size),
+        )
+        for side in (0, 1)
+    ]
+
+
+def use(url):
+    """The database at `url`, connected with the bench's statement timeout before any request is
+    timed (a switch closes the connection: opening the next one is not the page's time)."""
+    from bench import measure
+
+    switch_to(url)
+    measure.set_timeout()
 
 
 def sql_work(client, url):
