@@ -99,7 +99,7 @@ def compare(single, national, *, repeat, size):
     """Each page measured in the single-département database and the national one (each side a
     (url, client, pages)), their requests interleaved: rows (name, single row, national row, single
     work, national work)."""
-    if len(single[2]) != len(national[2]):
+    if [name for name, _ in single[2]] != [name for name, _ in national[2]]:  # each page by its name
         sys.exit("Les deux bases ne donnent pas les mêmes pages : reconstruisez-les (--fresh).")
     print_header()
     rows = []
