@@ -40,7 +40,8 @@ def pages(departement=None):
     found += [(f"file, échéance {value}", f"{queue}?period={value}") for value, _ in PERIODS]
     found += [(f"file, attribuée à {value}", f"{queue}?assignee={value}") for value in ("moi", "personne")]
     found.append(("file, anomalies", f"{queue}?action=anomalies"))
-    found += [(f"file, territoire {name}", f"{queue}?territory={pk}") for pk, name in _territories()]
+    territories = _territories(departement)
+    found += [(f"file, territoire {name}", f"{queue}?territory={pk}") for pk, name in territories]
     found.append(("file, page 20", f"{queue}?page=20"))
     found.append(("liste, ordre par défaut", listing))
     found += [(f"liste, étape {value}", f"{listing}?stage={value}") for value, _ in Stage.choices]
@@ -61,13 +62,15 @@ def pages(departement=None):
     return found
 
 
-def _territories():
-    """The territory with the most communes (the work queue's territory filter)."""
+def _territories(departement=None):
+    """The territory with the most communes (the work queue's territory filter), the département's
+    own when one is measured (in the national database the country's largest lies elsewhere)."""
     from django.db.models import Count
 
     from directory.models import Territory
 
-    return Territory.objects.annotate(n=Count("communes")).order_by("-n", "pk").values_list("pk", "name")[:1]
+    territories = Territory.objects.filter(departement_code=departement) if departement else Territory.objects
+    return territories.annotate(n=Count("communes")).order_by("-n", "pk").values_list("pk", "name")[:1]
 
 
 def _communes(departement=None):
@@ -82,7 +85,7 @@ def _communes(departement=None):
         .values_list("lease__commune__insee_code", "n")
     )
     first = counts.first()
-    single = counts.filter(n=1).first()
+    single = counts.filter(n=1).order_by("lease__commune__insee_code").first()
     return [code for code, _ in (first, single) if code]
 
 

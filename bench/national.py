@@ -99,8 +99,11 @@ def compare(single, national, *, repeat, size):
     """Each page measured in the single-département database and the national one (each side a
     (url, client, pages)), their requests interleaved: rows (name, single row, national row, single
     work, national work)."""
-    if [name for name, _ in single[2]] != [name for name, _ in national[2]]:  # each page by its name
+    if len(single[2]) != len(national[2]):
         sys.exit("Les deux bases ne donnent pas les mêmes pages : reconstruisez-les (--fresh).")
+    for (name, _), (other, _) in zip(single[2], national[2], strict=True):
+        if name != other:  # the same filter on another value (a commune of one procedure)
+            print(f"Page appariée : « {name} » (seul) avec « {other} » (national).")
     print_header()
     rows = []
     for index, (name, _) in enumerate(single[2]):
