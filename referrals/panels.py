@@ -139,7 +139,7 @@ def work_queue_section(request) -> dict:
     return {
         "overdue_referrals": shown,
         "overdue_rows": mark_safe("".join(_overdue_row(row, *urls) for row in shown)),
-        "overdue_count": len(shown) if len(shown) < SHOWN else _overdue_count(request, overdue),  # fewer: all
+        "overdue_count": len(shown) if len(shown) < SHOWN else capped_count(overdue),  # fewer: all of them
         "filed": [_filed_row(row, *urls) for row in filed],
         "filed_days": services.FILED_SHOWN_DAYS,
     }
@@ -189,12 +189,8 @@ def _filed_row(row, referral_url, case_url):
 
 
 COUNTED = 1_000  # the work queue's counts stop there (« plus de 1 000 »): an exact count reads every row
-
-
-def _overdue_count(request, overdue):
-    """Up to COUNTED, on the referrals' own copy of their case's département, as every read of
-    `Referral.objects.visible_to` (decision 017): no join of the procedures (issue 11)."""
-    return capped_count(overdue)
+# The overdue referrals are counted on their own copy of their case's département, as every read of
+# `Referral.objects.visible_to` (decision 017): no join of the procedures (issue 11).
 
 
 def capped_count(queryset, cap=COUNTED):
