@@ -880,68 +880,73 @@ FUZZY_BELOW = 50
 FUZZY_READ = 2 * SEARCH_CANDIDATES
 
 
-def _nearest_names(letters, digits):
-    """The households whose names hold words like `letters` (pg_trgm `%>`, the GIN trigram index)
-    and every number of `digits`: FUZZY_READ of them, the nearest SEARCH_CANDIDATES by word distance.
+def _nearest_names(letters, digits, visible):
+    """The households of the `visible` procedures whose names hold words like `letters` (pg_trgm
+    `%>`, the GIN trigram index) and every number of `digits`: FUZZY_READ of them, the nearest
+    SEARCH_CANDIDATES by word distance.
 
     Raw SQL for one reason: the matches are read in a MATERIALIZED CTE, planned without the LIMIT,
     so PostgreSQL keeps its bitmap index scan; with the LIMIT in sight it chose a sequential scan
     stopping early, testing `%>` on every row until enough matched (0.3 to 13 s at 500,000)."""
     table = Household._meta.db_table
     numbers = "".join(" AND search_text LIKE %s" for _ in digits)
+    scope, scope_params = visible.order_by().values("household_id").query.sql_with_params()
     sql = (
         f"WITH matches AS MATERIALIZED (SELECT id, search_text FROM {table}"
-        f" WHERE search_text %%> %s{numbers})"
+        f" WHERE search_text %%> %s{numbers} AND id IN ({scope}))"
         " SELECT id FROM (SELECT id, search_text FROM matches LIMIT %s) AS read"
         " ORDER BY %s <<-> search_text, id LIMIT %s"
     )
-    params = [letters, *(f"%{number}%" for number in digits), FUZZY_READ, letters, SEARCH_CANDIDATES]
+    params = [
+        letters,
+        *(f"%{number}%" for number in digits),
+        *scope_params,
+        FUZZY_READ,
+        letters,
+        SEARCH_CANDIDATES,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
 def search_procedures(queryset, q):
-    """The search box: names and claim number, reference, and apart the addresses; accent- and
-    case-insensitive, fuzzy and ranked by similarity on PostgreSQL.
+    """The search box, among the procedures of `queryset` (the user's scope): names and claim
+    number, reference, and apart the addresses; accent- and case-insensitive, fuzzy and ranked by
+    similarity on PostgreSQL.
 
-    Each part is an index lookup of its own, bounded to SEARCH_CANDIDATES rows, read once (their ids,
-    a few hundred at most): the count and the page then read those procedures by primary key, and
-    rank them by the names' word similarity to the terms, then the most recently opened first. On
-    PostgreSQL the GIN trigram indexes answer every part (names and claim numbers, addresses,
-    UPPER(reference)). Names are exact word parts first; the fuzzy `%>` lookup, whose cost grows with
-    its matches (the similarity is rechecked on each), runs only when the exact one found fewer than
-    FUZZY_BELOW households (a typo, a rare name), its nearest SEARCH_CANDIDATES kept by distance
-    among the first FUZZY_READ matches (`_nearest_names`).
+    Each part is an index lookup of its own within the scope, bounded to SEARCH_CANDIDATES rows, read
+    once (their ids, a few hundred at most): the count and the page then read those procedures by
+    primary key, and rank them by the names' word similarity to the terms, then the most recently
+    opened first. The bound applies to the user's cases, never to the whole database's (a social
+    worker's Martin, or a secretariat's in a national database, is found however many others come
+    first). On PostgreSQL the GIN trigram indexes answer every part (names and claim numbers,
+    addresses, UPPER(reference)). Names are exact word parts first; the fuzzy `%>` lookup, whose cost
+    grows with its matches (the similarity is rechecked on each), runs only when the exact one found
+    fewer than FUZZY_BELOW cases (a typo, a rare name), its nearest SEARCH_CANDIDATES households kept
+    by distance among the first FUZZY_READ matches (`_nearest_names`).
     """
     words = normalise(q).split()
     if not words:
         return queryset.none()
     names, addresses = Q(), Q()
     for word in words:
-        names &= Q(search_text__contains=word)
-        addresses &= Q(address_text__contains=word)
+        names &= Q(household__search_text__contains=word)
+        addresses &= Q(household__address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
     ranked = is_postgresql() and len(letters) >= 4
 
-    def first(rows):
-        return list(rows.order_by().values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+    def first(condition):
+        return list(queryset.filter(condition).order_by().values_list("pk", flat=True)[:SEARCH_CANDIDATES])
 
-    by_addresses = first(Household.objects.filter(addresses))
-    by_names = first(Household.objects.filter(names))
+    by_addresses = first(addresses)
+    by_names = first(names)
+    matches = first(Q(reference__icontains=q.strip())) + by_names + by_addresses
     # Terms found as they are in an address are an address: the names are then not read fuzzily,
     # so that "rue Victor Hugo" finds the households of that street, not M. Victor Hugo.
     if ranked and not by_addresses and len(by_names) < FUZZY_BELOW:
         digits = [word for word in words if word.isdigit()]
-        by_names += [pk for pk in _nearest_names(letters, digits) if pk not in by_names]
-    households = by_names + by_addresses
-    matches = first(Procedure.objects.filter(reference__icontains=q.strip()))
-    if households:
-        matches += list(
-            Procedure.objects.filter(household__in=households)
-            .order_by()
-            .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
-        )
+        matches += first(Q(household__in=_nearest_names(letters, digits, queryset)))
     results = queryset.filter(pk__in=matches)
     if not ranked:
         return results.order_by("-opened_at", "-pk")

@@ -114,13 +114,15 @@ def test_a_typo_reads_the_names_fuzzily_from_the_trigram_index_and_bounded(cases
     """A name with a typo: the `%>` lookup is answered by the GIN trigram index, planned apart from
     any LIMIT (a MATERIALIZED CTE: with the LIMIT in sight PostgreSQL chose a sequential scan testing
     every row), FUZZY_READ matches read and the nearest SEARCH_CANDIDATES kept; the page then reads
-    them by primary key."""
+    them by primary key. The matches are the households of the procedures in the scope (every one
+    here, as for a secretariat): on a few rows PostgreSQL would rather walk the whole primary key,
+    which index scans off forbid, leaving the bitmap scans of the indexes that answer a condition."""
     with CaptureQueriesContext(connection) as captured:
         list(search_procedures(Procedure.objects.all(), "dupond marei 1975")[:50])
     fuzzy = [q["sql"] for q in captured.captured_queries if "<<->" in q["sql"]]
     assert len(fuzzy) == 1
-    assert "AS MATERIALIZED" in fuzzy[0]
-    plan = plan_of_sql(fuzzy[0])
+    assert "AS MATERIALIZED" in fuzzy[0] and 'IN (SELECT "procedure_procedure"."household_id"' in fuzzy[0]
+    plan = plan_of_sql(fuzzy[0], "SET LOCAL enable_indexscan = off")
     assert "household_search_text_trgm" in plan and "%>" in plan
     assert plan.lstrip().startswith("Limit")
     assert f"LIMIT {FUZZY_READ}" in fuzzy[0] and fuzzy[0].endswith(f"LIMIT {SEARCH_CANDIDATES}")

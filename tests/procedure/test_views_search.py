@@ -223,3 +223,27 @@ def test_a_search_past_the_candidates_says_it_shows_the_nearest_only(secretariat
 
     assert "seuls les 2 plus proches" in content
     assert content.count("BORNE-") == 2
+
+
+@pytest.mark.parametrize("part", ["nom", "adresse", "référence"])
+def test_the_bound_applies_to_the_user_s_own_cases_never_to_the_others(
+    social_worker_client, ccas_dijon, monkeypatch, part
+):
+    """The candidates are read among the cases the user may see: a social worker whose case shares
+    its name, street or reference prefix with many others' finds it however many come first."""
+    from procedure import services
+
+    monkeypatch.setattr(services, "SEARCH_CANDIDATES", 2)
+    for number in range(3):
+        case(f"LEBORN-{number}", label=f"Ménage {number}", last_name="Lebornier", address="9 rue Lebrac")
+    granted = case("LEBORN-9", label="Mme Lebornier", last_name="Lebornier", address="9 rue Lebrac")
+    monkeypatch.setattr(
+        access,
+        "GRANTS",
+        [lambda user: Q(pk=granted.pk) if user.acting.organisation == ccas_dijon else Q(pk__in=[])],
+    )
+    q = {"nom": "lebornier", "adresse": "rue lebrac", "référence": "LEBORN-"}[part]
+
+    response = social_worker_client.get(URL, {"q": q})
+
+    assert response.status_code == 302 and response.url == reverse("procedure:detail", args=[granted.pk])
