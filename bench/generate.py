@@ -396,6 +396,8 @@ def _write_batch(rng, start, count, communes, weights, social, private, follow_u
                 commune_name,
                 sector,
                 insee_code,
+                search,  # the household's search texts (decision 017)
+                address_text,
             )
         )
         first_task = len(rows["procedure_task"])
@@ -435,7 +437,7 @@ COLUMNS = {
     "procedure_procedure": [
         "id", "reference", "household_id", "lease_id", "landlord_id", "debt", "opened_at", "version",
         "current_stage", "stage_rank", "closed", "last_act_date", "departement_code", "household_label",
-        "commune_name", "sector", "commune_insee_code", "next_due_date",
+        "commune_name", "sector", "commune_insee_code", "search_text", "address_text", "next_due_date",
     ],
     "procedure_procedureevent": [
         "id", "procedure_id", "kind", "date", "hearing_date", "judgment_outcome", "police_decision", "closure_reason",  # noqa: E501

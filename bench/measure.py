@@ -99,7 +99,7 @@ def _busy_case(departement=None):
     return (
         tasks.values("procedure")
         .annotate(n=Count("pk"))
-        .order_by("-n")
+        .order_by("-n", "procedure")  # among equals the oldest, never an arbitrary one
         .values_list("procedure", flat=True)
         .first()
     ) or Procedure.objects.order_by("pk").values_list("pk", flat=True).first()

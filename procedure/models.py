@@ -133,6 +133,11 @@ class Procedure(models.Model):
     commune_name = models.CharField("commune (tri)", max_length=100, blank=True, editable=False)
     sector = models.CharField("parc (filtre)", max_length=10, blank=True, editable=False)
     commune_insee_code = models.CharField("commune (filtre)", max_length=5, blank=True, editable=False)
+    # The household's search texts (Household.search_text, address_text), searched here with the
+    # département in one GIN index (PostgreSQL): the country's 36,000 Lefèvre households were read
+    # to find the Côte-d'Or's 300 (issue 16).
+    search_text = models.TextField("texte de recherche", blank=True, editable=False)
+    address_text = models.TextField("adresses (recherche)", blank=True, editable=False)
     # The due date of its soonest open task (None when it has no open task with a due date), what
     # the list's deadline filters and column read: written only by services.refresh_next_due, in
     # the transaction of every write of its tasks; checked by check_consistency (decision 003).
@@ -221,6 +226,8 @@ LIST_KEYS = {
     "commune_name": "lease__commune__name",
     "sector": "lease__sector",
     "commune_insee_code": "lease__commune__insee_code",
+    "search_text": "household__search_text",
+    "address_text": "household__address_text",
 }
 
 

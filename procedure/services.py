@@ -771,7 +771,7 @@ def _search_texts(household) -> dict:
 
 def refresh_search_text(household) -> None:
     """Keep Household.search_text and address_text in step with its persons and leases (the
-    services call it)."""
+    services call it), and their copies on its procedures (LIST_KEYS, what the search reads)."""
     changed = {
         name: text for name, text in _search_texts(household).items() if text != getattr(household, name)
     }
@@ -779,6 +779,7 @@ def refresh_search_text(household) -> None:
         Household.objects.filter(pk=household.pk).update(**changed)
         for name, text in changed.items():
             setattr(household, name, text)
+        refresh_list_keys(Procedure.objects.filter(household=household))
 
 
 BULK_SET_PARAMETERS = 60_000
@@ -881,32 +882,28 @@ FUZZY_READ = 2 * SEARCH_CANDIDATES
 
 
 def _nearest_names(letters, digits, visible):
-    """The households of the `visible` procedures whose names hold words like `letters` (pg_trgm
-    `%>`, the GIN trigram index) and every number of `digits`: FUZZY_READ of them, the nearest
-    SEARCH_CANDIDATES by word distance.
+    """The `visible` procedures whose names hold words like `letters` (pg_trgm `%>`, the GIN
+    trigram index that starts with the département) and every number of `digits`: FUZZY_READ of
+    them, the nearest SEARCH_CANDIDATES by word distance.
 
-    Raw SQL for one reason: the matches are read in a MATERIALIZED CTE, planned without the LIMIT,
-    so PostgreSQL keeps its bitmap index scan; with the LIMIT in sight it chose a sequential scan
-    stopping early, testing `%>` on every row until enough matched (0.3 to 13 s at 500,000)."""
-    table = Household._meta.db_table
-    numbers = "".join(" AND search_text LIKE %s" for _ in digits)
-    scope, scope_params = visible.order_by().values("household_id").query.sql_with_params()
+    Raw SQL around the queryset's own for one reason: the matches are read in a MATERIALIZED CTE,
+    planned without the LIMIT, so PostgreSQL keeps its bitmap index scan; with the LIMIT in sight it
+    chose a sequential scan stopping early, testing `%>` on every row until enough matched (0.3 to
+    13 s at 500,000)."""
+    from django.contrib.postgres.lookups import TrigramWordSimilar
+
+    matches = visible.filter(
+        TrigramWordSimilar(F("search_text"), Value(letters)),
+        *(Q(search_text__contains=number) for number in digits),
+    )
+    inner, params = matches.order_by().values("id", "search_text").query.sql_with_params()
     sql = (
-        f"WITH matches AS MATERIALIZED (SELECT id, search_text FROM {table}"
-        f" WHERE search_text %%> %s{numbers} AND id IN ({scope}))"
+        f"WITH matches AS MATERIALIZED ({inner})"
         " SELECT id FROM (SELECT id, search_text FROM matches LIMIT %s) AS read"
         " ORDER BY %s <<-> search_text, id LIMIT %s"
     )
-    params = [
-        letters,
-        *(f"%{number}%" for number in digits),
-        *scope_params,
-        FUZZY_READ,
-        letters,
-        SEARCH_CANDIDATES,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, FUZZY_READ, letters, SEARCH_CANDIDATES])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -920,19 +917,21 @@ def search_procedures(queryset, q):
     primary key, and rank them by the names' word similarity to the terms, then the most recently
     opened first. The bound applies to the user's cases, never to the whole database's (a social
     worker's Martin, or a secretariat's in a national database, is found however many others come
-    first). On PostgreSQL the GIN trigram indexes answer every part (names and claim numbers,
-    addresses, UPPER(reference)). Names are exact word parts first; the fuzzy `%>` lookup, whose cost
-    grows with its matches (the similarity is rechecked on each), runs only when the exact one found
-    fewer than FUZZY_BELOW cases (a typo, a rare name), its nearest SEARCH_CANDIDATES households kept
-    by distance among the first FUZZY_READ matches (`_nearest_names`).
+    first). The names and addresses are the household's, copied on the procedure (LIST_KEYS). On
+    PostgreSQL the GIN trigram indexes answer every part: names and claim numbers, addresses, each
+    with the département in its index (procedure migration 0033), and UPPER(reference). Names are
+    exact word parts first; the fuzzy `%>` lookup, whose cost grows with its matches (the similarity
+    is rechecked on each), runs only when the exact one found fewer than FUZZY_BELOW cases (a typo, a
+    rare name), its nearest SEARCH_CANDIDATES kept by distance among the first FUZZY_READ matches
+    (`_nearest_names`).
     """
     words = normalise(q).split()
     if not words:
         return queryset.none()
     names, addresses = Q(), Q()
     for word in words:
-        names &= Q(household__search_text__contains=word)
-        addresses &= Q(household__address_text__contains=word)
+        names &= Q(search_text__contains=word)  # the household's texts, copied on the procedure
+        addresses &= Q(address_text__contains=word)
     letters = " ".join(word for word in words if not word.isdigit())
     ranked = is_postgresql() and len(letters) >= 4
 
@@ -941,18 +940,18 @@ def search_procedures(queryset, q):
 
     by_addresses = first(addresses)
     by_names = first(names)
-    matches = first(Q(reference__icontains=q.strip())) + by_names + by_addresses
     # Terms found as they are in an address are an address: the names are then not read fuzzily,
     # so that "rue Victor Hugo" finds the households of that street, not M. Victor Hugo.
     if ranked and not by_addresses and len(by_names) < FUZZY_BELOW:
         digits = [word for word in words if word.isdigit()]
-        matches += first(Q(household__in=_nearest_names(letters, digits, queryset)))
-    results = queryset.filter(pk__in=matches)
+        by_names += _nearest_names(letters, digits, queryset)
+    households = list(dict.fromkeys(by_names + by_addresses))[:SEARCH_CANDIDATES]  # each case once
+    results = queryset.filter(pk__in=first(Q(reference__icontains=q.strip())) + households)
     if not ranked:
         return results.order_by("-opened_at", "-pk")
     from django.contrib.postgres.search import TrigramWordSimilarity
 
-    rank = TrigramWordSimilarity(Value(letters), "household__search_text")
+    rank = TrigramWordSimilarity(Value(letters), "search_text")
     return results.annotate(rank=rank).order_by("-rank", "-opened_at", "-pk")
 
 

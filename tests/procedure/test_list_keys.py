@@ -80,3 +80,52 @@ def test_a_commune_whose_code_changes_is_copied_on_its_cases():
     commune.insee_code = "21998"
     commune.save()
     assert keys(procedure)[3] == "21998"
+
+
+def search_copies(procedure):
+    return Procedure.objects.values_list("search_text", "address_text").get(pk=procedure.pk)
+
+
+def test_the_household_s_search_texts_are_copied_on_its_cases_as_they_change(secretariat):
+    """What the search reads with the département (procedure migration 0033): the household's
+    names and claim number, and apart its leases' addresses, copied on each of its cases."""
+    procedure = ProcedureFactory(household__label="M. Durand", lease__address="3 rue Neuve")
+    services.refresh_search_text(procedure.household)
+    assert search_copies(procedure) == (procedure.household.search_text, procedure.household.address_text)
+    assert "3 rue neuve" in search_copies(procedure)[1]
+
+    services.update_household(
+        household=procedure.household,
+        data={"benefit_claim_number": "7654321"},
+        expected_version=1,
+        user=secretariat,
+    )
+    services.update_lease(
+        lease=procedure.lease, data={"address": "8 allée des Tilleuls"}, expected_version=1, user=secretariat
+    )
+
+    names, addresses = search_copies(procedure)
+    assert "7654321" in names
+    assert "8 allee des tilleuls" in addresses and "rue neuve" not in addresses
+
+
+def test_an_imported_case_carries_its_household_s_search_texts(secretariat):
+    Commune.objects.get_or_create(insee_code="21231", defaults={"name": "Dijon", "departement_code": "21"})
+    file = io.StringIO(
+        "reference;acte;date_acte;nom;prenom;adresse;code_postal;commune_insee;bailleur;parc\n"
+        "EXPLOC-KEYS-2;commandement_de_payer;2026-03-02;Berthier;Léa;1 rue Neuve;21000;21231;Orvitis;public\n"
+    )
+    report = services.import_acts(file, filename="actes.csv", user=secretariat)
+    assert report.created_procedures == 1, report
+    names, addresses = search_copies(Procedure.objects.get(reference="EXPLOC-KEYS-2"))
+    assert "berthier" in names and "1 rue neuve" in addresses
+
+
+def test_check_consistency_reports_a_search_text_that_drifted():
+    procedure = ProcedureFactory(household__label="M. Durand")
+    services.refresh_search_text(procedure.household)
+    Procedure.objects.filter(pk=procedure.pk).update(search_text="dupont")
+    err = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_consistency", stdout=io.StringIO(), stderr=err)
+    assert f"{procedure.reference} : search_text vaut 'dupont'" in err.getvalue()
