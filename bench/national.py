@@ -11,17 +11,18 @@ bench_data … --departements D --departement NN` (kept when already there, both
 `--fresh`), then ANALYZEd.
 
 Then every page of bench/measure.py, requested as the département's own secretariat (serving only
-its département) in one database and the other, their requests interleaved page by page (one to
-warm each side, then BENCH_REPEAT rounds, 20 by default, of one request on each side, each side
-first in turn) so that the machine's load weighs alike on both: each
-page's p95 side by side, the ratio and the verdict against RATIO_TARGET, and beside them what the
-load does not change: the SQL queries, and the blocks PostgreSQL reads for the page's SELECTs and
-their time, each run again under EXPLAIN (ANALYZE, BUFFERS); then a year's national
-indicators: the national steering view as its user waits for it, read from the counts stored at
-the last refresh (indicators/national_counts.py, decision 019), against INDICATORS_TARGET_MS; the
-refresh itself beside it (every counted indicator per département over every year the view may ask,
-indicators/national.py: background work, nightly or asked from the page, without a target); and the
-dashboard's figures counted live over the whole country (bench/indicators.py).
+its département) in one database and the other: every page once on each side to warm the caches,
+then their requests interleaved page by page (one more to warm each side, then BENCH_REPEAT rounds,
+20 by default, of one request on each side, each side first in turn) so that the machine's load
+weighs alike on both: each page's p95 side by side, the ratio and the verdict against RATIO_TARGET,
+and beside them what the load does not change: the SQL queries, and the blocks PostgreSQL reads for
+the page's SELECTs and their time, each run again under EXPLAIN (ANALYZE, BUFFERS); then a year's
+national indicators: the national steering view as its user waits for it, read from the counts
+stored at the last refresh (indicators/national_counts.py, decision 019), against
+INDICATORS_TARGET_MS; the refresh itself beside it (every counted indicator per département over
+every year the view may ask, indicators/national.py: background work, nightly or asked from the
+page, without a target); and the dashboard's figures counted live over the whole country
+(bench/indicators.py).
 """
 
 import os
@@ -104,6 +105,7 @@ def compare(single, national, *, repeat, size):
     for (name, _), (other, _) in zip(single[2], national[2], strict=True):
         if name != other:  # the same filter on another value (a commune of one procedure)
             print(f"Page appariée : « {name} » (seul) avec « {other} » (national).")
+    warm(single, national)
     print_header()
     rows = []
     for index, (name, _) in enumerate(single[2]):
@@ -116,6 +118,19 @@ def compare(single, national, *, repeat, size):
         rows.append((name, *measured, *work))
         print_row(rows[-1])
     return rows
+
+
+def warm(*sides):
+    """Every page requested once on each side before any is timed: a database just built (the
+    national one first, then the single one, whose blocks the cache then holds) is not a database
+    in use; without it the first pages measured the national database's cold cache (run 9: the
+    work queue 1.31 ×, its median 80 / 93 ms)."""
+    from bench import measure
+
+    for url, client, pages in sides:
+        use(url)
+        for _, page in pages:
+            measure.timed_request(client, page)
 
 
 def measure_side_by_side(name, sides, *, repeat, size):
