@@ -946,7 +946,10 @@ def search_procedures(queryset, q):
         digits = [word for word in words if word.isdigit()]
         by_names += _nearest_names(letters, digits, queryset)
     households = list(dict.fromkeys(by_names + by_addresses))[:SEARCH_CANDIDATES]  # each case once
-    results = queryset.filter(pk__in=first(Q(reference__icontains=q.strip())) + households)
+    # Read by primary key alone: every id was read within the scope just now. The scope again beside
+    # the ids made PostgreSQL walk the département's 20,000 cases to keep them (issue 16).
+    matches = first(Q(reference__icontains=q.strip())) + households
+    results = queryset.model.objects.filter(pk__in=matches)
     if not ranked:
         return results.order_by("-opened_at", "-pk")
     from django.contrib.postgres.search import TrigramWordSimilarity
