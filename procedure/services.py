@@ -852,8 +852,9 @@ def find_duplicates(
 
 def _trigram_match(text, threshold=DEFAULT_WORD_SIMILARITY):
     """search_text holds words like `text` (pg_trgm word similarity ≥ threshold), as a condition on
-    Household. The `%>` operator (pg_trgm.word_similarity_threshold, 0.6 by default) lets PostgreSQL
-    use the GIN trigram index; another threshold is rechecked with the (slower) function."""
+    a Household or a Procedure (its copy). The `%>` operator (pg_trgm.word_similarity_threshold,
+    0.6 by default) lets PostgreSQL use the GIN trigram index; another threshold is rechecked with
+    the (slower) function."""
     from django.contrib.postgres.lookups import TrigramWordSimilar
     from django.contrib.postgres.search import TrigramWordSimilarity
 
@@ -882,20 +883,15 @@ FUZZY_READ = 2 * SEARCH_CANDIDATES
 
 
 def _nearest_names(letters, digits, visible):
-    """The `visible` procedures whose names hold words like `letters` (pg_trgm `%>`, the GIN
-    trigram index that starts with the département) and every number of `digits`: FUZZY_READ of
-    them, the nearest SEARCH_CANDIDATES by word distance.
+    """The `visible` procedures whose names hold words like `letters` (`_trigram_match`, the GIN
+    trigram index that holds the département with the names) and every number of `digits`:
+    FUZZY_READ of them, the nearest SEARCH_CANDIDATES by word distance.
 
     Raw SQL around the queryset's own for one reason: the matches are read in a MATERIALIZED CTE,
     planned without the LIMIT, so PostgreSQL keeps its bitmap index scan; with the LIMIT in sight it
     chose a sequential scan stopping early, testing `%>` on every row until enough matched (0.3 to
     13 s at 500,000)."""
-    from django.contrib.postgres.lookups import TrigramWordSimilar
-
-    matches = visible.filter(
-        TrigramWordSimilar(F("search_text"), Value(letters)),
-        *(Q(search_text__contains=number) for number in digits),
-    )
+    matches = visible.filter(_trigram_match(letters), *(Q(search_text__contains=number) for number in digits))
     inner, params = matches.order_by().values("id", "search_text").query.sql_with_params()
     sql = (
         f"WITH matches AS MATERIALIZED ({inner})"
@@ -945,10 +941,10 @@ def search_procedures(queryset, q):
     if ranked and not by_addresses and len(by_names) < FUZZY_BELOW:
         digits = [word for word in words if word.isdigit()]
         by_names += _nearest_names(letters, digits, queryset)
-    households = list(dict.fromkeys(by_names + by_addresses))[:SEARCH_CANDIDATES]  # each case once
+    by_household = list(dict.fromkeys(by_names + by_addresses))[:SEARCH_CANDIDATES]  # each case once
     # Read by primary key alone: every id was read within the scope just now. The scope again beside
     # the ids made PostgreSQL walk the département's 20,000 cases to keep them (issue 16).
-    matches = first(Q(reference__icontains=q.strip())) + households
+    matches = first(Q(reference__icontains=q.strip())) + by_household
     results = queryset.model.objects.filter(pk__in=matches)
     if not ranked:
         return results.order_by("-opened_at", "-pk")
