@@ -903,10 +903,34 @@ def _nearest_names(letters, digits, visible):
         return [row[0] for row in cursor.fetchall()]
 
 
-def search_procedures(queryset, q):
+def _address_keys(words, departements) -> Q:
+    """The addresses holding every word's trigrams, keyed by one of `departements` (the user's):
+    what the GIN index `procedure_dep_address_keys` answers from that département's rows alone
+    (procedure migration 0034). The LIKE on each word still decides; words under three letters
+    have no trigram and are left to it. Nothing to add on SQLite or without a département."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.contrib.postgres.lookups import DataContains
+    from django.db.models import Func, TextField
+
+    keyed = " ".join(word for word in words if len(word) >= 3)
+    if not (is_postgresql() and keyed and departements):
+        return Q()
+
+    def keys(key, text):
+        return Func(key, text, function="prevex_keyed_trigrams", output_field=ArrayField(TextField()))
+
+    stored = keys(F("departement_code"), F("address_text"))
+    condition = Q()
+    for code in departements:
+        condition |= Q(DataContains(stored, keys(Value(code), Value(keyed))))
+    return condition
+
+
+def search_procedures(queryset, q, departements=()):
     """The search box, among the procedures of `queryset` (the user's scope): names and claim
     number, reference, and apart the addresses; accent- and case-insensitive, fuzzy and ranked by
-    similarity on PostgreSQL.
+    similarity on PostgreSQL. `departements`, the user's, key the addresses' trigrams
+    (`_address_keys`): without them the addresses are read from the index of migration 0033.
 
     Each part is an index lookup of its own within the scope, bounded to SEARCH_CANDIDATES rows, read
     once (their ids, a few hundred at most): the count and the page then read those procedures by
@@ -928,6 +952,7 @@ def search_procedures(queryset, q):
     for word in words:
         names &= Q(search_text__contains=word)  # the household's texts, copied on the procedure
         addresses &= Q(address_text__contains=word)
+    addresses &= _address_keys(words, departements)
     letters = " ".join(word for word in words if not word.isdigit())
     ranked = is_postgresql() and len(letters) >= 4
 

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from directory.acting import acting_departements
 from directory.models import Role
 from directory.navigation import SECRETARIAT
 
@@ -223,7 +224,9 @@ def search(request):
     query = request.GET.get("q", "").strip()[:100]
     page = None
     if query:
-        results = services.search_procedures(Procedure.objects.visible_to(request.user), query)
+        results = services.search_procedures(
+            Procedure.objects.visible_to(request.user), query, acting_departements(request.user)
+        )
         results = with_next_due_title(results).select_related("household", "lease__commune")
         page = _page(request, results)
         if page.paginator.count == 1:

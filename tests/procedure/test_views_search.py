@@ -150,6 +150,32 @@ def test_addresses_are_searched_on_their_own_never_mixed_with_the_names(secretar
     assert "EXP-MIXTE" not in found(by_name)
 
 
+@pytest.mark.parametrize("q", ["rue de la paix", "ue de la pai", "de la", "21000", "paix 21"])
+def test_an_address_is_found_from_any_part_of_its_words_short_ones_included(secretariat_client, q):
+    """The addresses' trigrams are keyed by the département on PostgreSQL (migration 0034): a word
+    part of three letters or more is found from them, a shorter one by its containment alone."""
+    target = case("EXP-PAIX", label="Mme Petit", last_name="Petit", address="12 rue de la Paix")
+    target.lease.postal_code = "21000"
+    target.lease.save()  # its copies follow (post_save)
+    refresh_search_text(target.household)
+
+    response = secretariat_client.get(URL, {"q": q})
+
+    assert response.status_code == 302 and response.url == reverse("procedure:detail", args=[target.pk])
+
+
+def test_a_user_of_two_departements_finds_the_addresses_of_both(secretariat_client):
+    from procedure.services import search_procedures
+
+    cote_dor = case("EXP-21-HUGO", label="Mme Petit", last_name="Petit", address="12 rue Victor Hugo")
+    saone = case("EXP-71-HUGO", label="M. Roy", last_name="Roy", address="3 rue Victor Hugo")
+    type(saone).objects.filter(pk=saone.pk).update(departement_code="71")
+    everything = type(saone).objects.all()
+
+    assert set(search_procedures(everything, "victor hugo", ("21", "71"))) == {cote_dor, saone}
+    assert set(search_procedures(everything, "victor hugo")) == {cote_dor, saone}
+
+
 def case_at(stage, reference, *, last_name, on):
     procedure = procedure_at(stage, reference=reference, on=on, household__label=f"Mme {last_name}")
     PersonFactory(household=procedure.household, last_name=last_name, first_name="Anne")
