@@ -10,7 +10,21 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
@@ -916,7 +930,6 @@ def _address_keys(words, departements) -> Q:
     KEYED_DEPARTEMENTS."""
     from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.lookups import DataContains
-    from django.db.models import Func, TextField
 
     keyed = " ".join(word for word in words if len(word) >= 3)
     if not (is_postgresql() and keyed and 0 < len(departements) <= KEYED_DEPARTEMENTS):
@@ -936,7 +949,8 @@ def search_procedures(queryset, q, departements=()):
     """The search box, among the procedures of `queryset` (the user's scope): names and claim
     number, reference, and apart the addresses; accent- and case-insensitive, fuzzy and ranked by
     similarity on PostgreSQL. `departements`, the user's, key the addresses' trigrams
-    (`_address_keys`): without them the addresses are read from the index of migration 0033.
+    (`_address_keys`): without them, or past KEYED_DEPARTEMENTS, the addresses are read from
+    the index of migration 0033.
 
     Each part is an index lookup of its own within the scope, bounded to SEARCH_CANDIDATES rows, read
     once (their ids, a few hundred at most): the count and the page then read those procedures by
