@@ -74,7 +74,8 @@ def _territories(departement=None):
 
 
 def _communes(departement=None):
-    """The commune with the most procedures and one with a single procedure."""
+    """The commune with the most procedures and one with the fewest (a single one, but at 500,000
+    in one département every commune has several)."""
     from django.db.models import Count
 
     procedures = Procedure.objects.filter(departement_code=departement) if departement else Procedure.objects
@@ -85,8 +86,8 @@ def _communes(departement=None):
         .values_list("lease__commune__insee_code", "n")
     )
     first = counts.first()
-    single = counts.filter(n=1).order_by("lease__commune__insee_code").first()
-    return [code for code, _ in (first, single) if code]
+    fewest = counts.order_by("n", "lease__commune__insee_code").first()
+    return [code for code, _ in (first, fewest) if code]
 
 
 def _busy_case(departement=None):

@@ -2,8 +2,9 @@
 benchmark's data set in the configured database (PostgreSQL), grown to N procedures; the same N and
 seed give the same data (bench/).
 
-Without --departements: the bench's own secretariat, serving every département of the data (the
-Côte-d'Or's communes alone up to 20,000 procedures, every commune above). With --departements D:
+Without --departements: issue 11's single-département install, every procedure in a commune of
+the Côte-d'Or and the bench's secretariat serving it (a secretariat sees its own département only,
+issue 16, so 500,000 procedures seen at once are one département's). With --departements D:
 the D most populous départements, each set up by `setup_departement` (organisations, secretariat,
 territories, routing rules, CCAPEX), the procedures spread over their communes in proportion to the
 population, and the secretariat of NN (21 by default) serving only its own; --departements 1 is
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         generate.load_communes()
         if departements is None:
             generate.secretariat_user()
-            generate.grow_to(procedures, departement_only=procedures <= 20_000, seed=seed)
+            generate.grow_to(procedures, departement_only=True, seed=seed)
         else:
             codes = self._departements(generate, departements, departement.strip().upper().zfill(2))
             if Procedure.objects.count() < procedures:  # already built: set up already
