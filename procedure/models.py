@@ -206,6 +206,17 @@ class Procedure(models.Model):
             models.Index(
                 fields=["departement_code", "last_act_date", "id"], name="procedure_dep_last_act_idx"
             ),
+            # The work queue filtered on a stage or a sector alone: the cases in the order of their
+            # next due date (the soonest of their open tasks: the queue's order), read from the
+            # cases' side (filters.WorkQueueFilter.cases_alone, issue 11).
+            models.Index(
+                fields=["departement_code", "current_stage", "next_due_date", "id"],
+                name="procedure_dep_stage_due_idx",
+            ),
+            models.Index(
+                fields=["departement_code", "sector", "next_due_date", "id"],
+                name="procedure_dep_sector_due_idx",
+            ),
         ]
 
     def __str__(self):

@@ -59,10 +59,13 @@ def _members(request):
 
 def _render_queue(request, query, bulk_form):
     filterset = WorkQueueFilter(query, queryset=open_tasks_for_queue(request.user), request=request)
-    tasks = filterset.qs
+    cases, tasks = filterset.cases_alone() or (None, filterset.qs)
     first = _first_tasks(tasks)
-    few = len(first) <= QUEUE_CAP
-    page = _page_of(query, _cases_of_few(first) if few else _cases_by_urgency(tasks, filterset.same_tasks()))
+    if len(first) <= QUEUE_CAP:
+        cases = _cases_of_few(first)
+    elif cases is None:
+        cases = _cases_by_urgency(tasks, filterset.same_tasks())
+    page = _page_of(query, cases)
     chosen = Chosen(getattr(bulk_form, "task_ids", set()), getattr(bulk_form, "case_ids", set()))
     page.object_list = _case_rows(tasks, page.object_list, chosen)
     sections = [

@@ -147,6 +147,31 @@ def test_the_work_queue_s_followed_recommendations_are_its_own_departement_s(
     assert page.count(own) >= 2 and other not in page
 
 
+@pytest.mark.parametrize("cap", [None, 0])
+@pytest.mark.parametrize(
+    "query", [{"stage": Stage.JUDGMENT}, {"sector": "prive"}, {"stage": Stage.JUDGMENT, "sector": "prive"}]
+)
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [
+        ("secretariat", "EXPLOC-21-DIJON", "EXPLOC-71-CHALON"),
+        ("secretariat_71", "EXPLOC-71-CHALON", "EXPLOC-21-DIJON"),
+    ],
+)
+def test_the_work_queue_on_a_stage_or_a_sector_shows_its_own_departement_s_cases(
+    request, two_departements, monkeypatch, cap, query, persona, own, other
+):
+    """Read whole, or past QUEUE_CAP from the cases' side (WorkQueueFilter.cases_alone: the scope on
+    the case's département), the queue on a stage or a sector holds the secretariat's cases only."""
+    from procedure.views import work_queue
+
+    if cap is not None:
+        monkeypatch.setattr(work_queue, "QUEUE_CAP", cap)
+    page = client_for(request.getfixturevalue(persona)).get(reverse("procedure:work_queue"), query)
+    html = page.content.decode()
+    assert own in html and other not in html
+
+
 def test_a_commune_filter_reads_the_secretariat_s_own_communes(secretariat):
     """A part of a name matches communes all over the country (« saint »: 4,000); the filter keeps
     the secretariat's own, before its cap: another département's could push them out of it."""

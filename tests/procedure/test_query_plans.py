@@ -496,3 +496,37 @@ def test_postgresql_knows_that_a_commune_lies_in_one_departement():
         )
         (kinds,) = cursor.fetchone()
     assert set(kinds) == {"f", "m"}  # functional dependencies and most common values
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (f"stage={Stage.SUMMONS.value}", "procedure_dep_stage_due_idx"),
+        (f"sector={HousingSector.PRIVATE.value}", "procedure_dep_sector_due_idx"),
+    ],
+)
+def test_a_stage_or_a_sector_of_the_work_queue_reads_its_cases_in_the_order_of_their_next_due_date(
+    secretariat_client, queue_cases, monkeypatch, query, index
+):
+    """Past QUEUE_CAP, a stage or a sector alone reads the page's cases from the index on
+    (département, stage or sector, next due date) in its order, no sort, and counts their open tasks
+    joined to those cases, the scope on the case's département: not by walking the département's open
+    tasks in due order to keep those of the stage (« jugement » at 500,000 procedures: 72 ms for a
+    page, 128 ms to count, issue 11)."""
+    from procedure.views import work_queue
+
+    monkeypatch.setattr(work_queue, "QUEUE_CAP", 0)
+    with CaptureQueriesContext(connection) as captured:
+        secretariat_client.get(f"{reverse('procedure:work_queue')}?{query}")
+    sqls = [q["sql"] for q in captured.captured_queries]
+    (page,) = [
+        sql for sql in sqls if sql.startswith('SELECT "procedure_procedure"."id" AS "pk"') and "EXISTS" in sql
+    ]
+    plan = plan_of_sql(page, "SET LOCAL enable_sort = off", "SET LOCAL enable_incremental_sort = off")
+    assert f"using {index} on procedure_procedure" in plan, plan
+    assert "Sort" not in plan and plan.lstrip().startswith("Limit"), plan
+    (count,) = [sql for sql in sqls if sql.startswith('SELECT "procedure_task"."id" AS "pk"')]
+    # The count's plan on a dozen rows is the planner's whim (bench: from the cases, 4 ms); its
+    # scope is the case's département, joined, so that the cases' index can lead.
+    assert '"procedure_task"."departement_code"' not in count
+    assert 'INNER JOIN "procedure_procedure"' in count and "\"departement_code\" IN ('21')" in count

@@ -12,6 +12,7 @@ from households.models import HousingSector
 from procedure import extensions
 from procedure.models import Stage, Task
 from procedure.rules import Action
+from procedure.services import refresh_next_due
 from tests.factories import CommuneFactory, TerritoryFactory
 from tests.procedure.factories import ProcedureFactory, procedure_at
 
@@ -26,14 +27,17 @@ def _today():
 
 
 def task_on(procedure, *, days, kind=Action.ACKNOWLEDGE, title=None, reference="Charte II.B étape 2"):
-    """An open task due `days` from today (negative: overdue)."""
-    return Task.objects.create(
+    """An open task due `days` from today (negative: overdue; None: no due date), its case's next
+    due date refreshed as every writer of tasks does (services.refresh_next_due)."""
+    task = Task.objects.create(
         procedure=procedure,
         kind=kind,
         title=title or Action(kind).label,
         legal_reference=reference,
-        due_date=_today() + datetime.timedelta(days=days),
+        due_date=None if days is None else _today() + datetime.timedelta(days=days),
     )
+    refresh_next_due([procedure.pk])
+    return task
 
 
 def tasks_shown(response):
@@ -418,13 +422,62 @@ def test_the_walk_comes_back_past_the_cap(secretariat_client, monkeypatch):
 
     monkeypatch.setattr(work_queue, "QUEUE_CAP", 1)
     for days in (3, -1):
-        task_on(procedure_at(Stage.SUMMONS), days=days)
+        task_on(procedure_at(Stage.SUMMONS), days=days, kind=Action.REQUEST_DSF)
 
     with CaptureQueriesContext(connection) as captured:
-        response = secretariat_client.get(URL, {"stage": Stage.SUMMONS})
+        response = secretariat_client.get(URL, {"action": Action.REQUEST_DSF})
 
     assert response.context["task_count"] == "plus de 1 tâches"
     assert len([q for q in captured.captured_queries if "NOT EXISTS" in q["sql"]]) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "left_out"),
+    [
+        ({"stage": Stage.SUMMONS}, {"stage": Stage.SUMMONS}, {"stage": Stage.HEARING}),
+        (
+            {"sector": HousingSector.PRIVATE},
+            {"sector": HousingSector.PRIVATE},
+            {"sector": HousingSector.PUBLIC},
+        ),
+        (
+            {"stage": Stage.SUMMONS, "sector": HousingSector.PRIVATE},
+            {"stage": Stage.SUMMONS, "sector": HousingSector.PRIVATE},
+            {"stage": Stage.SUMMONS, "sector": HousingSector.PUBLIC},
+        ),
+    ],
+)
+def test_a_stage_or_a_sector_alone_shows_its_cases_by_their_most_urgent_task(
+    secretariat_client, reading, query, kept, left_out
+):
+    """Filtered on the case alone, past QUEUE_CAP the cases are read from their side in the order of
+    their next due date (WorkQueueFilter.cases_alone): the same cases in the same order as read
+    whole, with all their open tasks; a case with no open task or outside the filter never."""
+
+    def case(**wanted):
+        """A case with the stage and sector wanted, without the tasks of its acts."""
+        procedure = procedure_at(
+            wanted.get("stage", Stage.SUMMONS), sector=wanted.get("sector", HousingSector.PRIVATE)
+        )
+        Task.objects.filter(procedure=procedure).delete()
+        refresh_next_due([procedure.pk])
+        return procedure
+
+    undated, later, sooner, tied = case(**kept), case(**kept), case(**kept), case(**kept)
+    task_on(undated, days=None)
+    task_on(later, days=9)
+    task_on(later, days=-1, kind=Action.REQUEST_DSF)
+    task_on(sooner, days=-5)
+    task_on(tied, days=-1)  # the same day as `later`'s most urgent task: by case then
+    task_on(case(**left_out), days=-30)
+    done = case(**kept)
+    Task.objects.filter(pk=task_on(done, days=-40).pk).update(status=Task.Status.DONE)
+    refresh_next_due([done.pk])
+
+    response = secretariat_client.get(URL, query)
+
+    assert cases_shown(response) == [sooner.pk, later.pk, tied.pk, undated.pk]
+    assert [len(row.tasks) for row in response.context["page_obj"]] == [1, 2, 1, 1]
 
 
 def test_the_filters_and_bulk_form_render_no_template_per_field_or_option(secretariat_client):
