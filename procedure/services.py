@@ -37,6 +37,7 @@ from . import bulk, rules
 from .deadlines import anomalies, fr_date, has_housing_benefit
 from .extensions import DEPARTEMENT_COPIES
 from .models import (
+    ANOMALY_TASK_PREFIX,
     LIST_KEYS,
     AccessLog,
     ChangeLog,
@@ -416,8 +417,6 @@ def _follow_correction(procedure, event, user, *, reason) -> None:
 # ---------------------------------------------------------------------------------------------
 # Anomalies in the work queue
 # ---------------------------------------------------------------------------------------------
-
-ANOMALY_TASK_PREFIX = "anomalie:"
 
 
 def _anomaly_task_kind(anomaly) -> str:
