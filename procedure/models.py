@@ -459,6 +459,7 @@ class Task(models.Model):
             # home block counts the overdue and today's from it, index only.
             models.Index(
                 fields=["departement_code", "due_date", "procedure"],
+                include=["id"],  # the count up to QUEUE_CAP reads the département's open tasks index only
                 condition=models.Q(status="a_faire"),
                 name="task_open_dep_due_idx",
             ),
@@ -477,9 +478,10 @@ class Task(models.Model):
                 name="task_open_dep_anomaly_idx",
             ),
             # A selection of few tasks (a rare stage, territory) is read from its cases' side:
-            # their open tasks, index only (docs/decisions/016).
+            # their open tasks, index only (docs/decisions/016), the département checked there too.
             models.Index(
                 fields=["procedure", "due_date", "id"],
+                include=["departement_code"],
                 condition=models.Q(status="a_faire"),
                 name="task_open_case_idx",
             ),
