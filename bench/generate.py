@@ -176,14 +176,8 @@ def secretariat_user():
     ddets, _ = Organisation.objects.get_or_create(
         code="ddets-21", defaults={"name": "DDETS de la Côte-d'Or", "kind": Organisation.Kind.STATE}
     )
-    # The bench's secretariat works for every département of the data: it sees every procedure,
-    # the worst case of each list (issue 11's targets are for 500,000 seen at once). bench_data puts
-    # them all in the Côte-d'Or (a secretariat sees its own département only, issue 16); a database
-    # built before that had the country's communes and its secretariat serving all of them.
-    codes = set(Procedure.objects.values_list("departement_code", flat=True).distinct()) - {"21"}
-    if set(ddets.other_departements.split()) != codes:
-        ddets.other_departements = " ".join(sorted(codes))
-        ddets.save(update_fields=["other_departements"])
+    # The bench's secretariat serves the Côte-d'Or, where bench_data puts every procedure: it sees
+    # all of them, the worst case of each list (issue 11's targets are for 500,000 seen at once).
     user, created = User.objects.get_or_create(
         email=BENCH_EMAIL, defaults={"first_name": "Banc", "last_name": "Essai"}
     )

@@ -14,7 +14,7 @@ from django.db.models.lookups import Exact, LessThan
 from django.forms import DateInput
 from django.utils import timezone
 
-from directory.acting import acting_departements, in_departements, is_secretariat, secretariat_members
+from directory.acting import acting_departements, is_secretariat, secretariat_members
 from directory.models import Commune, Organisation, Territory
 from households.models import HousingSector, Landlord
 
@@ -133,36 +133,23 @@ class WorkQueueFilter(django_filters.FilterSet):
         return tasks
 
     def cases_alone(self):
-        """(cases, tasks) of this selection when its filters are on the case alone, a stage or a
-        sector (CASE_ORDERED), and the user is the secretariat; else None. The cases are the
-        procedures of the user's scope with an open task, in the queue's order: by their next due
-        date (the soonest of their open tasks, none last), then the case, from the index on
-        (département, stage or sector, next due date). The tasks are their open tasks, joined to
-        their case under its département and their own (issue 11: « jugement » at 500,000
-        procedures walked 4,940 open tasks in due order for a page of 51 cases, 72 ms, and counted
-        them in 128 ms)."""
+        """The cases of this selection, in the queue's order, when its filters are on the case
+        alone, a stage or a sector (CASE_CONDITIONS), and the user is the secretariat; else None.
+        They are the procedures of the user's scope with an open task, by their next due date (the
+        soonest of their open tasks, none last), then the case, read from the index on (département,
+        stage or sector, next due date). Their tasks are the filter's own (`qs`), joined to the case
+        under its département and their own (issue 11: « jugement » at 500,000 procedures walked
+        4,940 open tasks in due order for a page of 51 cases, 72 ms)."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         chosen = {name: value for name, value in data.items() if value not in (None, "")}
-        if not chosen or not set(chosen) <= set(CASE_ORDERED) or not is_secretariat(self.request.user):
+        if not chosen or not set(chosen) <= set(CASE_CONDITIONS) or not is_secretariat(self.request.user):
             return None
-        condition = {CASE_ORDERED[name]: value for name, value in chosen.items()}
-        cases = Procedure.objects.visible_to(self.request.user).filter(**condition)
+        cases = Procedure.objects.visible_to(self.request.user)
+        for name, value in chosen.items():
+            cases = cases.filter(CASE_CONDITIONS[name](value))
         open_task = Task.objects.filter(procedure=OuterRef("pk"), status=Task.Status.OPEN)
         cases = cases.filter(Exists(open_task)).order_by(F("next_due_date").asc(nulls_last=True), "pk")
-        # The secretariat's scope (procedure_filter) and the filters as conditions of a join to the
-        # case: written as `procedure IN (cases)`, PostgreSQL walked every case's primary key. The
-        # task's copy of the département as well: in a database holding the country, the count then
-        # reads the département's open tasks (`task_open_dep_due_idx`, index only) rather than probe
-        # each of its cases, most without an open task (« parc public »: 8,858 cases, 47 ms → 5 ms);
-        # with one département, it goes from the cases (`task_open_case_idx` holds the département).
-        on_case = {f"procedure__{column}": value for column, value in condition.items()}
-        tasks = Task.objects.filter(
-            in_departements(self.request.user),
-            in_departements(self.request.user, "procedure__departement_code"),
-            status=Task.Status.OPEN,
-            **on_case,
-        )
-        return cases.values_list("pk", flat=True), tasks.order_by(*QUEUE_ORDER)
+        return cases.values_list("pk", flat=True)
 
     def filter_action(self, queryset, name, value):
         if value == ANOMALIES:
@@ -202,9 +189,9 @@ class WorkQueueFilter(django_filters.FilterSet):
 
 
 TASK_FILTERS = ("action", "period", "assignee")  # the queue's filters on the task, not its case
-# The queue's filters on the case read from the cases' side when alone, and the column each names.
-CASE_ORDERED = {"stage": "current_stage", "sector": "sector"}
-QUEUE_ORDER = (F("due_date").asc(nulls_last=True), "pk")  # the soonest first, none last
+# The queue's filters on the case read from the cases' side when alone, each as a condition on the
+# procedure (the same as filter_stage's and filter_sector's on the task's procedure).
+CASE_CONDITIONS = {"stage": services.at_stage, "sector": lambda sector: Q(sector=sector)}
 NO_DUE_DATE = datetime.date.max  # a task without a due date comes after every dated one
 
 
@@ -387,7 +374,7 @@ def open_tasks_for_queue(user):
     else:
         tasks = tasks.filter(procedure__in=Procedure.objects.visible_to(user))
     return tasks.select_related("procedure__household", "procedure__lease__commune", "assignee").order_by(
-        *QUEUE_ORDER
+        F("due_date").asc(nulls_last=True), "pk"
     )
 
 

@@ -59,7 +59,7 @@ def _members(request):
 
 def _render_queue(request, query, bulk_form):
     filterset = WorkQueueFilter(query, queryset=open_tasks_for_queue(request.user), request=request)
-    cases, tasks = filterset.cases_alone() or (None, filterset.qs)
+    tasks, cases = filterset.qs, filterset.cases_alone()
     first = _first_tasks(tasks)
     if len(first) <= QUEUE_CAP:
         cases = _cases_of_few(first)
