@@ -3,13 +3,14 @@
 Views parse input and call one of these; every rule lives in rules.py with its legal reference.
 """
 
+import functools
 import hashlib
 import unicodedata
 from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -26,7 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import Contains, GreaterThanOrEqual
 from django.utils import timezone
 
 from directory.acting import acting_organisation
@@ -895,8 +896,9 @@ FUZZY_BELOW = 50
 FUZZY_READ = 2 * SEARCH_CANDIDATES
 
 
-def _nearest_names(letters, digits, visible):
-    """The `visible` procedures whose names hold words like `letters` (`_trigram_match`, the GIN
+def _nearest_names(letters, digits, visible, departements=()):
+    """The `visible` procedures whose names hold words like `letters` (`_trigram_match`, read from
+    the names in the letters of each of `departements`, `_keyed_names`, or else from the GIN
     trigram index that holds the département with the names) and every number of `digits`:
     FUZZY_READ of them, the nearest SEARCH_CANDIDATES by word distance.
 
@@ -904,7 +906,11 @@ def _nearest_names(letters, digits, visible):
     planned without the LIMIT, so PostgreSQL keeps its bitmap index scan; with the LIMIT in sight it
     chose a sequential scan stopping early, testing `%>` on every row until enough matched (0.3 to
     13 s at 500,000)."""
-    matches = visible.filter(_trigram_match(letters), *(Q(search_text__contains=number) for number in digits))
+    from django.contrib.postgres.lookups import TrigramWordSimilar
+
+    like = _keyed_names(departements, lambda stored, keyed: TrigramWordSimilar(stored, keyed(letters)))
+    numbers = (Q(search_text__contains=number) for number in digits)
+    matches = visible.filter(like or _trigram_match(letters), *numbers)
     inner, params = matches.order_by().values("id", "search_text").query.sql_with_params()
     sql = (
         f"WITH matches AS MATERIALIZED ({inner})"
@@ -914,6 +920,54 @@ def _nearest_names(letters, digits, visible):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, FUZZY_READ, letters, SEARCH_CANDIDATES])
         return [row[0] for row in cursor.fetchall()]
+
+
+@functools.cache
+def _names_are_keyed(alias) -> bool:
+    """The index of the names in their département's letters is there (procedure migration 0038;
+    not under the C locale, where ideographs have no trigram)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT to_regclass('procedure_dep_search_keys') IS NOT NULL")
+        return cursor.fetchone()[0]
+
+
+def _letters(key, text):
+    """`text` written in the letters of the département `key` (procedure migration 0038)."""
+    return Func(key, text, function="prevex_keyed_text", output_field=TextField())
+
+
+def _keyed_names(departements, condition) -> Q:
+    """The names that meet `condition(stored, keyed)` in the letters of one of `departements`
+    (the user's): `stored` the row's names in its département's letters, `keyed(text)` a text in
+    that département's. What the GIN index `procedure_dep_search_keys` answers from that
+    département's rows alone, exactly (LIKE) or fuzzily (`%>`), where the index of 0033 intersected
+    them with the whole country's (procedure migration 0038). In place of the same condition on the
+    plain text, which it equals: beside it PostgreSQL read both indexes and kept their common rows.
+    Q() (the plain text then) on SQLite, without a département, past KEYED_DEPARTEMENTS or without
+    the index."""
+    if not (is_postgresql() and 0 < len(departements) <= KEYED_DEPARTEMENTS):
+        return Q()
+    if not _names_are_keyed(connection.alias):
+        return Q()
+    stored = _letters(F("departement_code"), F("search_text"))
+    found = Q()
+    for code in departements:
+        found |= Q(condition(stored, lambda text, code=code: _letters(Value(code), Value(text))))
+    return found
+
+
+def _names_holding(words, departements) -> Q:
+    """The names holding every word (the household's texts, copied on the procedure): each word of
+    three letters or more in the letters of the user's départements where they are indexed
+    (`_keyed_names`), any other on the plain text (a shorter word has no trigram)."""
+    long_words = [word for word in words if len(word) >= 3]
+
+    def holding_every_long_word(stored, letters):
+        return Q(*(Contains(stored, letters(word)) for word in long_words))
+
+    keyed = _keyed_names(departements, holding_every_long_word) if long_words else Q()
+    plain = [word for word in words if not (keyed and len(word) >= 3)]
+    return keyed & Q(*(Q(search_text__contains=word) for word in plain))
 
 
 # A user of more départements reads the addresses from the index of migration 0033: each keyed
@@ -967,11 +1021,11 @@ def search_procedures(queryset, q, departements=()):
     words = normalise(q).split()
     if not words:
         return queryset.none()
-    names, addresses = Q(), Q()
+    addresses = Q()
     for word in words:
-        names &= Q(search_text__contains=word)  # the household's texts, copied on the procedure
         addresses &= Q(address_text__contains=word)
     addresses &= _address_keys(words, departements)
+    names = _names_holding(words, departements)
     letters = " ".join(word for word in words if not word.isdigit())
     ranked = is_postgresql() and len(letters) >= 4
 
@@ -984,7 +1038,7 @@ def search_procedures(queryset, q, departements=()):
     # so that "rue Victor Hugo" finds the households of that street, not M. Victor Hugo.
     if ranked and not by_addresses and len(by_names) < FUZZY_BELOW:
         digits = [word for word in words if word.isdigit()]
-        by_names += _nearest_names(letters, digits, queryset)
+        by_names += _nearest_names(letters, digits, queryset, departements)
     by_household = list(dict.fromkeys(by_names + by_addresses))[:SEARCH_CANDIDATES]  # each case once
     # Read by primary key alone: every id was read within the scope just now. The scope again beside
     # the ids made PostgreSQL walk the département's 20,000 cases to keep them (issue 16).
