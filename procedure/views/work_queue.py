@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from directory.navigation import SECRETARIAT
-from households.models import HousingSector
 
 from .. import extensions, services
 from ..filters import MINE, NO_DUE_DATE, WorkQueueFilter, open_tasks_for_queue, precedes
@@ -24,7 +23,7 @@ from ..forms_desk import ASSIGN, SET_ASIDE, BulkTasksForm
 from ..forms_lists import SetAsideForm
 from ..models import Procedure, Screen, Task
 from ..pagination import thousands
-from .lists import PER_PAGE, _stage_label, roles_required
+from .lists import PER_PAGE, SECTORS, _stage_label, roles_required
 from .saved_views import default_view_redirect, saved_views_context
 from .work_queue_rows import case_row
 
@@ -89,8 +88,6 @@ def _render_queue(request, query, bulk_form):
         },
     )
 
-
-SECTORS = dict(HousingSector.choices)
 
 # The queue counts its tasks up to QUEUE_CAP (« plus de 1 000 tâches ») and never its cases: each
 # count walks its rows with the scope's check, about 40 ms a thousand at 500,000 procedures.

@@ -404,3 +404,30 @@ def test_the_filters_drop_downs_read_their_options_without_a_server_side_cursor(
 
     assert ">Grand Dijon</option>" in html
     assert not [query["sql"] for query in queries.captured_queries if query["sql"].startswith("DECLARE")]
+
+
+def test_the_rows_are_read_with_the_columns_they_print_from_the_procedure_s_own_copies(secretariat_client):
+    """One query for the page's rows, joined to the landlord only: the household, commune and
+    sector printed from the procedure's copies (models.LIST_KEYS), not four tables read whole with
+    every column (issue 11)."""
+    commune = CommuneFactory(name="Chenôve", insee_code="21166")
+    household = HouseholdFactory(label="Ménage Lambert")
+    lease = LeaseFactory(household=household, commune=commune, sector=HousingSector.PUBLIC)
+    ProcedureFactory(household=household, lease=lease, landlord=LandlordFactory(name="Orvitis"))
+    secretariat_client.get(URL)  # the first request stores the acting organisation in the session
+    with CaptureQueriesContext(connection) as queries:
+        html = secretariat_client.get(URL).content.decode()
+
+    (rows,) = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "procedure_procedure"."id"')
+    ]
+    assert 'JOIN "households_landlord"' in rows
+    assert (
+        "households_household" not in rows
+        and "households_lease" not in rows
+        and "directory_commune" not in rows
+    )
+    assert '"procedure_procedure"."search_text"' not in rows
+    assert "<td>Ménage Lambert</td>" in html
+    assert "<td>Chenôve</td>" in html
+    assert 'Orvitis<br><span class="fr-text--xs">Parc public</span>' in html
