@@ -3,10 +3,11 @@ once for its two drop-downs, the rows' columns only, whatever the cases and thei
 
 import pytest
 from django.db import connection
+from django.db.models.signals import pre_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from directory.models import Role
+from directory.models import Role, User
 from procedure.models import Stage, Task
 from tests.factories import member
 from tests.procedure.factories import ProcedureFactory, procedure_at
@@ -79,3 +80,37 @@ def test_the_rows_read_their_columns_only_whatever_the_cases_assignees_and_membe
         '"directory_user"."password"',
     ):
         assert unprinted not in rows[0]
+
+
+def test_the_rows_tasks_are_read_as_values_not_as_model_instances(secretariat_client, ddets):
+    """A page's some 170 tasks, each a Task with its assignee, were a third of the rows' time: the
+    rows read them as values (issue 11). A task and an assignee still print as before."""
+    (colleague,) = _colleagues(ddets, 1)
+    for days in range(3):
+        task = task_on(procedure_at(Stage.SUMMONS), days=days)
+    Task.objects.filter(pk=task.pk).update(assignee=colleague)
+    secretariat_client.get(URL)
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    pre_init.connect(count, sender=Task)
+    pre_init.connect(count, sender=User)
+    try:
+        response = secretariat_client.get(URL)
+    finally:
+        pre_init.disconnect(count, sender=Task)
+        pre_init.disconnect(count, sender=User)
+
+    html = response.content.decode()
+    assert html.count('data-testid="tache"') >= 3
+    assert "attribuée à Collègue0 Banc" in html
+    assert Task not in built
+    assert built.count(User) <= 1 + len(
+        secretariat_members_of(response)
+    )  # the signed-in user and the members
+
+
+def secretariat_members_of(response):
+    return response.wsgi_request.acting.secretariat_members
