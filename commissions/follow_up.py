@@ -118,7 +118,7 @@ def answers_received(user, *, today=None):
     return (
         scope.recommendations(user)
         .answered_since(since)
-        .select_related("responsible", "procedure__household", "agenda_item__session__commission")
+        .select_related("responsible", "procedure", "agenda_item__session__commission")
         .order_by("-answered_at", "-pk")
     )
 

@@ -256,3 +256,5 @@ def test_the_work_queue_s_section_reads_the_columns_its_rows_print(secretariat_c
     assert len(read) == 2  # the overdue ones, the answers
     for unprinted in ('"commissions_recommendation"."detail"', '"directory_organisation"."address"'):
         assert not [sql for sql in read if unprinted in sql]
+    # the household's label from the case's own copy (procedure.models.LIST_KEYS): one join less
+    assert not [sql for sql in read if '"households_household"' in sql]
