@@ -19,21 +19,36 @@ from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
 from dsfr.utils import dsfr_input_class_attr
 
 INPUT_SNIPPET = "dsfr/form_field_snippets/input_snippet.html"
+CHECKBOX_SNIPPET = "dsfr/form_field_snippets/checkbox_snippet.html"
 SELECT, SELECT_OPTION = "django/forms/widgets/select.html", "django/forms/widgets/select_option.html"
+CHECKBOX = "django/forms/widgets/checkbox.html"
 # The input widgets whose template only includes django/forms/widgets/input.html.
 INPUTS = {
     f"django/forms/widgets/{kind}.html"
-    for kind in ("text", "number", "email", "date", "search", "url", "tel")
+    for kind in ("text", "number", "email", "date", "search", "url", "tel", "hidden", "checkbox")
 }
 
 
 class FieldGroupBoundField(DsfrBoundField):
     def as_field_group(self):
         widget = self.field.widget
+        if self.field.show_hidden_initial:
+            return super().as_field_group()
+        if widget.template_name == CHECKBOX and self.template_name == CHECKBOX_SNIPPET:
+            return checkbox_group(self)
         written = widget.template_name == SELECT or widget.template_name in INPUTS
-        if not written or self.template_name != INPUT_SNIPPET or self.field.show_hidden_initial:
+        if not written or self.template_name != INPUT_SNIPPET or widget.template_name == CHECKBOX:
             return super().as_field_group()
         return field_group(self)
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        """A hidden or one-line input or a drop-down (the lists' saved view, the bulk form's filters)
+        without its templates; any other widget, or the initial value's copy, as Django renders it."""
+        shown = widget or self.field.widget
+        written = shown.template_name in INPUTS or shown.template_name == SELECT
+        if only_initial or not written or self.field.localize:
+            return super().as_widget(widget, attrs, only_initial)
+        return _widget(self, shown, attrs)
 
 
 def field_group(field):
@@ -65,12 +80,45 @@ def field_group(field):
     )
 
 
-def _widget(field):
+CHECKBOX_GROUP = (
+    '<div class="{} fr-mb-2w">\n  {}\n  <label for="{}" class="fr-label">\n    {}{}{}\n  </label>{}\n</div>'
+)
+
+
+def checkbox_group(field):
+    """checkbox_snippet.html: the group, the box, its label with the hint, the errors."""
+    classes = "fr-checkbox-group" + (" fr-checkbox-group--error" if field.errors else "")
+    classes += " fr-input-group--disabled" if field.field.disabled else ""
+    hint = ""
+    if field.help_text:
+        hint = format_html(
+            '\n    <span class="fr-hint-text" id="{}_helptext">{}</span>',
+            field.auto_id,
+            mark_safe(field.help_text),
+        )
+    errors = (
+        format_html('\n  <div id="{}-desc-error">{}</div>', field.auto_id, field.errors)
+        if field.errors
+        else ""
+    )
+    return format_html(
+        CHECKBOX_GROUP,
+        classes,
+        _widget(dsfr_input_class_attr(field)),
+        field.id_for_label,
+        field.label,
+        conditional_escape(dsfr_mark_optionnal_fields(field)),
+        hint,
+        errors,
+    )
+
+
+def _widget(field, widget=None, attrs=None):
     """BoundField.as_widget() for a select or an input, without its templates."""
-    widget = field.field.widget
+    widget = widget or field.field.widget
     if field.field.localize:
         widget.is_localized = True
-    attrs = field.build_widget_attrs({}, widget)
+    attrs = field.build_widget_attrs(attrs or {}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]

@@ -30,6 +30,11 @@ class Fields(DsfrForm):
     on = forms.DateField(label="Le", required=False)
     locked = forms.CharField(label="Verrouillé", required=False, disabled=True, initial="fixe")
     email = forms.EmailField(label="Adresse", required=True)
+    shared = forms.BooleanField(label="Partager", required=False, help_text="avec tout le <secrétariat>")
+    agree = forms.BooleanField(label="J'accepte", required=True)
+    locked_box = forms.BooleanField(label="Fixé", required=False, disabled=True, initial=True)
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+    screen = forms.CharField(required=False, widget=forms.HiddenInput, initial="file")
 
 
 class Written(Fields):
@@ -42,7 +47,14 @@ def normalised(html):
 
 
 def groups(form):
-    return [normalised(form[name].as_field_group()) for name in form.fields]
+    return [normalised(form[name].as_field_group()) for name in form.fields if not form[name].is_hidden]
+
+
+def widgets(form):
+    """Every field as `{{ field }}` and `{{ field.as_hidden }}` print it."""
+    return [normalised(str(form[name])) for name in form.fields] + [
+        normalised(form[name].as_hidden()) for name in form.fields
+    ]
 
 
 UNBOUND = None
@@ -53,6 +65,9 @@ VALUES = {
     "days": "7",
     "on": "2026-01-31",
     "email": "a@b.fr",
+    "shared": "on",
+    "agree": "on",
+    "query": 'stage=jugement&q="<x>"',
 }
 ERRORS = {
     "stage": "zzz",
@@ -61,12 +76,32 @@ ERRORS = {
     "days": "-3",
     "on": "31/13/2026",
     "email": "pas une adresse",
-}
+}  # « agree » missing: required
 
 
 @pytest.mark.parametrize("data", [UNBOUND, VALUES, ERRORS], ids=["unbound", "values", "errors"])
 def test_the_written_field_groups_are_django_dsfr_s(data):
     assert groups(Written(data, departements=())) == groups(Fields(data, departements=()))
+
+
+@pytest.mark.parametrize("data", [UNBOUND, VALUES, ERRORS], ids=["unbound", "values", "errors"])
+def test_the_written_widgets_and_hidden_inputs_are_django_s(data):
+    assert widgets(Written(data, departements=())) == widgets(Fields(data, departements=()))
+
+
+def test_the_written_checkboxes_keep_their_state_hint_and_error():
+    written = Written(ERRORS, departements=())
+    agree = normalised(written["agree"].as_field_group())
+    assert 'class="fr-checkbox-group fr-checkbox-group--error fr-mb-2w"' in agree
+    assert '<div id="id_agree-desc-error"><ul class="errorlist">' in agree
+    shared = normalised(Written(VALUES, departements=())["shared"].as_field_group())
+    assert (
+        '<input type="checkbox" name="shared" aria-describedby="id_shared_helptext" id="id_shared" checked>'
+        in shared
+    )
+    assert '<span class="fr-hint-text" id="id_shared_helptext">avec tout le <secrétariat></span>' in shared
+    locked = normalised(written["locked_box"].as_field_group())
+    assert "fr-input-group--disabled" in locked and " disabled" in locked
 
 
 def test_the_written_field_groups_keep_labels_hints_and_errors():
@@ -95,6 +130,7 @@ def test_the_written_field_groups_render_no_template():
     template_rendered.connect(record)
     try:
         groups(Written(VALUES, departements=()))
+        widgets(Written(VALUES, departements=()))
     finally:
         template_rendered.disconnect(record)
 
