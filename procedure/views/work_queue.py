@@ -200,7 +200,7 @@ class RowTask:
 
 # The columns a row prints, its case's as values of its task: the household, commune and sector from
 # the procedure's own copies (models.LIST_KEYS, decision 017), one join, to the procedure, not four.
-ROW_VALUES = ("pk", "procedure_id", "title", "legal_reference", "due_date")
+ROW_VALUES = ("id", "procedure_id", "title", "legal_reference", "due_date")
 ASSIGNEE_VALUES = ("assignee__first_name", "assignee__last_name", "assignee__email")
 CASE_VALUES = (
     "procedure__reference",
