@@ -1,5 +1,6 @@
-"""django-dsfr's field group of a drop-down or a one-line input, written in Python for the forms that
-every list screen renders (the filters, the work queue's bulk form, the saved view's name).
+"""django-dsfr's field group of a drop-down, a one-line input or a checkbox, and the bare widgets
+(hidden inputs among them), written in Python for the forms that every list screen renders (the
+filters, the work queue's bulk form, the saved view's form).
 
 django-dsfr renders each field through its snippet (dsfr/form_field_snippets/input_snippet.html),
 which renders the widget's template, which includes attrs.html, and for a drop-down one
@@ -8,7 +9,7 @@ forms, a quarter of its template time (issue 11). The markup is the same (whites
 aside): the same group and label classes, the hint's id and the widget's aria-describedby, the
 required marker, aria-invalid and the error block; the attributes and options come from Django's own
 `build_widget_attrs` and `widget.get_context`, and the error list from its template. Any other field
-(checkbox, radio, textarea, a widget or field with its own template) goes through django-dsfr.
+(radio, textarea, a widget or field with its own template) goes through django-dsfr.
 """
 
 from django import forms
@@ -21,32 +22,32 @@ from dsfr.utils import dsfr_input_class_attr
 INPUT_SNIPPET = "dsfr/form_field_snippets/input_snippet.html"
 CHECKBOX_SNIPPET = "dsfr/form_field_snippets/checkbox_snippet.html"
 SELECT, SELECT_OPTION = "django/forms/widgets/select.html", "django/forms/widgets/select_option.html"
-CHECKBOX = "django/forms/widgets/checkbox.html"
+CHECKBOX, HIDDEN = "django/forms/widgets/checkbox.html", "django/forms/widgets/hidden.html"
 # The input widgets whose template only includes django/forms/widgets/input.html.
 INPUTS = {
     f"django/forms/widgets/{kind}.html"
-    for kind in ("text", "number", "email", "date", "search", "url", "tel", "hidden", "checkbox")
+    for kind in ("text", "number", "email", "date", "search", "url", "tel")
 }
+# The widgets written here: `{{ field }}` and `{{ field.as_hidden }}` as well as the field groups.
+WIDGETS = {*INPUTS, SELECT, CHECKBOX, HIDDEN}
 
 
 class FieldGroupBoundField(DsfrBoundField):
     def as_field_group(self):
-        widget = self.field.widget
+        template = self.field.widget.template_name
         if self.field.show_hidden_initial:
             return super().as_field_group()
-        if widget.template_name == CHECKBOX and self.template_name == CHECKBOX_SNIPPET:
+        if template == CHECKBOX and self.template_name == CHECKBOX_SNIPPET:
             return checkbox_group(self)
-        written = widget.template_name == SELECT or widget.template_name in INPUTS
-        if not written or self.template_name != INPUT_SNIPPET or widget.template_name == CHECKBOX:
-            return super().as_field_group()
-        return field_group(self)
+        if (template == SELECT or template in INPUTS) and self.template_name == INPUT_SNIPPET:
+            return field_group(self)
+        return super().as_field_group()
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
-        """A hidden or one-line input or a drop-down (the lists' saved view, the bulk form's filters)
-        without its templates; any other widget, or the initial value's copy, as Django renders it."""
+        """A widget of WIDGETS (the lists' saved view, the bulk form's filters) without its
+        templates; any other widget, or the initial value's copy, as Django renders it."""
         shown = widget or self.field.widget
-        written = shown.template_name in INPUTS or shown.template_name == SELECT
-        if only_initial or not written or self.field.localize:
+        if only_initial or shown.template_name not in WIDGETS:
             return super().as_widget(widget, attrs, only_initial)
         return _widget(self, shown, attrs)
 
@@ -54,63 +55,50 @@ class FieldGroupBoundField(DsfrBoundField):
 def field_group(field):
     """input_snippet.html: the group, its label with the hint, the widget, the errors."""
     group = getattr(field.field.widget, "group_class", None) or "fr-input-group"
-    classes = group + (f" {group}--error" if field.errors else "")
-    classes += " fr-input-group--disabled" if field.field.disabled else ""
-    hint = ""
-    if field.help_text:
-        hint = format_html(
-            '\n    <span class="fr-hint-text" id="{}_helptext">{}</span>',
-            field.id_for_label,
-            mark_safe(field.help_text),
-        )
-    errors = (
-        format_html('\n  <div id="{}-desc-error">{}</div>', field.auto_id, field.errors)
-        if field.errors
-        else ""
-    )
     return format_html(
         '<div class="{}">\n  <label for="{}" class="fr-label">\n    {}{}{}\n  </label>\n  {}{}\n</div>',
-        classes,
+        _group_classes(field, group),
         field.id_for_label,
         field.label,
         conditional_escape(dsfr_mark_optionnal_fields(field)),
-        hint,
+        _hint(field, field.id_for_label),
         _widget(dsfr_input_class_attr(field)),
-        errors,
+        _errors(field),
     )
-
-
-CHECKBOX_GROUP = (
-    '<div class="{} fr-mb-2w">\n  {}\n  <label for="{}" class="fr-label">\n    {}{}{}\n  </label>{}\n</div>'
-)
 
 
 def checkbox_group(field):
     """checkbox_snippet.html: the group, the box, its label with the hint, the errors."""
-    classes = "fr-checkbox-group" + (" fr-checkbox-group--error" if field.errors else "")
-    classes += " fr-input-group--disabled" if field.field.disabled else ""
-    hint = ""
-    if field.help_text:
-        hint = format_html(
-            '\n    <span class="fr-hint-text" id="{}_helptext">{}</span>',
-            field.auto_id,
-            mark_safe(field.help_text),
-        )
-    errors = (
-        format_html('\n  <div id="{}-desc-error">{}</div>', field.auto_id, field.errors)
-        if field.errors
-        else ""
-    )
     return format_html(
-        CHECKBOX_GROUP,
-        classes,
+        '<div class="{} fr-mb-2w">\n  {}\n  <label for="{}" class="fr-label">\n    {}{}{}\n  </label>'
+        "{}\n</div>",
+        _group_classes(field, "fr-checkbox-group"),
         _widget(dsfr_input_class_attr(field)),
         field.id_for_label,
         field.label,
         conditional_escape(dsfr_mark_optionnal_fields(field)),
-        hint,
-        errors,
+        _hint(field, field.auto_id),  # the checkbox snippet names its hint after auto_id
+        _errors(field),
     )
+
+
+def _group_classes(field, group):
+    classes = group + (f" {group}--error" if field.errors else "")
+    return classes + (" fr-input-group--disabled" if field.field.disabled else "")
+
+
+def _hint(field, key):
+    if not field.help_text:
+        return ""
+    return format_html(
+        '\n    <span class="fr-hint-text" id="{}_helptext">{}</span>', key, mark_safe(field.help_text)
+    )
+
+
+def _errors(field):
+    if not field.errors:
+        return ""
+    return format_html('\n  <div id="{}-desc-error">{}</div>', field.auto_id, field.errors)
 
 
 def _widget(field, widget=None, attrs=None):

@@ -39,6 +39,11 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+def full_name(first_name, last_name) -> str:
+    """A user's « Prénom Nom » (User.get_full_name), from its columns read as values too."""
+    return f"{first_name or ''} {last_name or ''}".strip()
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their e-mail address."""
 
@@ -75,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_full_name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     def get_short_name(self):
         return self.first_name

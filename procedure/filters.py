@@ -347,7 +347,9 @@ def _open_tasks():
 
 
 def procedures_for_list(user):
-    """The procedures the user may see, with what the list shows and sorts on, in one query.
+    """The procedures the user may see, with their household, lease, commune and landlord in one
+    query (the export reads them; the list page narrows them to the columns it prints,
+    views.lists.LIST_FIELDS).
 
     The default order, the most recently opened first, is read from the index (-opened_at, -id):
     the page costs 50 rows, not the whole table. The stage, status, last act and next due date are

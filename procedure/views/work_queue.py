@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from directory.models import full_name
 from directory.navigation import SECRETARIAT
 
 from .. import extensions, services
@@ -217,7 +218,7 @@ def _row_tasks(tasks, procedure_ids):
     rows = tasks.filter(procedure_id__in=procedure_ids).select_related(None)
     for values in rows.values_list(*ROW_VALUES, *ASSIGNEE_VALUES, *CASE_VALUES):
         first_name, last_name, email = values[5:8]
-        assignee = f"{first_name or ''} {last_name or ''}".strip() or email or ""  # User.get_full_name()
+        assignee = full_name(first_name, last_name) or email or ""  # str(user); none: ""
         yield RowTask(*values[:5], assignee=assignee), values[8:]
 
 
